@@ -1,0 +1,185 @@
+// Offbox speed benchmark: one cold Offbox scan against two peers, over the same files.
+//
+//   npm run bench                              # builds first, then runs this
+//   node bench/run.mjs [--peers-only] [corpus-dir]
+//
+// Rows (each a fresh child process, timed wall-clock from spawn to exit, so node
+// start-up and module loading count, as they would for a user):
+//   1. Offbox:   node bin/offbox.js scan <corpus> --format json --output <tmp>
+//   2. ESLint:   bench/eslint-peer.mjs, one no-restricted-syntax rule for fetch(...)
+//   3. Floor:    bench/ts-floor.mjs, ts.createSourceFile over every file
+// Peak RSS comes from /usr/bin/time -v (ru_maxrss of the child), or, without it, from
+// the child's own process.resourceUsage(). Corpus: the argument, else $OFFBOX_CORPUS,
+// else /work/corpus/rocketchat. Full runs write bench/results.md.
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, totalmem, tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { listCorpusFiles, MiB } from './lib/files.mjs';
+
+const repo = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const args = process.argv.slice(2);
+const peersOnly = args.includes('--peers-only');
+const corpus = resolve(args.find((a) => !a.startsWith('--')) ?? process.env.OFFBOX_CORPUS ?? '/work/corpus/rocketchat');
+
+if (!existsSync(corpus)) {
+  console.log(`SKIPPED: corpus missing (${corpus}).
+Extract one with scripts/get-corpus.sh, e.g. on a machine with GitHub access:
+  scripts/get-corpus.sh https://github.com/Aman23Gupta/Rocket.Chat.git rocketchat
+or from a git directory on disk:
+  scripts/get-corpus.sh /path/to/Rocket.Chat.git rocketchat
+then run again (or point OFFBOX_CORPUS / the first argument at any source tree).
+See bench/README.md for the corpora and commits used.`);
+  process.exit(0);
+}
+
+// ---- the shared file list -------------------------------------------------------
+const { files, bytes } = listCorpusFiles(corpus);
+if (files.length === 0) {
+  console.log(`SKIPPED: no .ts/.tsx/.js/.jsx/.mjs/.cjs files under ${corpus}`);
+  process.exit(0);
+}
+const tmp = mkdtempSync(join(tmpdir(), 'offbox-bench-'));
+const listFile = join(tmp, 'files.txt');
+writeFileSync(listFile, files.join('\n') + '\n');
+// Read every file once so that no row pays for disk reads the next rows get free.
+for (const f of files) readFileSync(f);
+
+const loadAtStart = readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
+const hasGnuTime = spawnSync('/usr/bin/time', ['-v', 'true'], { stdio: 'ignore' }).status === 0;
+
+/** Runs one row; resolves to { wall, rssMB, code, json, stderr }. */
+function measure(label, argv) {
+  return new Promise((done) => {
+    const timeFile = join(tmp, `${label}.time`);
+    const rssFile = join(tmp, `${label}.rss`);
+    // argv[0] is node: without GNU time, preload the RSS probe instead.
+    const [cmd, ...rest] = hasGnuTime
+      ? ['/usr/bin/time', '-v', '-o', timeFile, ...argv]
+      : [argv[0], '--import', pathToFileURL(join(repo, 'bench/lib/rss-preload.mjs')).href, ...argv.slice(1)];
+    const env = { ...process.env, OFFBOX_BENCH_RSS_FILE: rssFile };
+    process.stderr.write(`running ${label} ...\n`);
+    const t0 = performance.now();
+    const child = spawn(cmd, rest, { cwd: repo, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (d) => (out += d));
+    child.stderr.on('data', (d) => (err += d));
+    child.on('close', (code) => {
+      const wall = (performance.now() - t0) / 1000;
+      // Peers print a JSON line last; Offbox's stdout is not ours to parse.
+      let json = null;
+      try { json = JSON.parse(out.trim().split('\n').pop()); } catch {}
+      let rssKiB = null;
+      if (existsSync(timeFile)) {
+        rssKiB = /Maximum resident set size \(kbytes\): (\d+)/.exec(readFileSync(timeFile, 'utf8'))?.[1];
+      } else if (existsSync(rssFile)) {
+        rssKiB = readFileSync(rssFile, 'utf8');
+      }
+      const rssMB = rssKiB ? Number(rssKiB) / 1024 : null;
+      done({ wall, rssMB, code, json, stderr: err });
+    });
+  });
+}
+
+const rows = [];
+const row = (tool, r, hits, notes) => rows.push({ tool, wall: r.wall, rssMB: r.rssMB, hits, notes, ok: r.code === 0 || r.ok });
+const tail = (s) => s.trim().split('\n').slice(-5).join('\n');
+
+// ---- 1. Offbox, cold --------------------------------------------------------------
+let offbox = null;
+if (!peersOnly) {
+  const bin = join(repo, 'bin/offbox.js');
+  if (!existsSync(bin)) {
+    console.error(`Offbox row failed: ${bin} does not exist (did npm run build succeed?)`);
+    rows.push({ tool: 'Offbox scan (cold)', ok: false, notes: 'bin/offbox.js missing' });
+  } else {
+    const help = spawnSync(process.execPath, [bin, 'scan', '--help'], { cwd: repo, encoding: 'utf8' });
+    const noCache = /--no-cache\b/.test(`${help.stdout}${help.stderr}`) ? ['--no-cache'] : [];
+    const output = join(tmp, 'offbox.json');
+    const r = await measure('offbox', [process.execPath, bin, 'scan', corpus, '--format', 'json', '--output', output, ...noCache]);
+    // A scanner may exit non-zero because it found something: judge by the report.
+    let report = null;
+    try { report = JSON.parse(readFileSync(output, 'utf8')); } catch {}
+    r.ok = report !== null;
+    const findings = Array.isArray(report?.findings) ? report.findings.length : Array.isArray(report) ? report.length : null;
+    const notes = [`exit ${r.code}`, noCache.length ? '--no-cache' : 'no --no-cache flag'];
+    if (!r.ok) {
+      notes.push('no JSON report');
+      console.error(`Offbox row failed (exit ${r.code}):\n${tail(r.stderr)}`);
+    }
+    offbox = r.ok ? r : null;
+    row('Offbox scan (cold)', r, findings, notes.join('; '));
+  }
+}
+
+// ---- 2. ESLint peer --------------------------------------------------------------
+{
+  const r = await measure('eslint', [process.execPath, 'bench/eslint-peer.mjs', listFile, corpus]);
+  if (r.code !== 0) console.error(`ESLint row failed (exit ${r.code}):\n${tail(r.stderr)}`);
+  const notes = r.json ? `${r.json.fatalFiles} files with fatal messages; in-process ${r.json.seconds.toFixed(2)} s` : `exit ${r.code}`;
+  row('ESLint + @typescript-eslint/parser, 1 rule', r, r.json?.hits ?? null, notes);
+  rows.at(-1).key = 'eslint';
+}
+
+// ---- 3. Floor: TypeScript's parser ------------------------------------------------
+{
+  const r = await measure('ts-floor', [process.execPath, 'bench/ts-floor.mjs', listFile]);
+  if (r.code !== 0) console.error(`Floor row failed (exit ${r.code}):\n${tail(r.stderr)}`);
+  const notes = r.json ? `${r.json.errorFiles} files with syntax errors; in-process ${r.json.seconds.toFixed(2)} s` : `exit ${r.code}`;
+  row('ts.createSourceFile (floor)', r, null, notes);
+  rows.at(-1).key = 'floor';
+}
+rmSync(tmp, { recursive: true, force: true });
+
+// ---- table -----------------------------------------------------------------------
+const mib = bytes / MiB;
+const fmt = (x, d = 2) => (x == null || !Number.isFinite(x) ? '—' : x.toFixed(d));
+const header = ['tool', 'files', 'MiB', 'wall s', 'MiB/s', 'files/s', 'peak RSS MB', 'findings/hits', 'notes'];
+const body = rows.map((r) => r.ok
+  ? [r.tool, files.length, fmt(mib), fmt(r.wall), fmt(mib / r.wall), fmt(files.length / r.wall, 0), fmt(r.rssMB, 0), r.hits ?? '—', r.notes ?? '']
+  : [r.tool, files.length, fmt(mib), '—', '—', '—', '—', '—', `FAILED: ${r.notes ?? ''}`]);
+const ratios = [];
+const peer = (key) => rows.find((r) => r.key === key && r.ok);
+if (offbox && peer('eslint')) ratios.push(`Offbox vs ESLint (ESLint time / Offbox time): ${fmt(peer('eslint').wall / offbox.wall)}×`);
+if (offbox && peer('floor')) ratios.push(`Offbox vs createSourceFile (floor time / Offbox time): ${fmt(peer('floor').wall / offbox.wall)}×`);
+if (!offbox && peer('eslint') && peer('floor')) ratios.push(`ESLint vs createSourceFile (ESLint time / floor time): ${fmt(peer('eslint').wall / peer('floor').wall)}×`);
+
+const widths = header.map((h, i) => Math.max(h.length, ...body.map((b) => String(b[i]).length)));
+const line = (cells) => cells.map((c, i) => String(c).padEnd(widths[i])).join('  ');
+console.log(`\ncorpus ${corpus}: ${files.length} files, ${fmt(mib)} MiB\n`);
+console.log(line(header));
+for (const b of body) console.log(line(b));
+console.log('\n' + ratios.join('\n'));
+
+// ---- results.md (full runs only: a peers-only table is not a result) -----------
+const cpuModel = /model name\s*:\s*(.*)/.exec(readFileSync('/proc/cpuinfo', 'utf8'))?.[1] ?? cpus()[0]?.model;
+const pkgVersion = (name) => {
+  try { return JSON.parse(readFileSync(join(repo, 'node_modules', name, 'package.json'), 'utf8')).version; } catch { return '?'; }
+};
+const commitFile = `${corpus}.commit`; // written by scripts/get-corpus.sh
+const corpusCommit = existsSync(commitFile) ? readFileSync(commitFile, 'utf8').trim() : 'unknown';
+const md = `# Offbox benchmark results
+
+Generated by \`npm run bench\` (bench/run.mjs) on ${new Date().toISOString()}. One run per row,
+each a fresh process timed from spawn to exit; see bench/README.md for the method.
+
+- Corpus: \`${corpus}\` @ ${corpusCommit}: ${files.length} files, ${fmt(mib)} MiB (${bytes} B), listed by bench/lib/files.mjs
+- Machine: ${cpus().length} CPUs (nproc), ${cpuModel}, ${fmt(totalmem() / 2 ** 30, 1)} GiB RAM; load average at start ${loadAtStart}
+- Node ${process.version}; eslint ${pkgVersion('eslint')}, @typescript-eslint/parser ${pkgVersion('@typescript-eslint/parser')}, typescript ${pkgVersion('typescript')}
+- Peak RSS: ${hasGnuTime ? '/usr/bin/time -v (ru_maxrss)' : "the child's own process.resourceUsage().maxRSS (bench/lib/rss-preload.mjs)"}
+
+| ${header.join(' | ')} |
+|${header.map(() => '---').join('|')}|
+${body.map((b) => `| ${b.join(' | ')} |`).join('\n')}
+
+${ratios.map((r) => `- ${r}`).join('\n')}
+`;
+if (peersOnly) {
+  console.log('\n(--peers-only: bench/results.md not written)');
+} else {
+  writeFileSync(join(repo, 'bench/results.md'), md);
+  console.log('\nwrote bench/results.md');
+}
+process.exitCode = rows.every((r) => r.ok) ? 0 : 1;

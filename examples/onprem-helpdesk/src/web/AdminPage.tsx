@@ -1,0 +1,15 @@
+import { useEffect } from 'react';
+
+/** Planted violations: a marketing pixel and a Google Analytics cookie in the admin UI. */
+export function AdminPage({ accountId }: { accountId: string }) {
+  useEffect(() => {
+    document.cookie = `_ga=GA1.1.${accountId}; path=/; max-age=63072000`;
+  }, [accountId]);
+  return (
+    <main>
+      <h1>Administration</h1>
+      <img src={`https://px.ads.linkedin.com/collect?pid=48213&account=${accountId}`} width={1} height={1} alt="" />
+      <img src="/static/logo.svg" alt="Acme Helpdesk" />
+    </main>
+  );
+}

@@ -1,0 +1,138 @@
+import type { TSESTree } from '@typescript-eslint/typescript-estree';
+import { AST_NODE_TYPES, type Node, calleeLabel, literalString, memberName, propertyKeyName, staticPath, unwrap } from '../core/ast';
+import { defineDetector, type DetectorContext } from '../core/detector';
+import { evaluateString, leadingText } from '../core/evaluate';
+import { originOf, packageName } from '../core/origin';
+import { vendorDestination } from './sdk-call';
+
+/** Cookie libraries: which call sets a cookie, and which argument holds its name. */
+const COOKIE_LIBRARIES: Record<string, Record<string, number>> = {
+  'js-cookie': { set: 0 },
+  cookie: { serialize: 0 },
+  nookies: { setCookie: 1 },
+  'cookies-next': { setCookie: 0 },
+  'universal-cookie': { 'new.set': 0 },
+  'hono/cookie': { setCookie: 1, setSignedCookie: 1 },
+  'next/headers': { 'cookies.().set': 0 },
+};
+// Server response objects by the names frameworks' docs give them (`res.cookie`, `reply.setCookie`).
+const RESPONSE_NAMES = /^(res|response|reply|ctx|context|c|resp)$/;
+
+/**
+ * Cookie writes: `document.cookie = …`, Express `res.cookie`, Fastify `reply.setCookie`, Koa
+ * `ctx.cookies.set`, Next.js `cookies().set` and `response.cookies.set`, `Set-Cookie` headers, and
+ * the js-cookie, cookie, nookies, cookies-next, universal-cookie and Hono helpers. A cookie whose
+ * name is a vendor's identifier cookie (`_ga`, `_fbp`, `hubspotutk`) is told apart as tracking.
+ */
+export default defineDetector({
+  meta: {
+    id: 'cookie-write',
+    kind: 'cookie',
+    description: 'A cookie written in the browser or set by a server response, told apart as tracking or session.',
+    messages: {
+      tracking: '{{api}} writes the {{vendor}} tracking cookie `{{cookie}}`.',
+      session: '{{api}} writes the cookie `{{cookie}}`.',
+    },
+    keywords: ['cookie', 'Cookie'],
+  },
+  create(context) {
+    return {
+      AssignmentExpression(node) {
+        const path = staticPath(node.left);
+        if (path?.join('.') !== 'document.cookie' && path?.join('.') !== 'window.document.cookie') return;
+        if (!context.scopes.isGlobal('document', node) && path[0] === 'document') return;
+        const text = evaluateString(node.right, context.scopes);
+        report(context, node, 'document.cookie', cookieNameOf(leadingText(text)), [node.right]);
+      },
+      CallExpression(node) {
+        const library = libraryCookieCall(node, context);
+        if (library) {
+          report(context, node, library.api, library.name, node.arguments as Node[]);
+          return;
+        }
+        if (node.callee.type !== AST_NODE_TYPES.MemberExpression) return;
+        const method = memberName(node.callee);
+        const [first, second] = node.arguments;
+        if (!first || !second) return;
+        const objectPath = staticPath(node.callee.object) ?? [];
+        const owner = objectPath[objectPath.length - 1] ?? '';
+        const api = calleeLabel(node.callee);
+        if ((method === 'cookie' || method === 'setCookie') && RESPONSE_NAMES.test(owner)) {
+          report(context, node, api, nameOf(first, context), node.arguments as Node[]);
+        } else if (method === 'set' && (owner === 'cookies' || isNextCookieStore(node.callee.object, context))) {
+          report(context, node, api, nameOf(first, context), node.arguments as Node[]);
+        } else if (method && /^(setHeader|set|append|header|writeHead)$/.test(method) && literalString(first)?.toLowerCase() === 'set-cookie') {
+          // `setHeader('Set-Cookie', serialize('_fbp', …))`: the serialize call is the finding.
+          if (!isLibraryValue(second, context)) report(context, node, api, headerCookieName(second, context), [second]);
+        }
+      },
+      Property(node) {
+        // `headers: { 'Set-Cookie': … }` in a Response, NextResponse or fetch handler result.
+        if (propertyKeyName(node)?.toLowerCase() !== 'set-cookie' || isLibraryValue(node.value as Node, context)) return;
+        report(context, node, 'Set-Cookie header', headerCookieName(node.value as Node, context), [node.value as Node]);
+      },
+    };
+  },
+});
+
+function report(context: DetectorContext, node: Node, api: string, name: string | undefined, payload: Node[]): void {
+  const vendor = name ? context.catalog.vendorForCookie(name) : undefined;
+  context.report({
+    node,
+    messageId: vendor ? 'tracking' : 'session',
+    api,
+    data: { cookie: name ?? '(computed name)' },
+    vendor,
+    category: vendor ? vendor.category : 'cookie',
+    destination: vendor ? vendorDestination(vendor) : { kind: 'dynamic', source: 'browser:cookie-jar' },
+    cookie: { name, purpose: vendor ? 'tracking' : 'session' },
+    payload,
+  });
+}
+
+function libraryCookieCall(node: TSESTree.CallExpression, context: DetectorContext): { api: string; name: string | undefined } | undefined {
+  const origin = originOf(node, context.scopes);
+  if (origin?.kind !== 'module') return undefined;
+  const source = origin.source.startsWith('hono/') || origin.source.startsWith('next/') ? origin.source : packageName(origin.source);
+  const calls = COOKIE_LIBRARIES[source];
+  if (!calls) return undefined;
+  const steps = origin.steps[0]?.name === 'default' ? origin.steps.slice(1) : origin.steps;
+  const signature = steps.map((step) => step.name).join('.').replace(/\.\(\)$/, '');
+  const argumentIndex = calls[signature];
+  if (argumentIndex === undefined) return undefined;
+  const nameNode = node.arguments[argumentIndex];
+  return { api: calleeLabel(node.callee), name: nameNode ? nameOf(nameNode, context) : undefined };
+}
+
+function isLibraryValue(node: Node, context: DetectorContext): boolean {
+  const inner = unwrap(node);
+  const values = inner.type === AST_NODE_TYPES.ArrayExpression ? inner.elements : [inner];
+  return values.some((value) => value?.type === AST_NODE_TYPES.CallExpression && libraryCookieCall(value, context) !== undefined);
+}
+
+/** `(await cookies()).set(…)` and `cookieStore.set(…)` where the store came from next/headers. */
+function isNextCookieStore(node: Node, context: DetectorContext): boolean {
+  const origin = originOf(unwrap(node), context.scopes);
+  return origin?.kind === 'module' && origin.source === 'next/headers';
+}
+
+function nameOf(node: Node, context: DetectorContext): string | undefined {
+  const object = unwrap(node);
+  if (object.type === AST_NODE_TYPES.ObjectExpression) {
+    const property = object.properties.find((candidate): candidate is TSESTree.Property => candidate.type === AST_NODE_TYPES.Property && propertyKeyName(candidate) === 'name');
+    return property ? nameOf(property.value as Node, context) : undefined;
+  }
+  const text = leadingText(evaluateString(node, context.scopes));
+  return text || undefined;
+}
+
+function headerCookieName(node: Node, context: DetectorContext): string | undefined {
+  const inner = unwrap(node);
+  const first = inner.type === AST_NODE_TYPES.ArrayExpression && inner.elements[0] ? (inner.elements[0] as Node) : inner;
+  return cookieNameOf(leadingText(evaluateString(first, context.scopes)));
+}
+
+function cookieNameOf(text: string): string | undefined {
+  const name = text.split('=')[0].trim();
+  return text.includes('=') && name ? name : undefined;
+}

@@ -1,0 +1,126 @@
+import type { StringValue } from '../core/evaluate';
+
+/** One program invocation of a command line, its words with holes written `{source}`. */
+export interface CommandSegment {
+  program: string;
+  subcommand?: string;
+  words: string[];
+  /** The sources of the holes in this segment, in order. */
+  holes: string[];
+  text: string;
+}
+
+const SHELLS = new Set(['sh', 'bash', 'zsh', 'dash']);
+const WRAPPERS = new Set(['sudo', 'env', 'nohup', 'time', 'npx', 'exec']);
+
+/**
+ * Splits a command into its program invocations: a shell string is split on `&&`, `||`, `;`
+ * and `|`; `sh -c '…'` is opened; `sudo` and `env VAR=x` prefixes are skipped.
+ */
+export function parseCommandLine(values: StringValue[], isShellString: boolean): CommandSegment[] {
+  const holes: string[] = [];
+  const render = (value: StringValue) =>
+    value.parts.map((part) => {
+      if (typeof part === 'string') return part;
+      holes.push(part.source);
+      return `{${part.source}}`;
+    }).join('');
+  let words: string[];
+  if (isShellString) words = tokenize(values.map(render).join(' '));
+  else words = values.map(render);
+  return splitSegments(words, holes);
+}
+
+function splitSegments(words: string[], holes: string[]): CommandSegment[] {
+  const segments: CommandSegment[] = [];
+  let current: string[] = [];
+  const flush = () => {
+    const segment = toSegment(current, holes);
+    if (segment) segments.push(...segment);
+    current = [];
+  };
+  for (const word of words) {
+    if (['&&', '||', ';', '|', '&'].includes(word)) flush();
+    else current.push(word);
+  }
+  flush();
+  return segments;
+}
+
+function toSegment(words: string[], holes: string[]): CommandSegment[] | undefined {
+  let index = 0;
+  while (index < words.length && (WRAPPERS.has(words[index]) || /^[A-Z_][A-Z0-9_]*=/.test(words[index]))) index += 1;
+  const rest = words.slice(index);
+  if (rest.length === 0) return undefined;
+  const program = rest[0].split('/').pop() ?? rest[0];
+  if (SHELLS.has(program) && rest[1] === '-c' && rest[2]) return splitSegments(tokenize(rest[2]), holes);
+  const subcommand = rest.slice(1).find((word) => !word.startsWith('-'));
+  return [{ program, subcommand, words: rest, holes: holes.filter((hole) => rest.some((word) => word.includes(`{${hole}}`))), text: rest.join(' ') }];
+}
+
+/** Shell-style word splitting with quotes; separators become words of their own. */
+export function tokenize(line: string): string[] {
+  const words: string[] = [];
+  let word = '';
+  let quote: string | undefined;
+  let started = false;
+  const push = () => {
+    if (started) words.push(word);
+    word = '';
+    started = false;
+  };
+  for (let index = 0; index < line.length; index += 1) {
+    const char = line[index];
+    if (quote) {
+      if (char === quote) quote = undefined;
+      else word += char;
+      continue;
+    }
+    if (char === '"' || char === "'") {
+      quote = char;
+      started = true;
+    } else if (/\s/.test(char)) {
+      push();
+    } else if (char === ';' || char === '|' || char === '&') {
+      push();
+      const double = line[index + 1] === char && char !== ';';
+      words.push(double ? char + char : char);
+      if (double) index += 1;
+    } else {
+      word += char;
+      started = true;
+    }
+  }
+  push();
+  return words;
+}
+
+/** The remote a command names: a URL, `user@host:path`, `user@host`, or an image `registry.host/name`. */
+export function remoteTarget(segment: CommandSegment): { url?: StringValue; host?: string } | undefined {
+  for (const word of segment.words.slice(1)) {
+    const url = /[a-z][a-z0-9+.-]*:\/\/\S+/i.exec(word);
+    if (url) return { url: wordValue(url[0]) };
+  }
+  for (const word of segment.words.slice(1)) {
+    const scpLike = /^(?:[\w.-]+@)?([a-z0-9-]+(?:\.[a-z0-9-]+)+):/i.exec(word);
+    if (scpLike) return { host: scpLike[1].toLowerCase() };
+    const sshLike = /^[\w.-]+@([a-z0-9-]+(?:\.[a-z0-9-]+)+)$/i.exec(word);
+    if (sshLike) return { host: sshLike[1].toLowerCase() };
+  }
+  if (['pull', 'push'].includes(segment.subcommand ?? '') && ['docker', 'podman'].includes(segment.program)) {
+    const image = segment.words.slice(2).find((word) => !word.startsWith('-'));
+    const registry = image?.split('/')[0];
+    if (image?.includes('/') && registry && /[.:]/.test(registry)) return { host: registry.split(':')[0].toLowerCase() };
+  }
+  return undefined;
+}
+
+/** A rendered word back as a value: `{env:HOST}` markers become holes again. */
+function wordValue(word: string): StringValue {
+  const parts: StringValue['parts'] = [];
+  word.split(/(\{[^}]+\})/).forEach((piece, index) => {
+    if (index % 2 === 1) parts.push({ source: piece.slice(1, -1) });
+    else if (piece) parts.push(piece);
+  });
+  return { parts, definitions: [] };
+}

@@ -1,0 +1,117 @@
+import type { TSESTree } from '@typescript-eslint/typescript-estree';
+import { AST_NODE_TYPES, type Node, calleeLabel, unwrap } from '../core/ast';
+import { defineDetector, type DetectorContext } from '../core/detector';
+import { destinationOf, localReason } from '../core/destination';
+import { evaluateString, resolveConstant, type StringValue } from '../core/evaluate';
+import type { Destination } from '../core/finding';
+import { originOf, packageName, type Origin } from '../core/origin';
+import { parseCommandLine, remoteTarget } from './shell-command-line';
+
+/** How each process API takes its command: one shell string, or a program and an argument array. */
+const PROCESS_APIS: Record<string, Record<string, 'shell' | 'argv'>> = {
+  child_process: { exec: 'shell', execSync: 'shell', spawn: 'argv', spawnSync: 'argv', execFile: 'argv', execFileSync: 'argv' },
+  execa: { '': 'argv', execa: 'argv', execaSync: 'argv', execaCommand: 'shell', execaCommandSync: 'shell', command: 'shell', commandSync: 'shell', sync: 'argv' },
+  shelljs: { exec: 'shell' },
+  'cross-spawn': { '': 'argv', spawn: 'argv', sync: 'argv' },
+};
+// Template-tag shells: zx's and execa's `$`.
+const TAGGED_SHELLS: Record<string, string[]> = { zx: ['$'], execa: ['$', 'execa'] };
+
+/**
+ * Shell commands that reach the network: child_process, execa, shelljs, cross-spawn and zx, when
+ * the command is a catalog program (curl, wget, git push, docker pull, scp, …) with a remote
+ * target. Commands built in variables or templates before the call are followed; `sh -c` and
+ * `&&` chains are split.
+ */
+export default defineDetector({
+  meta: {
+    id: 'shell-egress',
+    kind: 'shell',
+    description: 'A shell command run by the code that sends or fetches data over the network.',
+    messages: {
+      command: '`{{command}}` reaches {{destination}}.',
+    },
+    keywords: ['child_process', 'execa', 'shelljs', 'cross-spawn', 'zx'],
+  },
+  create(context) {
+    return {
+      CallExpression(node) {
+        const origin = originOf(node, context.scopes);
+        const style = processApiStyle(origin, context);
+        if (!style) return;
+        const [first, second] = node.arguments;
+        if (!first) return;
+        const words: StringValue[] = [evaluateString(first, context.scopes)];
+        if (style === 'argv' && second) words.push(...argumentArray(second, context));
+        check(context, node, words, style === 'shell', calleeLabel(node.callee));
+      },
+      TaggedTemplateExpression(node) {
+        const origin = originOf(node.tag, context.scopes);
+        if (origin?.kind !== 'module') return;
+        const names = TAGGED_SHELLS[packageName(origin.source)];
+        if (!names?.includes(origin.steps[0]?.name ?? '')) return;
+        check(context, node, [evaluateString(node.quasi, context.scopes)], true, calleeLabel(node.tag));
+      },
+    };
+  },
+});
+
+function check(context: DetectorContext, node: Node, words: StringValue[], isShellString: boolean, api: string): void {
+  for (const segment of parseCommandLine(words, isShellString)) {
+    const command = context.catalog.shellCommand(segment.program);
+    if (!command) continue;
+    if (command.subcommands && !command.subcommands.includes(segment.subcommand ?? '')) continue;
+    const target = remoteTarget(segment);
+    const read = target?.url ? destinationOf(target.url) : undefined;
+    // A local URL or host (`http://localhost`, `backup@10.0.4.20:`) keeps the command on the box.
+    if (read && !read.offBox && read.reason !== 'non-network-scheme') continue;
+    if (target?.host && localReason(target.host)) continue;
+    let destination: Destination;
+    if (read?.offBox) destination = read.destination;
+    else if (target?.host) destination = { kind: 'host', host: target.host };
+    // `gs://bucket`, `s3://bucket`: the program's own service.
+    else if (command.defaultHost) destination = { kind: 'host', host: command.defaultHost };
+    else if (command.requiresTarget) continue;
+    else destination = { kind: 'dynamic', source: segment.holes[0] ?? `command:${segment.program}` };
+    const vendor = destination.host ? context.catalog.vendorForHost(destination.host) : undefined;
+    context.report({
+      node,
+      messageId: 'command',
+      api: `${api} ${segment.program}`,
+      data: { command: segment.text.length > 80 ? `${segment.text.slice(0, 77)}...` : segment.text },
+      destination,
+      vendor,
+      category: vendor?.category ?? 'shell',
+      command: segment.text,
+      payload: node.type === AST_NODE_TYPES.CallExpression ? (node.arguments as Node[]) : [],
+      related: words.flatMap((word) => word.definitions).slice(0, 3).map((definition) => ({ node: definition, message: 'The command is built here.' })),
+    });
+    return;
+  }
+}
+
+function processApiStyle(origin: Origin | undefined, context: DetectorContext): 'shell' | 'argv' | undefined {
+  if (origin?.kind !== 'module') return undefined;
+  const steps = origin.steps[0]?.name === 'default' ? origin.steps.slice(1) : origin.steps;
+  if (steps[steps.length - 1]?.name !== '()') return undefined;
+  const path = steps.slice(0, -1).map((step) => step.name);
+  // `const run = promisify(exec)`: the promisified function is the one passed in.
+  if (packageName(origin.source) === 'util' && steps.length === 3 && steps[0].name === 'promisify' && steps[1].name === '()') {
+    const wrapped = steps[1].call?.arguments[0];
+    return wrapped ? processApiStyle(extendCall(originOf(wrapped, context.scopes)), context) : undefined;
+  }
+  return PROCESS_APIS[packageName(origin.source)]?.[path.join('.')];
+}
+
+function extendCall(origin: Origin | undefined): Origin | undefined {
+  return origin && origin.kind !== 'function' ? { ...origin, steps: [...origin.steps, { name: '()' }] } : undefined;
+}
+
+/** The words of an argument array (`['clone', url]`), followed through a constant. */
+function argumentArray(node: Node, context: DetectorContext): StringValue[] {
+  const array = resolveConstant(node, context.scopes) ?? unwrap(node);
+  if (array.type !== AST_NODE_TYPES.ArrayExpression) return [evaluateString(node, context.scopes)];
+  return array.elements.flatMap((element: TSESTree.ArrayExpression['elements'][number]) =>
+    element && element.type !== AST_NODE_TYPES.SpreadElement ? [evaluateString(element, context.scopes)] : [],
+  );
+}

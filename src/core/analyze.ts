@@ -1,0 +1,177 @@
+import { visitorKeys } from '@typescript-eslint/visitor-keys';
+import type { TSESTree } from '@typescript-eslint/typescript-estree';
+import { type Node, enclosingFunctionName, parentOf } from './ast';
+import type { Catalog } from './catalog';
+import type { Detector, DetectorContext, Report, Visitor } from './detector';
+import { destinationLabel, fingerprintOf, formatMessage, type Finding, type Range } from './finding';
+import { payloadNames } from './data-types';
+import { parseSource } from './parse';
+import { ScopeMap, type ImportResolver } from './scope';
+import { collectModuleLinks, type ModuleLinks } from './module-links';
+import { dominatingGuards, type ParsedGuard } from './guards';
+import { readSuppressions, type SuppressionDirective } from './suppressions';
+
+/** What one file yields: its findings, and what the workspace index needs to follow wrappers. */
+export interface FileAnalysis {
+  file: string;
+  findings: Finding[];
+  /** Set when the file had syntax errors: findings cover what could be read. */
+  partial?: { line: number; message: string };
+  /** Set when the file could not be analysed at all. */
+  skipped?: string;
+  links?: ModuleLinks;
+  /** The file's `offbox-ignore` comments; the scan applies them to its findings, wrapper calls included. */
+  suppressions?: SuppressionDirective[];
+}
+
+// Type annotations and declarations never run, so the walk does not enter them.
+const SKIPPED_KEYS = new Set(['parent', 'typeAnnotation', 'typeParameters', 'typeArguments', 'returnType', 'superTypeArguments', 'decorators']);
+const SKIPPED_TYPES = new Set(['TSInterfaceDeclaration', 'TSTypeAliasDeclaration', 'TSDeclareFunction', 'TSModuleDeclaration', 'TSEnumDeclaration']);
+
+/**
+ * Parses one file once, walks it once, and runs every detector's visitor on the way.
+ * The walk sets parent pointers and fills the scope map first; detectors then see nodes in source
+ * order with every declaration of the file known, so hoisted names resolve.
+ */
+export interface AnalyzeOptions {
+  /** Whether an import specifier names a module of this workspace (relative, an alias, a workspace package). */
+  isInRepoModule?: (source: string) => boolean;
+  /** privacy.json guards, parsed: each finding records the ones that dominate it. */
+  guards?: readonly ParsedGuard[];
+  /** Reads values exported by other in-repo modules (see ModuleValues). */
+  importResolver?: (fromFile: string) => ImportResolver;
+}
+
+export function analyzeSource(file: string, text: string, detectors: readonly Detector[], catalog: Catalog, options: AnalyzeOptions = {}): FileAnalysis {
+  const parsed = parseSource(file, text);
+  if (!parsed.program) return { file, findings: [], skipped: parsed.failure ?? 'could not be parsed' };
+  const program = parsed.program;
+  const scopes = new ScopeMap();
+  scopes.importResolver = options.importResolver?.(file);
+  const reports: Array<{ detector: Detector; report: Report }> = [];
+  const handlers = new Map<string, Array<(node: Node) => void>>();
+  const exits: Array<() => void> = [];
+  for (const detector of detectors) {
+    const context: DetectorContext = { file, scopes, catalog, report: (report) => reports.push({ detector, report }) };
+    const visitor = detector.create(context);
+    for (const [type, handler] of Object.entries(visitor) as Array<[keyof Visitor, ((node: Node) => void) | undefined]>) {
+      if (!handler) continue;
+      if (type === 'Program:exit') exits.push(handler as () => void);
+      else handlers.set(type, [...(handlers.get(type) ?? []), handler]);
+    }
+  }
+  // Calls into other in-repo modules are collected in the same walk, for the workspace's wrapper index.
+  const callNodes: TSESTree.CallExpression[] = [];
+  handlers.set('CallExpression', [...(handlers.get('CallExpression') ?? []), (node) => callNodes.push(node as TSESTree.CallExpression)]);
+  const dispatch = walk(program, scopes, handlers);
+  for (const node of dispatch) for (const handler of handlers.get(node.type) ?? []) handler(node);
+  for (const exit of exits) exit();
+  const guards = options.guards ?? [];
+  const findings = buildFindings(file, text, reports, scopes, catalog, guards);
+  const links = collectModuleLinks(program, scopes, findings, callNodes, text, options.isInRepoModule, guards);
+  return { file, findings, partial: parsed.partial, links, suppressions: readSuppressions(text) };
+}
+
+/** Parses a module and fills its scopes without running detectors: for reading its exported values. */
+export function parseModule(file: string, text: string): { program: TSESTree.Program; scopes: ScopeMap } | undefined {
+  const parsed = parseSource(file, text);
+  if (!parsed.program) return undefined;
+  const scopes = new ScopeMap();
+  walk(parsed.program, scopes, new Map());
+  // Nodes of this module may become related locations of another file's finding: they must know their file.
+  MODULE_FILES.set(parsed.program, file);
+  return { program: parsed.program, scopes };
+}
+
+const MODULE_FILES = new WeakMap<Node, string>();
+
+/** The file of a node that came from a module read through parseModule, else undefined (the file being analysed). */
+function moduleFileOf(node: Node): string | undefined {
+  let root: Node = node;
+  for (let parent = parentOf(root); parent; parent = parentOf(root)) root = parent;
+  return MODULE_FILES.get(root);
+}
+
+/** One iterative pre-order walk (deep nesting must not overflow the stack). Returns the nodes detectors asked for, in order. */
+function walk(program: TSESTree.Program, scopes: ScopeMap, handlers: Map<string, unknown>): Node[] {
+  const wanted: Node[] = [];
+  const stack: Node[] = [program];
+  while (stack.length > 0) {
+    const node = stack.pop()!;
+    scopes.collect(node);
+    if (handlers.has(node.type)) wanted.push(node);
+    const keys = visitorKeys[node.type] ?? [];
+    for (let keyIndex = keys.length - 1; keyIndex >= 0; keyIndex -= 1) {
+      const key = keys[keyIndex];
+      if (SKIPPED_KEYS.has(key)) continue;
+      const value = (node as unknown as Record<string, unknown>)[key];
+      if (Array.isArray(value)) {
+        for (let index = value.length - 1; index >= 0; index -= 1) pushChild(stack, value[index], node);
+      } else {
+        pushChild(stack, value, node);
+      }
+    }
+  }
+  return wanted;
+}
+
+function pushChild(stack: Node[], value: unknown, parent: Node): void {
+  if (!value || typeof value !== 'object' || typeof (value as Node).type !== 'string') return;
+  const child = value as Node;
+  if (SKIPPED_TYPES.has(child.type)) return;
+  (child as { parent?: Node }).parent = parent;
+  stack.push(child);
+}
+
+function buildFindings(
+  file: string,
+  text: string,
+  reports: Array<{ detector: Detector; report: Report }>,
+  scopes: ScopeMap,
+  catalog: Catalog,
+  guards: readonly ParsedGuard[],
+): Finding[] {
+  const occurrences = new Map<string, number>();
+  const findings: Finding[] = [];
+  for (const { detector, report } of reports) {
+    const dataNames = payloadNames(report.payload ?? [], scopes);
+    const dataTypes = [...new Set(dataNames.flatMap((name) => catalog.dataTypes.classify(name)))].sort();
+    const destination = report.destination;
+    const data = {
+      api: report.api,
+      destination: destinationLabel(destination),
+      vendor: report.vendor?.name ?? '',
+      data: dataTypes.length > 0 ? dataTypes.join(', ') : dataNames.length > 0 ? 'unclassified data' : 'no payload read',
+      ...report.data,
+    };
+    const scope = enclosingFunctionName(report.node);
+    const snippet = text.slice(report.node.range[0], report.node.range[1]);
+    const key = [detector.meta.id, scope, snippet.replace(/\s+/g, ' '), data.destination].join('\u0000');
+    const occurrence = occurrences.get(key) ?? 0;
+    occurrences.set(key, occurrence + 1);
+    findings.push({
+      ruleId: detector.meta.id,
+      kind: detector.meta.kind,
+      category: report.category ?? report.vendor?.category ?? detector.meta.kind,
+      vendor: report.vendor ? { id: report.vendor.id, name: report.vendor.name } : undefined,
+      destination,
+      dataTypes,
+      dataNames,
+      api: report.api,
+      messageId: report.messageId,
+      message: formatMessage(detector.meta.messages[report.messageId] ?? report.messageId, data),
+      file,
+      range: rangeOf(report.node),
+      fingerprint: fingerprintOf({ ruleId: detector.meta.id, file, scope, snippet, destination: data.destination, occurrence }),
+      related: (report.related ?? []).map(({ node, message }) => ({ file: moduleFileOf(node) ?? file, range: rangeOf(node), message })),
+      cookie: report.cookie,
+      command: report.command,
+      guards: dominatingGuards(report.node, guards, scopes),
+    });
+  }
+  return findings;
+}
+
+export function rangeOf(node: Node): Range {
+  return { start: { ...node.loc.start }, end: { ...node.loc.end } };
+}

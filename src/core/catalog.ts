@@ -1,0 +1,125 @@
+import { DataTypeClassifier, type DataTypeEntry } from './data-types';
+import { hostMatches } from './destination';
+
+export interface Vendor {
+  id: string;
+  name: string;
+  company?: string;
+  aliases?: string[];
+  category: string;
+  packages: string[];
+  hosts: string[];
+  globals?: string[];
+  cookies?: string[];
+  homepage?: string;
+}
+
+export interface CallSpec {
+  url?: string[];
+  host?: string[];
+  baseUrl?: string[];
+  data?: string[];
+}
+
+export interface HttpClient {
+  id: string;
+  label: string;
+  globals?: string[];
+  packages?: string[];
+  factories?: Record<string, CallSpec>;
+  chainData?: string[];
+  calls: Record<string, CallSpec>;
+}
+
+export interface ShellCommand {
+  command: string;
+  subcommands?: string[];
+  defaultHost?: string;
+  requiresTarget?: boolean;
+  description: string;
+}
+
+/** The catalogs of rules/, indexed for the lookups detectors make on every call they see. */
+export class Catalog {
+  readonly vendors: Vendor[];
+  readonly dataTypes: DataTypeClassifier;
+  private readonly vendorByPackage = new Map<string, Vendor>();
+  private readonly vendorByGlobal = new Map<string, Vendor>();
+  private readonly exactHosts = new Map<string, Vendor>();
+  private readonly wildcardHosts: Array<{ pattern: string; vendor: Vendor }> = [];
+  private readonly cookiePatterns: Array<{ pattern: RegExp; vendor: Vendor }> = [];
+  private readonly clientByPackage = new Map<string, HttpClient>();
+  private readonly clientByGlobal = new Map<string, HttpClient>();
+  private readonly shellCommands = new Map<string, ShellCommand>();
+
+  constructor(data: { vendors: Vendor[]; clients: HttpClient[]; dataTypes: DataTypeEntry[]; commands: ShellCommand[] }) {
+    this.vendors = data.vendors;
+    this.dataTypes = new DataTypeClassifier(data.dataTypes);
+    for (const vendor of data.vendors) {
+      for (const name of vendor.packages) this.vendorByPackage.set(name, vendor);
+      for (const path of vendor.globals ?? []) this.vendorByGlobal.set(path, vendor);
+      for (const host of vendor.hosts) {
+        if (host.startsWith('*.')) this.wildcardHosts.push({ pattern: host, vendor });
+        else this.exactHosts.set(host, vendor);
+      }
+      for (const cookie of vendor.cookies ?? []) this.cookiePatterns.push({ pattern: globToRegExp(cookie), vendor });
+    }
+    // The most specific wildcard first, so `*.eu.posthog.com` beats `*.posthog.com`.
+    this.wildcardHosts.sort((a, b) => b.pattern.length - a.pattern.length);
+    for (const client of data.clients) {
+      for (const name of client.packages ?? []) this.clientByPackage.set(name, client);
+      for (const path of client.globals ?? []) this.clientByGlobal.set(path, client);
+    }
+    for (const command of data.commands) this.shellCommands.set(command.command, command);
+  }
+
+  vendorForPackage(name: string): Vendor | undefined {
+    return this.vendorByPackage.get(name);
+  }
+
+  /** The vendor whose snippet installs this global call path (`gtag`, `dataLayer.push`). */
+  vendorForGlobal(path: string): Vendor | undefined {
+    return this.vendorByGlobal.get(path);
+  }
+
+  vendorForHost(host: string): Vendor | undefined {
+    const exact = this.exactHosts.get(host);
+    if (exact) return exact;
+    for (const { pattern, vendor } of this.wildcardHosts) if (hostMatches(host, pattern)) return vendor;
+    // `*.posthog.com` computed in code still names PostHog when the catalog lists `posthog.com`.
+    if (host.startsWith('*.')) return this.exactHosts.get(host.slice(2));
+    return undefined;
+  }
+
+  vendorForCookie(name: string): Vendor | undefined {
+    return this.cookiePatterns.find(({ pattern }) => pattern.test(name))?.vendor;
+  }
+
+  clientForPackage(name: string): HttpClient | undefined {
+    return this.clientByPackage.get(name);
+  }
+
+  clientForGlobal(path: string): HttpClient | undefined {
+    return this.clientByGlobal.get(path);
+  }
+
+  shellCommand(name: string): ShellCommand | undefined {
+    return this.shellCommands.get(name);
+  }
+
+  /** Every package name the SDK and network detectors look for in imports. */
+  packageNames(): string[] {
+    return [...new Set([...this.vendorByPackage.keys(), ...this.clientByPackage.keys()])];
+  }
+
+  /** The first word of every global call path (`gtag`, `dataLayer`, `fetch`, `navigator`). */
+  globalRoots(): string[] {
+    return [...new Set([...this.vendorByGlobal.keys(), ...this.clientByGlobal.keys()].map((path) => path.split('.')[0]))];
+  }
+}
+
+function globToRegExp(glob: string): RegExp {
+  const escaped = glob.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*');
+  return new RegExp(`^${escaped}$`);
+}
+

@@ -1,0 +1,60 @@
+import type { TSESTree } from '@typescript-eslint/typescript-estree';
+import type { Catalog, Vendor } from './catalog';
+import type { CookieInfo, Destination, FindingKind } from './finding';
+import type { Node } from './ast';
+import type { ScopeMap } from './scope';
+
+/** What a detector is, for docs, SARIF rules and the extension. */
+export interface DetectorMeta {
+  /** The rule id findings carry: stable once shipped. */
+  id: string;
+  kind: FindingKind;
+  /** One line: what it finds. */
+  description: string;
+  /** Message templates by id, with `{{placeholders}}`. */
+  messages: Record<string, string>;
+  /**
+   * Words a file must contain for this detector to find anything in it, besides the catalog's own.
+   * The prefilter skips files with none of them, so they must be necessary conditions.
+   */
+  keywords: string[];
+}
+
+export interface Report {
+  node: Node;
+  messageId: string;
+  /** Placeholders for the message; `destination`, `data` and `vendor` are filled in when absent. */
+  data?: Record<string, string>;
+  api: string;
+  destination: Destination;
+  vendor?: Vendor;
+  /** Defaults to the vendor's category, else the detector kind's. */
+  category?: string;
+  /** Expressions whose identifiers are the data sent. */
+  payload?: Node[];
+  related?: Array<{ node: Node; message: string }>;
+  cookie?: CookieInfo;
+  command?: string;
+}
+
+export interface DetectorContext {
+  readonly file: string;
+  readonly scopes: ScopeMap;
+  readonly catalog: Catalog;
+  report(report: Report): void;
+}
+
+type NodeOfType<T extends TSESTree.Node['type']> = Extract<TSESTree.Node, { type: T }>;
+
+/** Handlers by ESTree node type, plus `Program:exit` after the whole file was seen. */
+export type Visitor = { [T in TSESTree.Node['type']]?: (node: NodeOfType<T>) => void } & { 'Program:exit'?: () => void };
+
+export interface Detector {
+  meta: DetectorMeta;
+  create(context: DetectorContext): Visitor;
+}
+
+/** Identity function that gives detector modules their type, as typescript-eslint's `createRule` does. */
+export function defineDetector(detector: Detector): Detector {
+  return detector;
+}

@@ -1,0 +1,245 @@
+import type { TSESTree } from '@typescript-eslint/typescript-estree';
+import { AST_NODE_TYPES, type Node, calleeLabel, literalString, memberName, objectProperty, staticPath, unwrap } from './ast';
+import type { ScopeMap } from './scope';
+
+/** A run-time value the code does not fix: where it comes from, e.g. `env:API_URL`, `param:url`. */
+export interface Hole {
+  source: string;
+}
+
+/** A string as far as it can be read statically: literal text with holes, and where its parts were defined. */
+export interface StringValue {
+  parts: Array<string | Hole>;
+  /** Declarations followed on the way (URL constants), for related locations. */
+  definitions: Node[];
+  /** Set when the value is a default that this source replaces (`process.env.X ?? 'https://…'`). */
+  configurableBy?: string;
+}
+
+const MAX_DEPTH = 10;
+const SETTING_GETTER = /(^|\.)(get|getSetting|getConfig|getValue|setting|settings|config|get_setting)$/i;
+const ENV_GETTER = /(^|\.)(getEnv|env|getenv|requireEnv)$/i;
+
+/** Reads a string expression statically, through constants, templates, concatenation and env defaults. */
+export function evaluateString(node: Node, scopes: ScopeMap, depth = 0): StringValue {
+  if (depth > MAX_DEPTH) return hole(`expr:${calleeLabel(node)}`);
+  const inner = unwrap(node);
+  switch (inner.type) {
+    case AST_NODE_TYPES.Literal:
+      if (typeof inner.value === 'string' || typeof inner.value === 'number') return text(String(inner.value));
+      return hole('expr:literal');
+    case AST_NODE_TYPES.TemplateLiteral: {
+      const result: StringValue = { parts: [], definitions: [] };
+      inner.quasis.forEach((quasi, index) => {
+        append(result, text(quasi.value.cooked ?? quasi.value.raw));
+        const expression = inner.expressions[index];
+        if (expression) append(result, evaluateString(expression, scopes, depth + 1));
+      });
+      return result;
+    }
+    case AST_NODE_TYPES.BinaryExpression:
+      if (inner.operator === '+') {
+        const result = evaluateString(inner.left, scopes, depth + 1);
+        append(result, evaluateString(inner.right, scopes, depth + 1));
+        return result;
+      }
+      return hole(`expr:${inner.operator}`);
+    case AST_NODE_TYPES.Identifier:
+      return evaluateIdentifier(inner, scopes, depth);
+    case AST_NODE_TYPES.MemberExpression:
+      return evaluateMember(inner, scopes, depth);
+    case AST_NODE_TYPES.LogicalExpression: {
+      const left = evaluateString(inner.left, scopes, depth + 1);
+      if (inner.operator === '&&') return evaluateString(inner.right, scopes, depth + 1);
+      if (hasLiteralStart(left)) return left;
+      const right = evaluateString(inner.right, scopes, depth + 1);
+      const configurableBy = firstHole(left)?.source;
+      return { ...right, definitions: [...left.definitions, ...right.definitions], configurableBy: right.configurableBy ?? configurableBy };
+    }
+    case AST_NODE_TYPES.ConditionalExpression: {
+      const consequent = evaluateString(inner.consequent, scopes, depth + 1);
+      return hasLiteralStart(consequent) ? consequent : evaluateString(inner.alternate, scopes, depth + 1);
+    }
+    case AST_NODE_TYPES.AwaitExpression:
+      return evaluateString(inner.argument, scopes, depth + 1);
+    case AST_NODE_TYPES.NewExpression:
+      if (inner.callee.type === AST_NODE_TYPES.Identifier && inner.callee.name === 'URL' && inner.arguments[0]) {
+        return evaluateUrlConstructor(inner.arguments, scopes, depth);
+      }
+      return hole(`expr:${calleeLabel(inner)}`);
+    case AST_NODE_TYPES.CallExpression:
+      return evaluateCall(inner, scopes, depth);
+    default:
+      return hole(`expr:${calleeLabel(inner)}`);
+  }
+}
+
+function evaluateIdentifier(node: TSESTree.Identifier, scopes: ScopeMap, depth: number): StringValue {
+  const binding = scopes.lookup(node);
+  if (!binding) return hole(`expr:${node.name}`);
+  if (binding.kind === 'param') return hole(`param:${node.name}`);
+  if (binding.kind === 'import') {
+    const imported = binding.importSource ? scopes.importResolver?.(binding.importSource, binding.importName ?? 'default') : undefined;
+    if (imported) {
+      const value = evaluateString(imported.node, imported.scopes, depth + 1);
+      value.definitions.unshift(imported.node);
+      return value;
+    }
+    return hole(`import:${binding.importSource}#${binding.importName}`);
+  }
+  if ((binding.kind === 'const' || binding.kind === 'let' || binding.kind === 'var') && binding.init && binding.path) {
+    let source: Node | undefined = binding.init;
+    for (const key of binding.path) source = source ? propertyValue(source, key, scopes, depth) : undefined;
+    if (!source) return hole(`expr:${node.name}`);
+    const value = evaluateString(source, scopes, depth + 1);
+    value.definitions.unshift(binding.node);
+    return value;
+  }
+  return hole(`expr:${node.name}`);
+}
+
+function evaluateMember(node: TSESTree.MemberExpression, scopes: ScopeMap, depth: number): StringValue {
+  const path = staticPath(node);
+  if (path && (path[0] === 'process' || (path[0] === 'import' && path[1] === 'meta')) && path.includes('env')) {
+    return hole(`env:${path[path.length - 1]}`);
+  }
+  const name = memberName(node);
+  if (name === 'href' || name === 'origin' || name === 'toString') return evaluateString(node.object, scopes, depth + 1);
+  const imported = name !== undefined ? importedObject(node.object, scopes) : undefined;
+  if (imported && name !== undefined) {
+    const value = propertyValue(imported.node, name, imported.scopes, depth);
+    if (value) {
+      const result = evaluateString(value, imported.scopes, depth + 1);
+      result.definitions.unshift(value);
+      return result;
+    }
+  }
+  if (name !== undefined) {
+    const value = propertyValue(node.object, name, scopes, depth);
+    if (value) {
+      const result = evaluateString(value, scopes, depth + 1);
+      result.definitions.unshift(value);
+      return result;
+    }
+  }
+  return hole(`expr:${path ? path.join('.') : calleeLabel(node)}`);
+}
+
+function evaluateCall(node: TSESTree.CallExpression, scopes: ScopeMap, depth: number): StringValue {
+  const callee = calleeLabel(node.callee);
+  const [first, second] = node.arguments;
+  const key = first ? literalString(first) : undefined;
+  if (key !== undefined && node.arguments.length <= 2 && ENV_GETTER.test(callee)) {
+    return withDefault(hole(`env:${key}`), second, scopes, depth);
+  }
+  if (key !== undefined && node.arguments.length <= 2 && SETTING_GETTER.test(callee)) {
+    return withDefault(hole(`setting:${key}`), second, scopes, depth);
+  }
+  if (['String', 'encodeURI', 'decodeURI'].includes(callee) && first) return evaluateString(first, scopes, depth + 1);
+  if (callee.endsWith('.toString') && node.callee.type === AST_NODE_TYPES.MemberExpression) {
+    return evaluateString(node.callee.object, scopes, depth + 1);
+  }
+  return hole(`expr:${callee}()`);
+}
+
+function withDefault(value: StringValue, fallback: Node | undefined, scopes: ScopeMap, depth: number): StringValue {
+  if (!fallback) return value;
+  const defaultValue = evaluateString(fallback, scopes, depth + 1);
+  if (!hasLiteralStart(defaultValue)) return value;
+  return { ...defaultValue, configurableBy: firstHole(value)?.source };
+}
+
+/** `new URL(path, base)`: an absolute first argument wins, else the base's origin plus the path. */
+function evaluateUrlConstructor(args: TSESTree.CallExpressionArgument[], scopes: ScopeMap, depth: number): StringValue {
+  const path = evaluateString(args[0], scopes, depth + 1);
+  if (!args[1] || /^[a-z][a-z0-9+.-]*:/i.test(leadingText(path))) return path;
+  const base = evaluateString(args[1], scopes, depth + 1);
+  const result: StringValue = { parts: [...base.parts], definitions: [...base.definitions, ...path.definitions], configurableBy: base.configurableBy };
+  append(result, path);
+  return result;
+}
+
+/**
+ * Follows `object.key` to the value of `key` when `object` is (a constant holding) an object literal.
+ * Returns the property's value node, or undefined.
+ */
+export function propertyValue(object: Node, key: string, scopes: ScopeMap, depth = 0): Node | undefined {
+  const resolved = resolveConstant(object, scopes, depth);
+  const property = resolved ? objectProperty(resolved, key) : undefined;
+  return property?.value;
+}
+
+/** Follows identifiers to the expression their constant holds (`const opts = {…}` → the object). */
+export function resolveConstant(node: Node, scopes: ScopeMap, depth = 0): Node | undefined {
+  let current = unwrap(node);
+  for (let step = depth; step <= MAX_DEPTH; step += 1) {
+    if (current.type === AST_NODE_TYPES.Identifier) {
+      const binding = scopes.lookup(current);
+      if (!binding?.init || !binding.path || binding.kind === 'param' || binding.kind === 'import') return undefined;
+      let next: Node | undefined = binding.init;
+      for (const key of binding.path) next = next ? propertyValue(next, key, scopes, step + 1) : undefined;
+      if (!next) return undefined;
+      current = unwrap(next);
+      continue;
+    }
+    if (current.type === AST_NODE_TYPES.MemberExpression) {
+      const name = memberName(current);
+      const value = name === undefined ? undefined : propertyValue(current.object, name, scopes, step + 1);
+      if (!value) return current;
+      current = unwrap(value);
+      continue;
+    }
+    return current;
+  }
+  return current;
+}
+
+/** `config` in `config.webhookUrl` when `config` is imported from an in-repo module the scan can read. */
+function importedObject(node: Node, scopes: ScopeMap): { node: Node; scopes: ScopeMap } | undefined {
+  const inner = unwrap(node);
+  if (inner.type !== AST_NODE_TYPES.Identifier || !scopes.importResolver) return undefined;
+  const binding = scopes.lookup(inner);
+  if (binding?.kind !== 'import' || !binding.importSource || binding.importName === '*') return undefined;
+  return scopes.importResolver(binding.importSource, binding.importName ?? 'default');
+}
+
+/** The literal text before the first hole. */
+export function leadingText(value: StringValue): string {
+  let result = '';
+  for (const part of value.parts) {
+    if (typeof part !== 'string') break;
+    result += part;
+  }
+  return result;
+}
+
+export function firstHole(value: StringValue): Hole | undefined {
+  return value.parts.find((part): part is Hole => typeof part !== 'string');
+}
+
+/** The value with holes written `{source}`: what a message shows. */
+export function renderString(value: StringValue): string {
+  return value.parts.map((part) => (typeof part === 'string' ? part : `{${part.source}}`)).join('');
+}
+
+function hasLiteralStart(value: StringValue): boolean {
+  return typeof value.parts[0] === 'string' && value.parts[0].length > 0;
+}
+
+function text(value: string): StringValue {
+  return { parts: value ? [value] : [], definitions: [] };
+}
+
+function hole(source: string): StringValue {
+  return { parts: [{ source }], definitions: [] };
+}
+
+function append(target: StringValue, addition: StringValue): void {
+  for (const part of addition.parts) {
+    const last = target.parts[target.parts.length - 1];
+    if (typeof part === 'string' && typeof last === 'string') target.parts[target.parts.length - 1] = last + part;
+    else target.parts.push(part);
+  }
+  target.definitions.push(...addition.definitions);
+  target.configurableBy ??= addition.configurableBy;
+}

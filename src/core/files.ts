@@ -1,0 +1,179 @@
+import { readdirSync, readFileSync, statSync, existsSync } from 'node:fs';
+import { join, relative, sep, extname } from 'node:path';
+import ignore, { type Ignore } from 'ignore';
+import { SOURCE_EXTENSIONS } from './parse';
+
+export interface DiscoveryOptions {
+  /** Files larger than this are skipped (bytes). */
+  maxFileSize: number;
+  /** Scan tests, specs, stories and mocks too (they do not ship). */
+  includeTests: boolean;
+  /** Extra gitignore-style patterns to leave out, relative to the root. */
+  exclude: string[];
+}
+
+export const DEFAULT_DISCOVERY: DiscoveryOptions = { maxFileSize: 1024 * 1024, includeTests: false, exclude: [] };
+
+export interface SourceFile {
+  /** Absolute path. */
+  path: string;
+  /** Path relative to the scan root, with forward slashes: what findings name. */
+  relative: string;
+  size: number;
+}
+
+export interface SkippedFile {
+  file: string;
+  reason: string;
+}
+
+// Dependencies, VCS data and build output: never the product's own source.
+const SKIPPED_DIRECTORIES = new Set(['node_modules', '.git', '.hg', '.svn', 'dist', 'out', '.next', '.nuxt', '.output', '.svelte-kit', '.turbo', '.cache', '.yarn', '.pnpm-store', 'coverage', 'bower_components', 'vendor', 'storybook-static', '.vercel', '.meteor']);
+const TEST_DIRECTORIES = new Set(['__tests__', '__mocks__', '__fixtures__', 'test', 'tests', 'e2e', 'cypress', 'playwright', 'spec', '__snapshots__']);
+// Files that tell how imports resolve: tsconfig paths aliases and monorepo workspace packages.
+const PROJECT_FILES = new Set(['tsconfig.json', 'jsconfig.json', 'package.json']);
+const TEST_FILE = /\.(test|spec|stories|story|cy|e2e)\.[cm]?[jt]sx?$/;
+
+/**
+ * Lists the source files below each root, honouring .gitignore files at every level, skipping
+ * dependencies, build output, symbolic links (they may loop or leave the tree) and, unless asked,
+ * tests. Every file passed over for a reason a user may not expect is listed with that reason.
+ */
+export function discoverFiles(root: string, options: DiscoveryOptions = DEFAULT_DISCOVERY): { files: SourceFile[]; skipped: SkippedFile[]; projectFiles: string[] } {
+  const files: SourceFile[] = [];
+  const projectFiles: string[] = [];
+  const skipped: SkippedFile[] = [];
+  const extra = ignore().add(options.exclude);
+  let rootStat;
+  try {
+    rootStat = statSync(root);
+  } catch (error) {
+    return { files, projectFiles, skipped: [{ file: root, reason: `cannot be read: ${(error as NodeJS.ErrnoException).code ?? String(error)}` }] };
+  }
+  if (rootStat.isFile()) {
+    if (SOURCE_EXTENSIONS.includes(extname(root).toLowerCase())) files.push({ path: root, relative: root.split(sep).pop()!, size: rootStat.size });
+    return { files, skipped, projectFiles };
+  }
+  const stack: Array<{ directory: string; rules: Array<{ base: string; matcher: Ignore }> }> = [{ directory: root, rules: [] }];
+  while (stack.length > 0) {
+    const { directory, rules: inherited } = stack.pop()!;
+    const rules = [...inherited];
+    const gitignore = join(directory, '.gitignore');
+    if (existsSync(gitignore)) {
+      try {
+        rules.push({ base: directory, matcher: ignore().add(readFileSync(gitignore, 'utf8')) });
+      } catch {
+        skipped.push({ file: toPosix(relative(root, gitignore)), reason: '.gitignore could not be read; its rules were not applied' });
+      }
+    }
+    let entries;
+    try {
+      entries = readdirSync(directory, { withFileTypes: true });
+    } catch (error) {
+      skipped.push({ file: toPosix(relative(root, directory)) || '.', reason: `directory cannot be read: ${(error as NodeJS.ErrnoException).code ?? String(error)}` });
+      continue;
+    }
+    const hasPackageJson = entries.some((entry) => entry.name === 'package.json');
+    for (const entry of entries.sort((a, b) => (a.name < b.name ? 1 : -1))) {
+      const path = join(directory, entry.name);
+      const relativePath = toPosix(relative(root, path));
+      const isDirectory = entry.isDirectory();
+      if (isIgnored(rules, path, isDirectory) || extra.ignores(isDirectory ? `${relativePath}/` : relativePath)) continue;
+      if (entry.isSymbolicLink()) {
+        if (isSource(entry.name) || !entry.name.includes('.')) skipped.push({ file: relativePath, reason: 'symbolic link (not followed)' });
+        continue;
+      }
+      if (isDirectory) {
+        if (SKIPPED_DIRECTORIES.has(entry.name) || (entry.name === 'build' && hasPackageJson)) continue;
+        if (!options.includeTests && TEST_DIRECTORIES.has(entry.name)) {
+          skipped.push({ file: `${relativePath}/`, reason: 'test directory (use --include-tests)' });
+          continue;
+        }
+        stack.push({ directory: path, rules });
+        continue;
+      }
+      if (entry.isFile() && PROJECT_FILES.has(entry.name)) projectFiles.push(relativePath);
+      if (!entry.isFile() || !isSource(entry.name) || entry.name.endsWith('.d.ts')) continue;
+      if (!options.includeTests && TEST_FILE.test(entry.name)) {
+        skipped.push({ file: relativePath, reason: 'test file (use --include-tests)' });
+        continue;
+      }
+      if (/\.min\.[cm]?js$/.test(entry.name)) {
+        skipped.push({ file: relativePath, reason: 'minified bundle' });
+        continue;
+      }
+      let size = 0;
+      try {
+        size = statSync(path).size;
+      } catch (error) {
+        skipped.push({ file: relativePath, reason: `cannot be read: ${(error as NodeJS.ErrnoException).code ?? String(error)}` });
+        continue;
+      }
+      if (size > options.maxFileSize) {
+        skipped.push({ file: relativePath, reason: `larger than ${formatBytes(options.maxFileSize)} (${formatBytes(size)}; raise --max-file-size to scan it)` });
+        continue;
+      }
+      files.push({ path, relative: relativePath, size });
+    }
+  }
+  files.sort((a, b) => (a.relative < b.relative ? -1 : a.relative > b.relative ? 1 : 0));
+  return { files, skipped, projectFiles };
+}
+
+export type ReadResult = { text: string } | { skipped: string };
+
+const decoder = new TextDecoder('utf-8', { fatal: true });
+
+/** Reads a source file as text, or says why it is not text a parser should see. */
+export function readSource(path: string): ReadResult {
+  let bytes: Buffer;
+  try {
+    bytes = readFileSync(path);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    return { skipped: code === 'ENOENT' ? 'deleted during the scan' : `cannot be read: ${code ?? String(error)}` };
+  }
+  return decodeSource(bytes);
+}
+
+/** Decodes bytes as UTF-8 source, stripping a BOM; binary content, invalid UTF-8 and minified bundles are refused. */
+export function decodeSource(bytes: Uint8Array): ReadResult {
+  if (bytes.subarray(0, 8192).includes(0)) return { skipped: 'binary content (NUL bytes)' };
+  let text: string;
+  try {
+    text = decoder.decode(bytes);
+  } catch {
+    return { skipped: 'not valid UTF-8' };
+  }
+  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+  if (looksMinified(text)) return { skipped: 'minified or generated code (very long lines)' };
+  return { text };
+}
+
+/** A long file of very long lines is a bundle: its findings would belong to the libraries inside. */
+function looksMinified(text: string): boolean {
+  if (text.length < 20_000) return false;
+  let lines = 1;
+  for (let index = text.indexOf('\n'); index !== -1; index = text.indexOf('\n', index + 1)) lines += 1;
+  return text.length / lines > 1000;
+}
+
+function isIgnored(rules: Array<{ base: string; matcher: Ignore }>, path: string, isDirectory: boolean): boolean {
+  for (const { base, matcher } of rules) {
+    const relativePath = toPosix(relative(base, path));
+    if (relativePath && matcher.ignores(isDirectory ? `${relativePath}/` : relativePath)) return true;
+  }
+  return false;
+}
+
+function isSource(name: string): boolean {
+  return SOURCE_EXTENSIONS.includes(extname(name).toLowerCase());
+}
+
+export function toPosix(path: string): string {
+  return sep === '/' ? path : path.split(sep).join('/');
+}
+
+function formatBytes(bytes: number): string {
+  return bytes >= 1024 * 1024 ? `${(bytes / 1024 / 1024).toFixed(1)} MiB` : `${Math.round(bytes / 1024)} KiB`;
+}

@@ -1,0 +1,220 @@
+import type { TSESTree } from '@typescript-eslint/typescript-estree';
+import { AST_NODE_TYPES, type Node, calleeLabel, isFunctionNode, propertyKeyName, staticPath, unwrap } from './ast';
+import type { Finding, GuardHit, Position, Range } from './finding';
+import { dominatingGuards, type ParsedGuard } from './guards';
+import { originOf } from './origin';
+import { requiredModule, type ScopeMap } from './scope';
+import { payloadNames } from './data-types';
+
+/** A function this module exports, by the key a caller reaches it with (`capture`, `default`, `analytics.track`). */
+export interface ExportedFunction {
+  key: string;
+  name: string;
+  range: Range;
+  /** Indexes into the file's findings of the sends inside this function. */
+  findings: number[];
+  /** Indexes into `importedCalls` of calls inside it to functions of other in-repo modules. */
+  calls: number[];
+}
+
+/** A call to a function of another in-repo module, kept so the workspace can tell whether it is a wrapper. */
+export interface ImportedCall {
+  source: string;
+  key: string;
+  api: string;
+  range: Range;
+  /** The enclosing function's name and the call's text, for a fingerprint that survives line moves. */
+  scope: string;
+  snippet: string;
+  dataNames: string[];
+  guards: GuardHit[];
+}
+
+/** `export { a as b } from './x'` (key b, imported a) and `export * from './x'` (key `*`). */
+export interface ReExport {
+  key: string;
+  source: string;
+  importedKey: string;
+}
+
+export interface ModuleLinks {
+  exports: ExportedFunction[];
+  importedCalls: ImportedCall[];
+  reExports: ReExport[];
+}
+
+type FunctionLike = TSESTree.FunctionDeclaration | TSESTree.FunctionExpression | TSESTree.ArrowFunctionExpression;
+
+/** Collects what a file exports as functions and which in-repo functions it calls. */
+export function collectModuleLinks(
+  program: TSESTree.Program,
+  scopes: ScopeMap,
+  findings: Finding[],
+  callNodes: TSESTree.CallExpression[],
+  text: string,
+  isInRepo: (source: string) => boolean = isRelativeModule,
+  guards: readonly ParsedGuard[] = [],
+): ModuleLinks {
+  const locals = localFunctions(program);
+  const exported = new Map<string, FunctionLike>();
+  const addExport = (key: string, value: Node | undefined) => {
+    if (!value) return;
+    const inner = unwrap(value);
+    if (isFunctionNode(inner)) exported.set(key, inner);
+    else if (inner.type === AST_NODE_TYPES.Identifier) {
+      for (const [suffix, fn] of locals.get(inner.name) ?? []) exported.set(suffix ? `${key}.${suffix}` : key, fn);
+    } else {
+      for (const [suffix, fn] of membersOf(inner, locals)) exported.set(suffix ? `${key}.${suffix}` : key, fn);
+    }
+  };
+  const reExports: ReExport[] = [];
+  for (const statement of program.body) {
+    if (statement.type === AST_NODE_TYPES.ExportAllDeclaration) {
+      if (statement.exported) {
+        const name = statement.exported.type === AST_NODE_TYPES.Identifier ? statement.exported.name : String((statement.exported as { value?: unknown }).value);
+        reExports.push({ key: name, source: statement.source.value, importedKey: '' });
+      } else reExports.push({ key: '*', source: statement.source.value, importedKey: '*' });
+    } else if (statement.type === AST_NODE_TYPES.ExportNamedDeclaration && statement.source) {
+      for (const specifier of statement.specifiers) {
+        if (specifier.type !== AST_NODE_TYPES.ExportSpecifier) continue;
+        const exportedName = specifier.exported.type === AST_NODE_TYPES.Identifier ? specifier.exported.name : String(specifier.exported.value);
+        const localName = specifier.local.type === AST_NODE_TYPES.Identifier ? specifier.local.name : String(specifier.local.value);
+        reExports.push({ key: exportedName, source: statement.source.value, importedKey: localName });
+      }
+    } else if (statement.type === AST_NODE_TYPES.ExportNamedDeclaration) {
+      const declaration = statement.declaration;
+      if (declaration?.type === AST_NODE_TYPES.FunctionDeclaration && declaration.id) addExport(declaration.id.name, declaration);
+      if (declaration?.type === AST_NODE_TYPES.ClassDeclaration && declaration.id) addExport(declaration.id.name, declaration.id);
+      if (declaration?.type === AST_NODE_TYPES.VariableDeclaration) {
+        for (const declarator of declaration.declarations) {
+          if (declarator.id.type === AST_NODE_TYPES.Identifier) addExport(declarator.id.name, declarator.id);
+        }
+      }
+      for (const specifier of statement.specifiers) {
+        if (specifier.type !== AST_NODE_TYPES.ExportSpecifier || statement.source) continue;
+        const exportedName = specifier.exported.type === AST_NODE_TYPES.Identifier ? specifier.exported.name : String(specifier.exported.value);
+        if (specifier.local.type === AST_NODE_TYPES.Identifier) addExport(exportedName, specifier.local);
+      }
+    } else if (statement.type === AST_NODE_TYPES.ExportDefaultDeclaration) {
+      addExport('default', statement.declaration.type === AST_NODE_TYPES.ClassDeclaration && statement.declaration.id ? statement.declaration.id : statement.declaration);
+    } else if (statement.type === AST_NODE_TYPES.ExpressionStatement && statement.expression.type === AST_NODE_TYPES.AssignmentExpression) {
+      const path = staticPath(statement.expression.left);
+      if (path?.[0] === 'module' && path[1] === 'exports') addExport(path.length === 2 ? 'default' : path.slice(2).join('.'), statement.expression.right);
+      else if (path?.[0] === 'exports' && path.length > 1) addExport(path.slice(1).join('.'), statement.expression.right);
+    }
+  }
+  const importedCalls = collectImportedCalls(callNodes, scopes, text, isInRepo, guards);
+  const exports: ExportedFunction[] = [];
+  for (const [key, fn] of exported) {
+    const range = { start: fn.loc.start, end: fn.loc.end };
+    exports.push({
+      key,
+      name: calleeName(key),
+      range,
+      findings: findings.flatMap((finding, index) => (contains(range, finding.range) ? [index] : [])),
+      calls: importedCalls.flatMap((call, index) => (contains(range, call.range) ? [index] : [])),
+    });
+  }
+  return { exports, importedCalls, reExports };
+}
+
+/** Module-level functions, classes and objects of functions, by local name, each as (member key, function). */
+function localFunctions(program: TSESTree.Program): Map<string, Array<[string, FunctionLike]>> {
+  const locals = new Map<string, Array<[string, FunctionLike]>>();
+  const classes = new Map<string, TSESTree.ClassDeclaration>();
+  for (const raw of program.body) {
+    const statement = raw.type === AST_NODE_TYPES.ExportNamedDeclaration && raw.declaration ? raw.declaration : raw;
+    if (statement.type === AST_NODE_TYPES.FunctionDeclaration && statement.id) locals.set(statement.id.name, [['', statement]]);
+    if (statement.type === AST_NODE_TYPES.ClassDeclaration && statement.id) {
+      classes.set(statement.id.name, statement);
+      locals.set(statement.id.name, classMembers(statement, true));
+    }
+    if (statement.type === AST_NODE_TYPES.VariableDeclaration) {
+      for (const declarator of statement.declarations) {
+        if (declarator.id.type !== AST_NODE_TYPES.Identifier || !declarator.init) continue;
+        const init = unwrap(declarator.init);
+        if (isFunctionNode(init)) locals.set(declarator.id.name, [['', init]]);
+        else if (init.type === AST_NODE_TYPES.NewExpression && init.callee.type === AST_NODE_TYPES.Identifier && classes.has(init.callee.name)) {
+          locals.set(declarator.id.name, classMembers(classes.get(init.callee.name)!, false));
+        } else locals.set(declarator.id.name, membersOf(init, locals));
+      }
+    }
+  }
+  return locals;
+}
+
+function membersOf(node: Node, locals: Map<string, Array<[string, FunctionLike]>>): Array<[string, FunctionLike]> {
+  const members: Array<[string, FunctionLike]> = [];
+  if (node.type === AST_NODE_TYPES.ObjectExpression) {
+    for (const property of node.properties) {
+      if (property.type !== AST_NODE_TYPES.Property) continue;
+      const key = propertyKeyName(property);
+      const value = unwrap(property.value as Node);
+      if (!key) continue;
+      if (isFunctionNode(value)) members.push([key, value]);
+      else if (value.type === AST_NODE_TYPES.Identifier) for (const [suffix, fn] of locals.get(value.name) ?? []) members.push([suffix ? `${key}.${suffix}` : key, fn]);
+    }
+  }
+  return members;
+}
+
+function classMembers(node: TSESTree.ClassDeclaration, staticOnly: boolean): Array<[string, FunctionLike]> {
+  const members: Array<[string, FunctionLike]> = [];
+  for (const member of node.body.body) {
+    if (member.type === AST_NODE_TYPES.MethodDefinition && member.static === staticOnly && member.kind === 'method' && member.value.type === AST_NODE_TYPES.FunctionExpression) {
+      const key = propertyKeyName(member);
+      if (key) members.push([key, member.value]);
+    }
+    if (member.type === AST_NODE_TYPES.PropertyDefinition && member.static === staticOnly && member.value && isFunctionNode(unwrap(member.value))) {
+      const key = propertyKeyName(member);
+      if (key) members.push([key, unwrap(member.value) as FunctionLike]);
+    }
+  }
+  return members;
+}
+
+function collectImportedCalls(callNodes: TSESTree.CallExpression[], scopes: ScopeMap, text: string, isInRepo: (source: string) => boolean, guards: readonly ParsedGuard[]): ImportedCall[] {
+  const calls: ImportedCall[] = [];
+  for (const node of callNodes) {
+    if (requiredModule(node) !== undefined) continue;
+    const origin = originOf(node.callee, scopes);
+    if (origin?.kind !== 'module' || !isInRepo(origin.source)) continue;
+    if (origin.steps.some((step) => step.name === '()' || step.name === 'new')) continue;
+    calls.push({
+      source: origin.source,
+      key: origin.steps.map((step) => step.name).join('.') || 'default',
+      api: calleeLabel(node.callee),
+      range: { start: node.loc.start, end: node.loc.end },
+      scope: enclosingScope(node),
+      snippet: text.slice(node.range[0], node.range[1]).replace(/\s+/g, ' ').slice(0, 400),
+      dataNames: payloadNames(node.arguments, scopes),
+      guards: dominatingGuards(node, guards, scopes),
+    });
+  }
+  return calls;
+}
+
+function enclosingScope(node: Node): string {
+  const names: string[] = [];
+  for (let current = (node as { parent?: Node }).parent; current; current = (current as { parent?: Node }).parent) {
+    if (isFunctionNode(current) && current.type === AST_NODE_TYPES.FunctionDeclaration && current.id) names.unshift(current.id.name);
+  }
+  return names.join('>') || '(module)';
+}
+
+function calleeName(key: string): string {
+  return key === 'default' ? 'default export' : key.replace(/^default\./, '');
+}
+
+export function comparePositions(a: Position, b: Position): number {
+  return a.line - b.line || a.column - b.column;
+}
+
+function contains(outer: Range, inner: Range): boolean {
+  return comparePositions(outer.start, inner.start) <= 0 && comparePositions(inner.end, outer.end) <= 0;
+}
+
+/** Relative imports and the common source-root aliases (`@/lib/x`, `~/lib/x`, `#lib/x`). */
+export function isRelativeModule(source: string): boolean {
+  return /^(\.|\/|@\/|~\/|#)/.test(source);
+}

@@ -1,0 +1,100 @@
+import { readFileSync } from 'node:fs';
+import { join, posix } from 'node:path';
+import { parse as parseJsonc } from 'jsonc-parser';
+
+interface PathAlias {
+  /** Directory (relative to the root) whose files the alias applies to. */
+  scope: string;
+  prefix: string;
+  suffix: string;
+  targets: string[];
+}
+
+const EXTENSIONS = ['.ts', '.tsx', '.js', '.jsx', '.mjs', '.cjs', '.mts', '.cts'];
+
+/**
+ * Resolves import specifiers to files of the scanned tree, without touching node_modules:
+ * relative paths (with TypeScript's `.js` → `.ts` mapping and directory indexes), tsconfig/jsconfig
+ * `paths` aliases, and the packages of a monorepo's workspaces by their package.json name.
+ */
+export class ModuleResolver {
+  private readonly aliases: PathAlias[] = [];
+  private readonly workspacePackages = new Map<string, string>();
+
+  constructor(private readonly files: ReadonlySet<string>, root?: string, projectFiles: string[] = []) {
+    for (const file of projectFiles) {
+      if (!root) break;
+      const directory = posix.dirname(file) === '.' ? '' : posix.dirname(file);
+      const json = readJson(join(root, file));
+      if (!json) continue;
+      if (file.endsWith('package.json') && typeof json.name === 'string') this.workspacePackages.set(json.name, directory);
+      const options = (json.compilerOptions ?? {}) as { baseUrl?: string; paths?: Record<string, string[]> };
+      if (!file.endsWith('package.json') && options.paths) {
+        const base = posix.join(directory, options.baseUrl ?? '.');
+        for (const [pattern, targets] of Object.entries(options.paths)) {
+          const star = pattern.indexOf('*');
+          this.aliases.push({
+            scope: directory,
+            prefix: star === -1 ? pattern : pattern.slice(0, star),
+            suffix: star === -1 ? '' : pattern.slice(star + 1),
+            targets: targets.map((target) => posix.join(base, target)),
+          });
+        }
+      }
+    }
+    this.aliases.sort((a, b) => b.prefix.length - a.prefix.length);
+  }
+
+  /** Whether a specifier may name a module of this tree (cheap: used before parsing). */
+  isInRepo(source: string): boolean {
+    if (/^(\.|\/|@\/|~\/|#)/.test(source)) return true;
+    if (this.aliases.some((alias) => source.startsWith(alias.prefix))) return true;
+    const name = source.startsWith('@') ? source.split('/').slice(0, 2).join('/') : source.split('/')[0];
+    return this.workspacePackages.has(name);
+  }
+
+  /** The file (relative to the root) an import in `fromFile` resolves to, if it is in the tree. */
+  resolve(fromFile: string, source: string): string | undefined {
+    if (source.startsWith('.')) return this.probe(posix.join(posix.dirname(fromFile), source));
+    for (const alias of this.aliases) {
+      if (!source.startsWith(alias.prefix) || !source.endsWith(alias.suffix)) continue;
+      if (alias.scope && !fromFile.startsWith(`${alias.scope}/`)) continue;
+      const middle = source.slice(alias.prefix.length, source.length - alias.suffix.length);
+      for (const target of alias.targets) {
+        const found = this.probe(target.replace('*', middle));
+        if (found) return found;
+      }
+    }
+    const name = source.startsWith('@') ? source.split('/').slice(0, 2).join('/') : source.split('/')[0];
+    const directory = this.workspacePackages.get(name);
+    if (directory !== undefined) {
+      const subpath = source.slice(name.length).replace(/^\//, '');
+      const candidates = subpath ? [posix.join(directory, subpath), posix.join(directory, 'src', subpath)] : [posix.join(directory, 'src/index'), posix.join(directory, 'index'), posix.join(directory, 'src')];
+      for (const candidate of candidates) {
+        const found = this.probe(candidate);
+        if (found) return found;
+      }
+    }
+    return undefined;
+  }
+
+  private probe(base: string): string | undefined {
+    const normalised = posix.normalize(base).replace(/^\.\//, '');
+    if (this.files.has(normalised)) return normalised;
+    const withoutJs = normalised.replace(/\.(m|c)?jsx?$/, '');
+    for (const stem of withoutJs === normalised ? [normalised] : [withoutJs, normalised]) {
+      for (const extension of EXTENSIONS) if (this.files.has(stem + extension)) return stem + extension;
+      for (const extension of EXTENSIONS) if (this.files.has(`${stem}/index${extension}`)) return `${stem}/index${extension}`;
+    }
+    return undefined;
+  }
+}
+
+function readJson(path: string): Record<string, unknown> | undefined {
+  try {
+    const value = parseJsonc(readFileSync(path, 'utf8'));
+    return value && typeof value === 'object' ? (value as Record<string, unknown>) : undefined;
+  } catch {
+    return undefined;
+  }
+}

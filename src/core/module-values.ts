@@ -1,0 +1,75 @@
+import type { TSESTree } from '@typescript-eslint/typescript-estree';
+import { AST_NODE_TYPES, type Node } from './ast';
+import { parseModule } from './analyze';
+import { readSource } from './files';
+import type { ModuleResolver } from './module-resolver';
+import type { ImportResolver, ScopeMap } from './scope';
+
+interface ParsedModule {
+  program: TSESTree.Program;
+  scopes: ScopeMap;
+}
+
+const MAX_CACHED_FILE = 256 * 1024;
+
+/**
+ * Reads the values in-repo modules export (`export const LICENSE_SERVER = process.env.X ?? 'https://…'`,
+ * `export const config = { webhookUrl: … }`), so a URL built from an imported constant resolves.
+ * A module is parsed the first time one of its exports is asked for, then kept; modules import each
+ * other's values through the same resolver, so a chain of re-exported constants resolves too.
+ */
+export class ModuleValues {
+  private readonly modules = new Map<string, ParsedModule | undefined>();
+
+  constructor(private readonly root: string, private readonly resolver: ModuleResolver) {}
+
+  /** The resolver one file's analysis uses. */
+  forFile(fromFile: string): ImportResolver {
+    return (source, name) => {
+      const target = this.resolver.resolve(fromFile, source);
+      const module = target ? this.load(target) : undefined;
+      const node = module ? exportedValue(module, name) : undefined;
+      return node && module ? { node, scopes: module.scopes } : undefined;
+    };
+  }
+
+  private load(file: string): ParsedModule | undefined {
+    if (this.modules.has(file)) return this.modules.get(file);
+    this.modules.set(file, undefined);
+    const read = readSource(`${this.root}/${file}`);
+    if (!('text' in read) || read.text.length > MAX_CACHED_FILE) return undefined;
+    const module = parseModule(file, read.text);
+    if (module) module.scopes.importResolver = this.forFile(file);
+    this.modules.set(file, module);
+    return module;
+  }
+}
+
+/** The expression a module exports under `name`: a const's initializer or the default export. */
+function exportedValue(module: ParsedModule, name: string): Node | undefined {
+  for (const statement of module.program.body) {
+    if (name === 'default' && statement.type === AST_NODE_TYPES.ExportDefaultDeclaration) return statement.declaration;
+    if (statement.type !== AST_NODE_TYPES.ExportNamedDeclaration) continue;
+    if (statement.declaration?.type === AST_NODE_TYPES.VariableDeclaration) {
+      for (const declarator of statement.declaration.declarations) {
+        if (declarator.id.type === AST_NODE_TYPES.Identifier && declarator.id.name === name && declarator.init) return declarator.init;
+      }
+    }
+    for (const specifier of statement.specifiers) {
+      if (statement.source || specifier.type !== AST_NODE_TYPES.ExportSpecifier) continue;
+      const exported = specifier.exported.type === AST_NODE_TYPES.Identifier ? specifier.exported.name : undefined;
+      if (exported === name && specifier.local.type === AST_NODE_TYPES.Identifier) return localValue(module, specifier.local.name);
+    }
+  }
+  return undefined;
+}
+
+function localValue(module: ParsedModule, name: string): Node | undefined {
+  for (const statement of module.program.body) {
+    if (statement.type !== AST_NODE_TYPES.VariableDeclaration) continue;
+    for (const declarator of statement.declarations) {
+      if (declarator.id.type === AST_NODE_TYPES.Identifier && declarator.id.name === name && declarator.init) return declarator.init;
+    }
+  }
+  return undefined;
+}

@@ -1,0 +1,122 @@
+import type { TSESTree } from '@typescript-eslint/typescript-estree';
+import { AST_NODE_TYPES, type Node, isFunctionNode, memberName, unwrap } from './ast';
+import { requiredModule, type ScopeMap } from './scope';
+
+/** One step from a module or global to a value: a property (`capture`), a call (`()`) or a construction (`new`). */
+export interface PathStep {
+  name: string;
+  call?: TSESTree.CallExpression | TSESTree.NewExpression;
+}
+
+/** Where a value comes from, as far as one file tells. */
+export type Origin =
+  | { kind: 'module'; source: string; steps: PathStep[]; declaration: Node }
+  | { kind: 'global'; steps: PathStep[] }
+  | { kind: 'function'; node: TSESTree.FunctionDeclaration | TSESTree.FunctionExpression | TSESTree.ArrowFunctionExpression; name: string };
+
+const GLOBAL_OBJECTS = new Set(['window', 'globalThis', 'self', 'global']);
+const MAX_DEPTH = 12;
+
+/**
+ * Follows an expression back to the module or global it comes from: `posthog.capture` where
+ * `import posthog from 'posthog-js'` gives module `posthog-js` with steps [default, capture].
+ * Values kept in variables, destructured, awaited, built by a factory call or `new`, or stored on
+ * `this.x` are followed; parameters and anything computed are not (undefined).
+ */
+export function originOf(node: Node, scopes: ScopeMap, depth = 0): Origin | undefined {
+  if (depth > MAX_DEPTH) return undefined;
+  const inner = unwrap(node);
+  switch (inner.type) {
+    case AST_NODE_TYPES.Identifier:
+    case AST_NODE_TYPES.JSXIdentifier:
+      return identifierOrigin(inner, scopes, depth);
+    case AST_NODE_TYPES.JSXMemberExpression: {
+      const base = originOf(inner.object, scopes, depth + 1);
+      return extend(base, { name: inner.property.name });
+    }
+    case AST_NODE_TYPES.MemberExpression: {
+      const name = memberName(inner);
+      if (name === undefined) return undefined;
+      if (inner.object.type === AST_NODE_TYPES.ThisExpression) return propertyOrigin(name, scopes, depth);
+      const base = originOf(inner.object, scopes, depth + 1);
+      if (base?.kind === 'global' && base.steps.length === 1 && GLOBAL_OBJECTS.has(base.steps[0].name)) {
+        return { kind: 'global', steps: [{ name }] };
+      }
+      return extend(base, { name });
+    }
+    case AST_NODE_TYPES.CallExpression: {
+      const source = requiredModule(inner);
+      if (source !== undefined) return { kind: 'module', source, steps: [], declaration: inner };
+      return extend(originOf(inner.callee, scopes, depth + 1), { name: '()', call: inner });
+    }
+    case AST_NODE_TYPES.NewExpression:
+      return extend(originOf(inner.callee, scopes, depth + 1), { name: 'new', call: inner });
+    case AST_NODE_TYPES.AwaitExpression: {
+      const source = requiredModule(inner.argument);
+      if (source !== undefined) return { kind: 'module', source, steps: [], declaration: inner };
+      return originOf(inner.argument, scopes, depth + 1);
+    }
+    case AST_NODE_TYPES.LogicalExpression:
+      // `window.analytics || []`, `client ?? createClient()`: the side that names something wins.
+      return originOf(inner.left, scopes, depth + 1) ?? originOf(inner.right, scopes, depth + 1);
+    default:
+      return undefined;
+  }
+}
+
+function identifierOrigin(node: TSESTree.Identifier | TSESTree.JSXIdentifier, scopes: ScopeMap, depth: number): Origin | undefined {
+  const binding = scopes.lookup(node);
+  if (!binding) return { kind: 'global', steps: [{ name: node.name }] };
+  switch (binding.kind) {
+    case 'import':
+      if (binding.typeOnly || binding.importSource === undefined) return undefined;
+      return {
+        kind: 'module',
+        source: binding.importSource,
+        steps: binding.importName === '*' ? [] : [{ name: binding.importName ?? 'default' }],
+        declaration: binding.node,
+      };
+    case 'function':
+      return isFunctionNode(binding.node) ? { kind: 'function', node: binding.node, name: binding.name } : undefined;
+    case 'const':
+    case 'let':
+    case 'var': {
+      if (!binding.init || binding.path === undefined) return undefined;
+      const init = unwrap(binding.init);
+      if (isFunctionNode(init) && binding.path.length === 0) return { kind: 'function', node: init, name: binding.name };
+      let origin = originOf(init, scopes, depth + 1);
+      for (const name of binding.path) origin = extend(origin, { name });
+      return origin;
+    }
+    default:
+      return undefined;
+  }
+}
+
+function propertyOrigin(name: string, scopes: ScopeMap, depth: number): Origin | undefined {
+  for (const value of scopes.propertyValues.get(name) ?? []) {
+    const origin = originOf(value, scopes, depth + 1);
+    if (origin) return origin;
+  }
+  return undefined;
+}
+
+function extend(origin: Origin | undefined, step: PathStep): Origin | undefined {
+  if (!origin || origin.kind === 'function') return undefined;
+  return { ...origin, steps: [...origin.steps, step] };
+}
+
+/**
+ * The root package of an import specifier: `@sentry/nextjs/client` is `@sentry/nextjs`,
+ * `firebase/analytics` is `firebase`, `node:https` is `https`.
+ */
+export function packageName(source: string): string {
+  const bare = source.startsWith('node:') ? source.slice(5) : source;
+  const parts = bare.split('/');
+  return bare.startsWith('@') ? parts.slice(0, 2).join('/') : parts[0];
+}
+
+/** Steps with the interop `default` of a CommonJS module dropped, so `import axios` and `require('axios')` read alike. */
+export function memberSteps(origin: Origin & { kind: 'module' | 'global' }): PathStep[] {
+  return origin.kind === 'module' && origin.steps[0]?.name === 'default' ? origin.steps.slice(1) : origin.steps;
+}

@@ -1,0 +1,192 @@
+import { readFileSync } from 'node:fs';
+import Ajv, { type ErrorObject } from 'ajv';
+import { findNodeAtLocation, parseTree, printParseErrorCode, type Node as JsonNode, type ParseError } from 'jsonc-parser';
+import schema from '../../schema/privacy.schema.json';
+
+export type PrivacyMode = 'air-gapped' | 'on-prem' | 'hosted';
+export type GuardKind = 'hosted-only' | 'opt-in' | 'opt-out' | 'consent';
+
+export interface ThirdParty {
+  vendor?: string;
+  host?: string;
+  purpose?: string;
+  consent?: 'required' | 'not-required';
+  data?: string[];
+}
+
+export interface GuardSpec {
+  match: string;
+  kind: GuardKind;
+}
+
+export interface PrivacyConfig {
+  mode: PrivacyMode;
+  policy?: string;
+  thirdParties?: ThirdParty[];
+  internalHosts?: string[];
+  guards?: GuardSpec[];
+  consentGuard?: string;
+  overrides?: Array<{ files: string[]; mode: PrivacyMode }>;
+  ignore?: string[];
+}
+
+/** A problem in privacy.json, located for the user: file, line, column, and what to write instead. */
+export interface ConfigProblem {
+  file: string;
+  line: number;
+  column: number;
+  message: string;
+}
+
+export const MODES: PrivacyMode[] = ['air-gapped', 'on-prem', 'hosted'];
+const MAX_BYTES = 1024 * 1024;
+const MAX_DEPTH = 32;
+
+// What to write, by the path of the value that is wrong: the fix a user copies.
+const EXAMPLES: Record<string, string> = {
+  '': '{ "mode": "on-prem" }',
+  mode: '"mode": "on-prem"   (or "air-gapped", "hosted")',
+  policy: '"policy": "docs/privacy-policy.md"',
+  thirdParties: '"thirdParties": [{ "vendor": "Stripe", "purpose": "payments" }]',
+  'thirdParties.*': '{ "vendor": "HubSpot", "purpose": "marketing", "consent": "required", "data": ["email", "name"] }',
+  'thirdParties.*.consent': '"consent": "required"   (or "not-required")',
+  'thirdParties.*.host': '"host": "licenses.example.com"',
+  internalHosts: '"internalHosts": ["*.corp.example.com", "10.0.0.0/8"]',
+  guards: '"guards": [{ "match": "IS_CLOUD", "kind": "hosted-only" }]',
+  'guards.*': '{ "match": "IS_CLOUD", "kind": "hosted-only" }',
+  'guards.*.kind': '"kind": "hosted-only"   (or "opt-in", "opt-out", "consent")',
+  consentGuard: '"consentGuard": "hasConsent(\'{category}\')"',
+  overrides: '"overrides": [{ "files": ["apps/cloud/**"], "mode": "hosted" }]',
+  'overrides.*': '{ "files": ["apps/cloud/**"], "mode": "hosted" }',
+  'overrides.*.mode': '"mode": "hosted"',
+  ignore: '"ignore": ["scripts/dev/**"]',
+};
+
+let validator: ReturnType<Ajv['compile']> | undefined;
+
+/**
+ * Reads and validates privacy.json (comments allowed). Returns the config, or every problem found
+ * with its line and the text to write instead. A file from an untrusted repository is data only:
+ * size and depth are bounded, and nothing in it is compiled as a regular expression.
+ */
+export function loadPrivacyConfig(file: string, text?: string): { config?: PrivacyConfig; problems: ConfigProblem[] } {
+  let source = text;
+  if (source === undefined) {
+    try {
+      source = readFileSync(file, 'utf8');
+    } catch (error) {
+      return { problems: [{ file, line: 1, column: 1, message: `cannot be read (${(error as NodeJS.ErrnoException).code ?? String(error)}).` }] };
+    }
+  }
+  if (source.length > MAX_BYTES) return { problems: [{ file, line: 1, column: 1, message: `is ${source.length} bytes; a privacy.json over 1 MiB is refused. Keep it to the mode, third parties and guards.` }] };
+  const at = (offset: number) => position(source!, offset);
+  const parseErrors: ParseError[] = [];
+  const tree = parseTree(source, parseErrors, { allowTrailingComma: true, disallowComments: false });
+  if (parseErrors.length > 0 || !tree) {
+    return {
+      problems: parseErrors.slice(0, 5).map((error) => ({ file, ...at(error.offset), message: `is not valid JSON: ${describeParseError(printParseErrorCode(error.error))}.` })),
+    };
+  }
+  if (depthOf(tree) > MAX_DEPTH) return { problems: [{ file, line: 1, column: 1, message: `nests deeper than ${MAX_DEPTH} levels; a privacy.json is flat: mode, thirdParties, guards.` }] };
+  const value = JSON.parse(JSON.stringify(nodeValue(tree)));
+  validator ??= new Ajv({ allErrors: true, strict: false }).compile(schema);
+  if (validator(value)) return { config: value as PrivacyConfig, problems: [] };
+  const problems = reduceErrors(validator.errors ?? []).map((error) => {
+    const path = error.instancePath.split('/').slice(1).map((segment) => (/^\d+$/.test(segment) ? Number(segment) : segment));
+    const node = findNodeAtLocation(tree, path) ?? tree;
+    return { file, ...at(node.offset), message: describe(error, path, value) };
+  });
+  return { problems };
+}
+
+/** Ajv reports every branch of a failed `anyOf` or `enum`; one message per location reads better. */
+function reduceErrors(errors: ErrorObject[]): ErrorObject[] {
+  const seen = new Set<string>();
+  return errors.filter((error) => {
+    if (error.keyword === 'anyOf' && errors.some((other) => other !== error && other.instancePath === error.instancePath)) return false;
+    const key = `${error.instancePath}|${error.keyword}|${JSON.stringify(error.params)}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
+function describe(error: ErrorObject, path: Array<string | number>, value: unknown): string {
+  const where = path.length === 0 ? 'privacy.json' : `"${path.join('.')}"`;
+  const exampleKey = path.map((segment) => (typeof segment === 'number' ? '*' : segment)).join('.');
+  const example = (key: string) => (EXAMPLES[key] ? ` Write for example: ${EXAMPLES[key]}` : '');
+  const actual = path.reduce<unknown>((current, segment) => (current as Record<string | number, unknown> | undefined)?.[segment], value);
+  switch (error.keyword) {
+    case 'required': {
+      const missing = (error.params as { missingProperty: string }).missingProperty;
+      return `${where} needs "${missing}".${example(path.length === 0 ? missing : `${exampleKey}.${missing}`) || example(exampleKey)}`;
+    }
+    case 'additionalProperties': {
+      const extra = (error.params as { additionalProperty: string }).additionalProperty;
+      return `${where} has an unknown key "${extra}".${suggestKey(extra, path)}`;
+    }
+    case 'enum':
+      return `${where} is ${JSON.stringify(actual)}, which is not allowed: it must be one of ${(error.params as { allowedValues: unknown[] }).allowedValues.map((allowed) => JSON.stringify(allowed)).join(', ')}.${example(exampleKey)}`;
+    case 'type':
+      return `${where} must be ${article((error.params as { type: string }).type)}, not ${typeName(actual)}.${example(exampleKey)}`;
+    case 'anyOf':
+      return `${where} names no recipient: give a "vendor" or a "host".${example(exampleKey)}`;
+    case 'pattern':
+      return `${where} is ${JSON.stringify(actual)}, which is not a host name.${example(exampleKey)}`;
+    default:
+      return `${where} ${error.message ?? 'is not valid'}.${example(exampleKey)}`;
+  }
+}
+
+function suggestKey(key: string, path: Array<string | number>): string {
+  const properties = path.length === 0 ? Object.keys(schema.properties) : [];
+  const close = properties.find((candidate) => candidate.toLowerCase() === key.toLowerCase() || candidate.toLowerCase().startsWith(key.toLowerCase().slice(0, 5)));
+  return close ? ` Did you mean "${close}"?` : properties.length > 0 ? ` Known keys: ${properties.filter((name) => name !== '$schema').join(', ')}.` : '';
+}
+
+function article(type: string): string {
+  return /^[aeiou]/.test(type) ? `an ${type}` : `a ${type}`;
+}
+
+function typeName(value: unknown): string {
+  if (Array.isArray(value)) return 'an array';
+  if (value === null) return 'null';
+  return article(typeof value);
+}
+
+function describeParseError(code: string): string {
+  return code.replace(/([a-z])([A-Z])/g, '$1 $2').toLowerCase();
+}
+
+function position(text: string, offset: number): { line: number; column: number } {
+  let line = 1;
+  let lineStart = 0;
+  for (let index = text.indexOf('\n'); index !== -1 && index < offset; index = text.indexOf('\n', index + 1)) {
+    line += 1;
+    lineStart = index + 1;
+  }
+  return { line, column: offset - lineStart + 1 };
+}
+
+function depthOf(root: JsonNode): number {
+  let deepest = 0;
+  const stack: Array<[JsonNode, number]> = [[root, 1]];
+  while (stack.length > 0) {
+    const [node, depth] = stack.pop()!;
+    deepest = Math.max(deepest, depth);
+    for (const child of node.children ?? []) stack.push([child, depth + 1]);
+  }
+  return deepest;
+}
+
+function nodeValue(node: JsonNode): unknown {
+  switch (node.type) {
+    case 'object':
+      return Object.fromEntries((node.children ?? []).map((property) => [property.children![0].value as string, property.children![1] ? nodeValue(property.children![1]) : undefined]));
+    case 'array':
+      return (node.children ?? []).map(nodeValue);
+    default:
+      return node.value;
+  }
+}
+

@@ -1,0 +1,130 @@
+import { relative, resolve } from 'node:path';
+import { analyzeSource, type FileAnalysis } from './analyze';
+import type { Catalog } from './catalog';
+import type { Detector } from './detector';
+import { DEFAULT_DISCOVERY, discoverFiles, readSource, toPosix, type DiscoveryOptions, type SkippedFile, type SourceFile } from './files';
+import type { Finding } from './finding';
+import { ModuleResolver } from './module-resolver';
+import { ModuleValues } from './module-values';
+import { buildPrefilter } from './prefilter';
+import { WrapperIndex } from './wrappers';
+import { comparePositions } from './module-links';
+
+export interface ScanOptions extends DiscoveryOptions {
+  /** Where finding paths are relative to (the current directory for the CLI). */
+  cwd: string;
+  /** Skip files without any keyword a detector needs (on by default; off proves it changes nothing). */
+  prefilter: boolean;
+  /** Called between files; returning true stops the scan. */
+  isCancelled?: () => boolean;
+  onProgress?: (done: number, total: number) => void;
+}
+
+export interface ScanResult {
+  roots: string[];
+  findings: Finding[];
+  /** Files found to scan, files parsed, files the prefilter let go unparsed. */
+  counts: { files: number; parsed: number; prefiltered: number; bytes: number };
+  skipped: SkippedFile[];
+  partial: Array<{ file: string; line: number; message: string }>;
+  cancelled: boolean;
+  durationMs: number;
+}
+
+const IMPORT_SPECIFIER = /(?:\bfrom\s*|\bimport\s*\(?\s*|\brequire\s*\(\s*)["'`]([^"'`\n]+)["'`]/g;
+
+/**
+ * Scans directories (or files): discovers sources, prefilters, analyses each file once, then joins
+ * the files through the wrapper index. Files the prefilter let go are analysed after all when
+ * they import a module that turned out to export a wrapper.
+ */
+export function scanPaths(paths: string[], catalog: Catalog, detectors: readonly Detector[], options: Partial<ScanOptions> = {}): ScanResult {
+  const started = performance.now();
+  const settings: ScanOptions = { ...DEFAULT_DISCOVERY, cwd: process.cwd(), prefilter: true, ...options };
+  const prefilter = buildPrefilter(catalog, detectors);
+  const result: ScanResult = { roots: paths, findings: [], counts: { files: 0, parsed: 0, prefiltered: 0, bytes: 0 }, skipped: [], partial: [], cancelled: false, durationMs: 0 };
+  for (const path of paths) {
+    const root = resolve(settings.cwd, path);
+    const discovered = discoverFiles(root, settings);
+    const toCwd = (file: string) => toPosix(relative(settings.cwd, resolve(root, file))) || file;
+    result.skipped.push(...discovered.skipped.map((skip) => ({ ...skip, file: toCwd(skip.file) })));
+    const relativeFiles = new Set(discovered.files.map((file) => file.relative));
+    const resolver = new ModuleResolver(relativeFiles, root, discovered.projectFiles);
+    const moduleValues = new ModuleValues(root, resolver);
+    const analyses = new Map<string, FileAnalysis>();
+    const deferred = new Map<string, { file: SourceFile; imports: string[] }>();
+    result.counts.files += discovered.files.length;
+    let done = 0;
+    const analyse = (file: SourceFile, text: string) => {
+      const analysis = analyzeSource(file.relative, text, detectors, catalog, {
+        isInRepoModule: (source) => resolver.isInRepo(source),
+        importResolver: (fromFile) => moduleValues.forFile(fromFile),
+      });
+      analyses.set(file.relative, analysis);
+      result.counts.parsed += 1;
+    };
+    for (const file of discovered.files) {
+      if (settings.isCancelled?.()) {
+        result.cancelled = true;
+        break;
+      }
+      settings.onProgress?.(done, discovered.files.length);
+      done += 1;
+      const read = readSource(file.path);
+      if ('skipped' in read) {
+        result.skipped.push({ file: toCwd(file.relative), reason: read.skipped });
+        continue;
+      }
+      result.counts.bytes += file.size;
+      if (settings.prefilter && !prefilter.test(read.text)) {
+        const imports = inRepoImports(read.text, resolver);
+        if (imports.length > 0) deferred.set(file.relative, { file, imports });
+        result.counts.prefiltered += 1;
+        continue;
+      }
+      analyse(file, read.text);
+    }
+    // Wrappers: analyse the files the prefilter let go that import a module exporting a sink,
+    // until no new sink appears (a wrapper of a wrapper).
+    let index = new WrapperIndex(analyses, resolver);
+    for (let round = 0; round < 8 && deferred.size > 0 && !result.cancelled; round += 1) {
+      const sinkFiles = index.sinkFiles();
+      const next = [...deferred.values()].filter(({ file, imports }) => imports.some((source) => sinkFiles.has(resolver.resolve(file.relative, source) ?? '')));
+      if (next.length === 0) break;
+      for (const { file } of next) {
+        deferred.delete(file.relative);
+        const read = readSource(file.path);
+        if ('text' in read) {
+          analyse(file, read.text);
+          result.counts.prefiltered -= 1;
+        }
+      }
+      index = new WrapperIndex(analyses, resolver);
+    }
+    const findings = [...[...analyses.values()].flatMap((analysis) => analysis.findings), ...index.findings(catalog)];
+    for (const analysis of analyses.values()) {
+      if (analysis.skipped) result.skipped.push({ file: toCwd(analysis.file), reason: analysis.skipped });
+      if (analysis.partial) result.partial.push({ file: toCwd(analysis.file), ...analysis.partial });
+    }
+    result.findings.push(...findings.map((finding) => relocate(finding, toCwd)));
+  }
+  result.findings.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : comparePositions(a.range.start, b.range.start) || (a.ruleId < b.ruleId ? -1 : 1)));
+  result.durationMs = performance.now() - started;
+  return result;
+}
+
+function inRepoImports(text: string, resolver: ModuleResolver): string[] {
+  const sources: string[] = [];
+  for (const match of text.matchAll(IMPORT_SPECIFIER)) if (resolver.isInRepo(match[1])) sources.push(match[1]);
+  return sources;
+}
+
+/** Rewrites root-relative paths to cwd-relative ones, in the finding and its related locations. */
+function relocate(finding: Finding, toCwd: (file: string) => string): Finding {
+  return {
+    ...finding,
+    file: toCwd(finding.file),
+    related: finding.related.map((location) => ({ ...location, file: toCwd(location.file) })),
+    via: finding.via?.map((hop) => ({ ...hop, file: toCwd(hop.file) })),
+  };
+}

@@ -1,0 +1,213 @@
+import { AST_NODE_TYPES, type Node, isFunctionNode, literalString, parentOf, propertyKeyName, unwrap } from './ast';
+import type { TSESTree } from '@typescript-eslint/typescript-estree';
+
+export type BindingKind = 'import' | 'var' | 'let' | 'const' | 'param' | 'function' | 'class' | 'catch';
+
+/** A declared name and what it was declared as. Enough to follow a value without a type checker. */
+export interface Binding {
+  name: string;
+  kind: BindingKind;
+  /** The node that declares it: import specifier, declarator, function, parameter or class. */
+  node: Node;
+  /** The initial value (`const x = init`), or the destructured object (`const { a } = init`). */
+  init?: Node;
+  /** For destructuring: the keys from `init` down to this name. */
+  path?: string[];
+  importSource?: string;
+  /** `default`, `*` for a namespace import, or the imported name. */
+  importName?: string;
+  /** Set for `import type` and type-only specifiers: they never run. */
+  typeOnly?: boolean;
+}
+
+/**
+ * Lexical scopes of one file, filled while the scan walks the tree once.
+ *
+ * Scope rules are the ones that matter for telling a global `fetch` from a local one: `var` and
+ * function declarations belong to the nearest function, `let`, `const` and classes to the nearest
+ * block. Lookups walk the parent chain; declarations later in a scope are found too (hoisting and
+ * functions that run after the module body).
+ */
+/** Finds what another module exports under a name, with that module's scopes to read it in. */
+export type ImportResolver = (source: string, name: string) => { node: Node; scopes: ScopeMap } | undefined;
+
+export class ScopeMap {
+  private readonly scopes = new Map<Node, Map<string, Binding>>();
+  /** Set by the scan so values imported from in-repo modules (URL constants, config objects) can be read. */
+  importResolver?: ImportResolver;
+  /** Values assigned to properties anywhere in the file (`this.client = new X()`, class fields), by property name. */
+  readonly propertyValues = new Map<string, Node[]>();
+
+  lookup(identifier: TSESTree.Identifier | TSESTree.JSXIdentifier): Binding | undefined {
+    for (let node = parentOf(identifier); node; node = parentOf(node)) {
+      const binding = this.scopes.get(node)?.get(identifier.name);
+      if (binding) return binding;
+    }
+    return undefined;
+  }
+
+  /** Whether `name` is unbound where `at` stands, so it refers to a global. */
+  isGlobal(name: string, at: Node): boolean {
+    for (let node: Node | undefined = at; node; node = parentOf(node)) {
+      if (this.scopes.get(node)?.has(name)) return false;
+    }
+    return true;
+  }
+
+  /** Records what `node` declares. Called once per node, after its parent pointer is set. */
+  collect(node: Node): void {
+    switch (node.type) {
+      case AST_NODE_TYPES.ImportDeclaration:
+        this.collectImport(node);
+        break;
+      case AST_NODE_TYPES.VariableDeclaration: {
+        const scope = node.kind === 'var' ? functionScopeOf(node) : blockScopeOf(node);
+        for (const declarator of node.declarations) {
+          const kind = node.kind === 'var' ? 'var' : node.kind === 'let' ? 'let' : 'const';
+          this.declarePattern(scope, declarator.id, { kind, node: declarator, init: declarator.init ?? undefined, path: [] });
+        }
+        break;
+      }
+      case AST_NODE_TYPES.FunctionDeclaration:
+        if (node.id) this.declare(functionScopeOf(node), { name: node.id.name, kind: 'function', node });
+        this.collectParams(node);
+        break;
+      case AST_NODE_TYPES.FunctionExpression:
+        if (node.id) this.declare(node, { name: node.id.name, kind: 'function', node });
+        this.collectParams(node);
+        break;
+      case AST_NODE_TYPES.ArrowFunctionExpression:
+        this.collectParams(node);
+        break;
+      case AST_NODE_TYPES.ClassDeclaration:
+        if (node.id) this.declare(blockScopeOf(node), { name: node.id.name, kind: 'class', node });
+        break;
+      case AST_NODE_TYPES.CatchClause:
+        if (node.param) this.declarePattern(node, node.param, { kind: 'catch', node });
+        break;
+      case AST_NODE_TYPES.AssignmentExpression:
+        if (node.left.type === AST_NODE_TYPES.MemberExpression && !node.left.computed && node.left.property.type === AST_NODE_TYPES.Identifier) {
+          this.addPropertyValue(node.left.property.name, node.right);
+        }
+        break;
+      case AST_NODE_TYPES.PropertyDefinition: {
+        const name = propertyKeyName(node);
+        if (name && node.value) this.addPropertyValue(name, node.value);
+        break;
+      }
+      default:
+        break;
+    }
+  }
+
+  private collectImport(node: TSESTree.ImportDeclaration): void {
+    const program = functionScopeOf(node);
+    for (const specifier of node.specifiers) {
+      let importName = 'default';
+      if (specifier.type === AST_NODE_TYPES.ImportNamespaceSpecifier) importName = '*';
+      else if (specifier.type === AST_NODE_TYPES.ImportSpecifier) {
+        importName = specifier.imported.type === AST_NODE_TYPES.Identifier ? specifier.imported.name : String(specifier.imported.value);
+      }
+      const typeOnly = node.importKind === 'type' || (specifier.type === AST_NODE_TYPES.ImportSpecifier && specifier.importKind === 'type');
+      this.declare(program, {
+        name: specifier.local.name,
+        kind: 'import',
+        node: specifier,
+        importSource: node.source.value,
+        importName,
+        typeOnly,
+      });
+    }
+  }
+
+  private collectParams(fn: TSESTree.FunctionDeclaration | TSESTree.FunctionExpression | TSESTree.ArrowFunctionExpression): void {
+    for (const param of fn.params) {
+      const target = param.type === AST_NODE_TYPES.TSParameterProperty ? param.parameter : param;
+      this.declarePattern(fn, target, { kind: 'param', node: target });
+    }
+  }
+
+  private declarePattern(scope: Node, pattern: Node, base: Omit<Binding, 'name'>): void {
+    switch (pattern.type) {
+      case AST_NODE_TYPES.Identifier:
+        this.declare(scope, { ...base, name: pattern.name, node: base.kind === 'param' ? pattern : base.node });
+        break;
+      case AST_NODE_TYPES.AssignmentPattern:
+        this.declarePattern(scope, pattern.left, base);
+        break;
+      case AST_NODE_TYPES.RestElement:
+        this.declarePattern(scope, pattern.argument, { ...base, path: undefined });
+        break;
+      case AST_NODE_TYPES.ArrayPattern:
+        for (const element of pattern.elements) if (element) this.declarePattern(scope, element, { ...base, path: undefined });
+        break;
+      case AST_NODE_TYPES.ObjectPattern:
+        for (const property of pattern.properties) {
+          if (property.type === AST_NODE_TYPES.RestElement) {
+            this.declarePattern(scope, property.argument, { ...base, path: undefined });
+            continue;
+          }
+          const key = propertyKeyName(property);
+          const path = base.path && key !== undefined ? [...base.path, key] : undefined;
+          this.declarePattern(scope, property.value, { ...base, path });
+        }
+        break;
+      default:
+        break;
+    }
+  }
+
+  private declare(scope: Node, binding: Binding): void {
+    let names = this.scopes.get(scope);
+    if (!names) {
+      names = new Map();
+      this.scopes.set(scope, names);
+    }
+    // The first declaration wins: `var x = a; var x = b;` keeps a, overloads keep the implementation's name.
+    if (!names.has(binding.name)) names.set(binding.name, binding);
+  }
+
+  private addPropertyValue(name: string, value: Node): void {
+    const values = this.propertyValues.get(name);
+    if (values) values.push(value);
+    else this.propertyValues.set(name, [value]);
+  }
+}
+
+function functionScopeOf(node: Node): Node {
+  let current = parentOf(node);
+  while (current && !isFunctionNode(current) && current.type !== AST_NODE_TYPES.Program) current = parentOf(current);
+  return current ?? node;
+}
+
+const BLOCK_SCOPES = new Set<string>([
+  AST_NODE_TYPES.BlockStatement,
+  AST_NODE_TYPES.ForStatement,
+  AST_NODE_TYPES.ForInStatement,
+  AST_NODE_TYPES.ForOfStatement,
+  AST_NODE_TYPES.SwitchStatement,
+  AST_NODE_TYPES.StaticBlock,
+  AST_NODE_TYPES.Program,
+]);
+
+function blockScopeOf(node: Node): Node {
+  let current = parentOf(node);
+  while (current && !BLOCK_SCOPES.has(current.type) && !isFunctionNode(current)) current = parentOf(current);
+  return current ?? node;
+}
+
+/** `require('x')` or `import('x')`: the module name, else undefined. */
+export function requiredModule(node: Node): string | undefined {
+  const inner = unwrap(node);
+  if (inner.type === AST_NODE_TYPES.ImportExpression) return literalString(inner.source);
+  if (
+    inner.type === AST_NODE_TYPES.CallExpression &&
+    inner.callee.type === AST_NODE_TYPES.Identifier &&
+    inner.callee.name === 'require' &&
+    inner.arguments.length === 1
+  ) {
+    return literalString(inner.arguments[0]);
+  }
+  if (inner.type === AST_NODE_TYPES.AwaitExpression) return requiredModule(inner.argument);
+  return undefined;
+}

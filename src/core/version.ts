@@ -1,0 +1,4 @@
+import packageJson from '../../package.json';
+
+/** The version findings and reports are stamped with. */
+export const VERSION: string = packageJson.version;

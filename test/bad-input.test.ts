@@ -1,0 +1,58 @@
+import { strict as assert } from 'node:assert';
+import { mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { detectors } from '../src/analyzers/index';
+import { analyzeSource } from '../src/core/analyze';
+import { loadCatalog } from '../src/core/default-catalog';
+import { decodeSource } from '../src/core/files';
+import { scanPaths } from '../src/core/scan';
+
+const catalog = loadCatalog();
+const analyze = (file: string, text: string) => analyzeSource(file, text, detectors, catalog);
+
+describe('bad input never crashes a scan', () => {
+  it('finds what can be read in a file with syntax errors, and says the parse was partial', () => {
+    const result = analyze('typing.ts', "posthog.capture('x');\nfetch('https://api.acme-tools.io/v1', {\n  body: JSON.stringify({ email }),\n");
+    assert.equal(result.skipped, undefined);
+    assert.ok(result.partial && result.partial.line >= 3, 'the first syntax error is reported with its line');
+    assert.ok(result.findings.some((finding) => finding.destination.host === 'api.acme-tools.io'));
+  });
+
+  it('skips 5,000 nested parentheses with a reason instead of overflowing the stack', () => {
+    const result = analyze('deep.ts', `const x = ${'('.repeat(5000)}1${')'.repeat(5000)};\nfetch('https://api.acme-tools.io');`);
+    assert.equal(result.findings.length, 0);
+    assert.match(result.skipped ?? '', /nesting too deep/);
+  });
+
+  it('handles a BOM and CRLF line endings with correct positions', () => {
+    const decoded = decodeSource(Buffer.from("\uFEFFconst a = 1;\r\n\r\nfetch('https://api.acme-tools.io/v1');\r\n", 'utf8'));
+    assert.ok('text' in decoded);
+    const result = analyze('crlf.ts', decoded.text);
+    assert.equal(result.findings.length, 1);
+    assert.deepEqual(result.findings[0].range.start, { line: 3, column: 0 });
+  });
+
+  it('refuses binary content, invalid UTF-8 and one-line bundles with a reason', () => {
+    assert.deepEqual(decodeSource(Buffer.from([0x63, 0x6f, 0x00, 0x6e])), { skipped: 'binary content (NUL bytes)' });
+    assert.deepEqual(decodeSource(Buffer.from([0x61, 0xff, 0xfe, 0x62])), { skipped: 'not valid UTF-8' });
+    const bundle = `fetch("https://api.acme-tools.io");${'var a=1;'.repeat(650_000)}`;
+    assert.match(String((decodeSource(Buffer.from(bundle)) as { skipped: string }).skipped), /minified/);
+  });
+
+  it('skips symbolic links, oversized files and unreadable ones in a workspace scan, and counts them', () => {
+    const root = mkdtempSync(join(tmpdir(), 'offbox-bad-'));
+    mkdirSync(join(root, 'src'));
+    writeFileSync(join(root, 'src', 'ok.ts'), "fetch('https://api.acme-tools.io/ok');");
+    writeFileSync(join(root, 'src', 'big.ts'), `// ${'x'.repeat(2 * 1024 * 1024)}\nfetch('https://api.acme-tools.io/big');`);
+    symlinkSync(join(root, 'src'), join(root, 'src', 'loop'));
+    symlinkSync('/nonexistent/target.ts', join(root, 'src', 'dangling.ts'));
+    const result = scanPaths(['.'], catalog, detectors, { cwd: root });
+    assert.deepEqual(result.findings.map((finding) => finding.file), ['src/ok.ts']);
+    const reasons = Object.fromEntries(result.skipped.map((skip) => [skip.file, skip.reason]));
+    assert.match(reasons['src/big.ts'], /larger than 1\.0 MiB/);
+    assert.match(reasons['src/loop'], /symbolic link/);
+    assert.match(reasons['src/dangling.ts'], /symbolic link/);
+  });
+});
