@@ -24,6 +24,16 @@ export const GENERIC = [
   'execa', 'zx', 'shelljs', 'express', 'next',
 ];
 
+// Names that appeared in source material but do not resolve on the registry (data errors), with the
+// real package. They are re-checked on every run and listed under "missing" while they still do not
+// exist; they must never be added to vendors.json (an unclaimed name can be registered by anyone).
+export const REJECTED = {
+  discordjs: 'discord.js',
+  '@microsoft-teams-js': '@microsoft/teams-js',
+  'Shopify-api-node': 'shopify-api-node',
+  '@recurly/recurly-js': 'recurly (server SDK); Recurly.js is loaded from js.recurly.com',
+};
+
 const COMMAND = 'npm view <package> name version --json';
 const CONCURRENCY = 8;
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -56,7 +66,7 @@ function npmView(pkg) {
           } catch { /* fall through */ }
           return resolve({ error: `unexpected output: ${stdout.trim().slice(0, 200)}` });
         }
-        if (/E404|404 Not Found/.test(text)) return resolve({ exists: false });
+        if (/E404|404 Not Found|EINVALIDTAGNAME|EINVALIDPACKAGENAME/.test(text)) return resolve({ exists: false });
         resolve({ error: (stderr || err.message).trim().split('\n')[0] });
       },
     );
@@ -77,7 +87,10 @@ async function online() {
   }
   await Promise.all(Array.from({ length: CONCURRENCY }, worker));
 
-  const errors = names.filter((n) => results.get(n).error);
+  const rejected = Object.keys(REJECTED).filter((n) => !results.has(n));
+  for (const n of rejected) results.set(n, await npmView(n));
+
+  const errors = [...results.keys()].filter((n) => results.get(n).error);
   if (errors.length) {
     for (const n of errors) console.error(`error: ${n}: ${results.get(n).error}`);
     console.error(`${errors.length} package(s) could not be checked; ${outPath} left unchanged.`);
@@ -90,15 +103,21 @@ async function online() {
     if (r.exists) packages[n] = { exists: true, version: r.version };
     else missing.push(n);
   }
+  const rejectedMissing = [];
+  for (const n of rejected) {
+    if (results.get(n).exists) console.warn(`warning: rejected name ${n} now exists on npm (use ${REJECTED[n]})`);
+    else rejectedMissing.push(n);
+  }
   const report = {
     checkedAt: new Date().toISOString().slice(0, 10),
     command: COMMAND,
     generic: GENERIC,
     packages,
-    missing,
+    missing: [...missing, ...rejectedMissing].sort(),
   };
   writeFileSync(outPath, JSON.stringify(report, null, 2) + '\n');
-  console.log(`checked ${names.length} packages: ${names.length - missing.length} exist, ${missing.length} missing`);
+  console.log(`checked ${names.length} packages: ${names.length - missing.length} exist, ${missing.length} missing` +
+    ` (+ ${rejectedMissing.length} rejected names still missing)`);
   for (const n of missing) console.log(`missing: ${n}`);
   process.exit(missing.length ? 1 : 0);
 }

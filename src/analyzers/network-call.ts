@@ -16,7 +16,9 @@ export default defineDetector({
       request: '{{api}} sends {{data}} to {{destination}}.',
       vendorRequest: '{{api}} sends {{data}} to {{vendor}} ({{destination}}).',
     },
-    keywords: ['fetch', 'XMLHttpRequest', 'sendBeacon', 'WebSocket', 'EventSource', 'http', 'request', 'undici', 'axios', 'got', 'ky', 'superagent', 'needle', 'wretch', 'nodemailer'],
+    // Clients are reached through a quoted package name or a catalog global, which the prefilter
+    // already looks for; no other word is necessary.
+    keywords: [],
   },
   create(context) {
     function check(node: TSESTree.CallExpression | TSESTree.NewExpression): void {

@@ -1,8 +1,8 @@
 import type { TSESTree } from '@typescript-eslint/typescript-estree';
-import { AST_NODE_TYPES, type Node, literalString, memberName, unwrap } from '../core/ast';
+import { AST_NODE_TYPES, type Node, literalString, memberName, parentOf, unwrap } from '../core/ast';
 import { defineDetector, type DetectorContext } from '../core/detector';
 import { destinationOf } from '../core/destination';
-import { evaluateString } from '../core/evaluate';
+import { evaluateString, propertyValue, renderString } from '../core/evaluate';
 import { originOf } from '../core/origin';
 
 // The attribute that makes each element load from a host.
@@ -27,8 +27,9 @@ export default defineDetector({
     messages: {
       element: '<{{element}}> loads from {{destination}}: the visitor\'s IP address, user agent and referrer go there{{vendorNote}}.',
       injected: 'An injected <{{element}}> loads from {{destination}}: the visitor\'s IP address, user agent and referrer go there{{vendorNote}}.',
+      inlineSnippet: 'An inline script snippet loads from {{destination}}{{vendorNote}}: the visitor\'s IP address, user agent and referrer go there.',
     },
-    keywords: ['script', 'Script', 'iframe', 'Image', '//', 'createElement'],
+    keywords: ['<script', '<Script', '<iframe', '<img', '<link', 'createElement', 'Image'],
   },
   create(context) {
     return {
@@ -47,6 +48,7 @@ export default defineDetector({
       JSXOpeningElement(node) {
         const element = jsxElementKind(node, context);
         if (!element) return;
+        if (element === 'script') checkInlineSnippet(context, node);
         for (const attribute of node.attributes) {
           if (attribute.type !== AST_NODE_TYPES.JSXAttribute || attribute.name.type !== AST_NODE_TYPES.JSXIdentifier) continue;
           if (attribute.name.name !== SOURCE_ATTRIBUTE[element] || !attribute.value) continue;
@@ -75,6 +77,48 @@ function check(context: DetectorContext, node: Node, element: string, value: Nod
     payload: [value],
     related: url.definitions.slice(0, 3).map((definition) => ({ node: definition, message: 'The address is defined here.' })),
   });
+}
+
+/**
+ * `<Script>{`(function(w,d,s,l,i){ … j.src='https://www.googletagmanager.com/gtm.js?id='+i … })`}</Script>`
+ * and `dangerouslySetInnerHTML={{ __html: … }}`: vendors' inline snippets load their script from a
+ * host named inside the text. Each host in it is reported once.
+ */
+function checkInlineSnippet(context: DetectorContext, node: TSESTree.JSXOpeningElement): void {
+  const element = parentOf(node);
+  const sources: Node[] = [];
+  if (element?.type === AST_NODE_TYPES.JSXElement) {
+    for (const child of element.children) {
+      if (child.type === AST_NODE_TYPES.JSXText) sources.push(child);
+      if (child.type === AST_NODE_TYPES.JSXExpressionContainer && child.expression.type !== AST_NODE_TYPES.JSXEmptyExpression) sources.push(child.expression);
+    }
+  }
+  for (const attribute of node.attributes) {
+    if (attribute.type !== AST_NODE_TYPES.JSXAttribute || attribute.name.name !== 'dangerouslySetInnerHTML') continue;
+    if (attribute.value?.type !== AST_NODE_TYPES.JSXExpressionContainer || attribute.value.expression.type === AST_NODE_TYPES.JSXEmptyExpression) continue;
+    const html = propertyValue(attribute.value.expression, '__html', context.scopes);
+    if (html) sources.push(html);
+  }
+  const seen = new Set<string>();
+  for (const source of sources) {
+    const text = source.type === AST_NODE_TYPES.JSXText ? source.value : renderString(evaluateString(source, context.scopes));
+    for (const match of text.matchAll(/(?:https?:)?\/\/[a-z0-9.-]+\.[a-z]{2,}[^\s'"`)]*/gi)) {
+      const result = destinationOf({ parts: [match[0]], definitions: [] });
+      if (!result.offBox || !result.destination.host || seen.has(result.destination.host)) continue;
+      seen.add(result.destination.host);
+      const vendor = context.catalog.vendorForHost(result.destination.host);
+      context.report({
+        node,
+        messageId: 'inlineSnippet',
+        api: '<script> snippet',
+        data: { element: 'script', vendorNote: vendor ? ` (${vendor.name})` : '' },
+        destination: result.destination,
+        vendor,
+        category: vendor?.category ?? 'resource',
+        payload: [],
+      });
+    }
+  }
 }
 
 /** The tag of an element made by `document.createElement('tag')` or `new Image()`, followed through variables. */

@@ -56,6 +56,7 @@ export default defineDetector({
       const vendor = context.catalog.vendorForPackage(name);
       if (!vendor) return;
       reportedPackages.add(name);
+      if (isDataMethod(origin) || isCommandArgument(node)) return;
       const isNew = node.type === AST_NODE_TYPES.NewExpression;
       report(context, node, isNew ? 'construct' : 'call', `${isNew ? 'new ' : ''}${calleeLabel(node.callee)}`, vendor, origin, node.arguments as Node[], origin.declaration);
     }
@@ -133,6 +134,22 @@ function configuredDestination(context: DetectorContext, origin: Origin, payload
 export function vendorDestination(vendor: Vendor): Destination {
   const host = vendor.hosts.find((candidate) => !candidate.startsWith('*.')) ?? vendor.hosts[0];
   return host ? { kind: 'host', host } : { kind: 'dynamic', source: `vendor:${vendor.id}` };
+}
+
+// Methods of arrays, promises and strings: called on what an SDK returned, they send nothing.
+const DATA_METHODS = new Set(['map', 'filter', 'forEach', 'reduce', 'find', 'findIndex', 'some', 'every', 'includes', 'indexOf', 'slice', 'sort', 'join', 'flatMap', 'toString', 'toJSON', 'json', 'text', 'then', 'catch', 'finally', 'at', 'concat', 'keys', 'values', 'entries']);
+
+/** `products.data.filter(…)` where `products` came from an SDK call: a method of the returned data. */
+function isDataMethod(origin: Origin & { kind: 'module' }): boolean {
+  const steps = origin.steps;
+  const last = steps[steps.length - 1]?.name === '()' ? steps[steps.length - 2]?.name : undefined;
+  return last !== undefined && DATA_METHODS.has(last) && steps.slice(0, -2).some((step) => step.name === '()');
+}
+
+/** `client.send(new GetSecretValueCommand(…))`: the command object is data; the `send` call is the request. */
+function isCommandArgument(node: Node): boolean {
+  const parent = parentOf(node);
+  return node.type === AST_NODE_TYPES.NewExpression && parent?.type === AST_NODE_TYPES.CallExpression && parent.arguments.includes(node as TSESTree.CallExpressionArgument);
 }
 
 /** In `client.from('t').select().eq()`, only the outermost call is reported: it is one request. */

@@ -17,6 +17,7 @@ const NETWORK_SCHEMES = new Set(['http', 'https', 'ws', 'wss', 'ftp', 'ftps', 's
 export function destinationOf(value: StringValue): DestinationResult {
   const holes = value.parts.filter((part) => typeof part !== 'string');
   const flat = value.parts.map((part) => (typeof part === 'string' ? part : HOLE)).join('').trim();
+  if (isSameOrigin(value)) return { offBox: false, reason: 'relative' };
   const display = value.parts.map((part) => (typeof part === 'string' ? part : `{${part.source}}`)).join('');
   if (flat.startsWith(HOLE) || flat === '') {
     const source = holes[0] ? (holes[0] as { source: string }).source : 'expr:empty';
@@ -52,6 +53,19 @@ export function destinationOf(value: StringValue): DestinationResult {
   const local = localReason(host);
   if (local) return { offBox: false, reason: local };
   return { offBox: true, destination: { kind: 'host', host, url: display, scheme, source: value.configurableBy } };
+}
+
+/** `${location.protocol}//${location.host}/ws`: the host is the page's own origin (a `self:` hole). */
+function isSameOrigin(value: StringValue): boolean {
+  let prefix = '';
+  for (const part of value.parts) {
+    if (typeof part !== 'string' && part.source.startsWith('self:')) {
+      return part.source === 'self:protocol' ? false : /^(\u0000|[a-z]+:)?(\/\/)?$/i.test(prefix);
+    }
+    prefix += typeof part === 'string' ? part : HOLE;
+    if (prefix.length > 16) return false;
+  }
+  return false;
 }
 
 function holeOrdinal(flat: string, position: number): number {

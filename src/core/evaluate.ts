@@ -103,6 +103,8 @@ function evaluateMember(node: TSESTree.MemberExpression, scopes: ScopeMap, depth
   if (path && (path[0] === 'process' || (path[0] === 'import' && path[1] === 'meta')) && path.includes('env')) {
     return hole(`env:${path[path.length - 1]}`);
   }
+  // The page's own origin (`${location.protocol}//${window.location.host}`) is where the page came from.
+  if (path && isOwnLocation(path)) return hole(`self:${path[path.length - 1]}`);
   const name = memberName(node);
   if (name === 'href' || name === 'origin' || name === 'toString') return evaluateString(node.object, scopes, depth + 1);
   const imported = name !== undefined ? importedObject(node.object, scopes) : undefined;
@@ -122,8 +124,24 @@ function evaluateMember(node: TSESTree.MemberExpression, scopes: ScopeMap, depth
       return result;
     }
   }
+  // `connection.webhookUrl` where `connection` is a parameter: the caller decides.
+  if (path && path[0] !== 'this') {
+    const root = scopes.lookupName(path[0], node);
+    if (root?.kind === 'param') return hole(`param:${path.join('.')}`);
+  }
   return hole(`expr:${path ? path.join('.') : calleeLabel(node)}`);
 }
+
+const LOCATION_ROOTS = new Set(['window', 'document', 'self', 'globalThis', 'location']);
+const LOCATION_PARTS = new Set(['host', 'hostname', 'origin', 'href', 'protocol']);
+
+function isOwnLocation(path: string[]): boolean {
+  const index = path.indexOf('location');
+  return index !== -1 && LOCATION_ROOTS.has(path[0]) && index <= 2 && LOCATION_PARTS.has(path[path.length - 1]) && path.length === index + 2;
+}
+
+// String methods that keep a URL's host: `url.replace(/\/$/, '')`, `base.trim()`.
+const HOST_PRESERVING = new Set(['replace', 'replaceAll', 'trim', 'trimEnd', 'trimStart', 'toLowerCase', 'normalize']);
 
 function evaluateCall(node: TSESTree.CallExpression, scopes: ScopeMap, depth: number): StringValue {
   const callee = calleeLabel(node.callee);
@@ -136,6 +154,15 @@ function evaluateCall(node: TSESTree.CallExpression, scopes: ScopeMap, depth: nu
     return withDefault(hole(`setting:${key}`), second, scopes, depth);
   }
   if (['String', 'encodeURI', 'decodeURI'].includes(callee) && first) return evaluateString(first, scopes, depth + 1);
+  if (node.callee.type === AST_NODE_TYPES.MemberExpression) {
+    const method = memberName(node.callee);
+    if (method && HOST_PRESERVING.has(method)) return evaluateString(node.callee.object, scopes, depth + 1);
+    if (method === 'concat') {
+      const result = evaluateString(node.callee.object, scopes, depth + 1);
+      for (const argument of node.arguments) append(result, evaluateString(argument, scopes, depth + 1));
+      return result;
+    }
+  }
   if (callee.endsWith('.toString') && node.callee.type === AST_NODE_TYPES.MemberExpression) {
     return evaluateString(node.callee.object, scopes, depth + 1);
   }

@@ -20,6 +20,7 @@ const EXTENSIONS = ['.ts', '.tsx', '.js', '.jsx', '.mjs', '.cjs', '.mts', '.cts'
 export class ModuleResolver {
   private readonly aliases: PathAlias[] = [];
   private readonly workspacePackages = new Map<string, string>();
+  private readonly cache = new Map<string, string | undefined>();
 
   constructor(private readonly files: ReadonlySet<string>, root?: string, projectFiles: string[] = []) {
     for (const file of projectFiles) {
@@ -55,6 +56,15 @@ export class ModuleResolver {
 
   /** The file (relative to the root) an import in `fromFile` resolves to, if it is in the tree. */
   resolve(fromFile: string, source: string): string | undefined {
+    // Aliases are scoped by directory, so the directory and the specifier decide the answer.
+    const key = `${posix.dirname(fromFile)}\u0000${source}`;
+    if (this.cache.has(key)) return this.cache.get(key);
+    const resolved = this.resolveUncached(fromFile, source);
+    this.cache.set(key, resolved);
+    return resolved;
+  }
+
+  private resolveUncached(fromFile: string, source: string): string | undefined {
     if (source.startsWith('.')) return this.probe(posix.join(posix.dirname(fromFile), source));
     for (const alias of this.aliases) {
       if (!source.startsWith(alias.prefix) || !source.endsWith(alias.suffix)) continue;

@@ -27,10 +27,33 @@ export class ModuleValues {
   forFile(fromFile: string): ImportResolver {
     return (source, name) => {
       const target = this.resolver.resolve(fromFile, source);
-      const module = target ? this.load(target) : undefined;
-      const node = module ? exportedValue(module, name) : undefined;
-      return node && module ? { node, scopes: module.scopes } : undefined;
+      return target ? this.exported(target, name, 0) : undefined;
     };
+  }
+
+  /** A module's export, following `export { X } from` and `export * from` barrels. */
+  private exported(file: string, name: string, depth: number): { node: Node; scopes: ScopeMap } | undefined {
+    const module = this.load(file);
+    if (!module || depth > 6) return undefined;
+    const node = exportedValue(module, name);
+    if (node) return { node, scopes: module.scopes };
+    for (const statement of module.program.body) {
+      if (statement.type === AST_NODE_TYPES.ExportAllDeclaration && !statement.exported) {
+        const target = this.resolver.resolve(file, statement.source.value);
+        const found = target ? this.exported(target, name, depth + 1) : undefined;
+        if (found) return found;
+      }
+      if (statement.type === AST_NODE_TYPES.ExportNamedDeclaration && statement.source) {
+        for (const specifier of statement.specifiers) {
+          if (specifier.type !== AST_NODE_TYPES.ExportSpecifier || specifier.exported.type !== AST_NODE_TYPES.Identifier || specifier.exported.name !== name) continue;
+          const target = this.resolver.resolve(file, statement.source.value);
+          const local = specifier.local.type === AST_NODE_TYPES.Identifier ? specifier.local.name : name;
+          const found = target ? this.exported(target, local, depth + 1) : undefined;
+          if (found) return found;
+        }
+      }
+    }
+    return undefined;
   }
 
   private load(file: string): ParsedModule | undefined {

@@ -54,7 +54,12 @@ export function originOf(node: Node, scopes: ScopeMap, depth = 0): Origin | unde
     case AST_NODE_TYPES.AwaitExpression: {
       const source = requiredModule(inner.argument);
       if (source !== undefined) return { kind: 'module', source, steps: [], declaration: inner };
-      return originOf(inner.argument, scopes, depth + 1);
+      // What an awaited call through a client resolves to is data (`await stripe.products.list()`);
+      // an awaited factory imported directly (`await cookies()`, `await createClient()`) is a client.
+      const awaited = originOf(inner.argument, scopes, depth + 1);
+      const argument = unwrap(inner.argument);
+      if (awaited?.kind === 'module' && argument.type === AST_NODE_TYPES.CallExpression && awaited.steps.length > 2) return undefined;
+      return awaited;
     }
     case AST_NODE_TYPES.LogicalExpression:
       // `window.analytics || []`, `client ?? createClient()`: the side that names something wins.

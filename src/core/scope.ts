@@ -39,8 +39,13 @@ export class ScopeMap {
   readonly propertyValues = new Map<string, Node[]>();
 
   lookup(identifier: TSESTree.Identifier | TSESTree.JSXIdentifier): Binding | undefined {
-    for (let node = parentOf(identifier); node; node = parentOf(node)) {
-      const binding = this.scopes.get(node)?.get(identifier.name);
+    return this.lookupName(identifier.name, parentOf(identifier));
+  }
+
+  /** The binding `name` refers to where `at` stands. */
+  lookupName(name: string, at: Node | undefined): Binding | undefined {
+    for (let node = at; node; node = parentOf(node)) {
+      const binding = this.scopes.get(node)?.get(name);
       if (binding) return binding;
     }
     return undefined;

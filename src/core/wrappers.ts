@@ -27,9 +27,23 @@ export class WrapperIndex {
     this.build();
   }
 
-  /** Files that export at least one sink: an unparsed file importing one of them must be analysed. */
+  /**
+   * Files that export at least one sink, and barrels that re-export from them: an unparsed file
+   * importing one of these must be analysed.
+   */
   sinkFiles(): Set<string> {
-    return new Set([...this.sinks.keys()].map((key) => key.slice(0, key.indexOf('#'))));
+    const files = new Set([...this.sinks.keys()].map((key) => key.slice(0, key.indexOf('#'))));
+    for (let changed = true; changed; ) {
+      changed = false;
+      for (const [file, analysis] of this.analyses) {
+        if (files.has(file)) continue;
+        if ((analysis.links?.reExports ?? []).some((reExport) => files.has(this.resolver.resolve(file, reExport.source) ?? ''))) {
+          files.add(file);
+          changed = true;
+        }
+      }
+    }
+    return files;
   }
 
   findings(catalog: Catalog): Finding[] {
