@@ -1,5 +1,7 @@
 import type { TSESTree } from '@typescript-eslint/typescript-estree';
 import { defineDetector } from '../core/detector';
+import { destinationOf } from '../core/destination';
+import { bindHoles, parseRendered } from '../core/evaluate';
 import { matchClientCall } from './http-client-call';
 
 /**
@@ -39,5 +41,13 @@ export default defineDetector({
       });
     }
     return { CallExpression: check, NewExpression: check };
+  },
+  /** `vaultFetch(url)` wrapping `fetch(url)`: the caller's URL decides the host. */
+  refine(finding, bind, catalog) {
+    if (!finding.destination.url) return undefined;
+    const result = destinationOf(bindHoles(parseRendered(finding.destination.url), bind));
+    if (!result.offBox) return undefined;
+    const vendor = result.destination.host ? catalog.vendorForHost(result.destination.host) : undefined;
+    return { destination: result.destination, vendor, category: vendor?.category ?? 'network' };
   },
 });

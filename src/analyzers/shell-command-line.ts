@@ -1,4 +1,4 @@
-import type { StringValue } from '../core/evaluate';
+import { parseRendered, type StringValue } from '../core/evaluate';
 
 /** One program invocation of a command line, its words with holes written `{source}`. */
 export interface CommandSegment {
@@ -11,7 +11,8 @@ export interface CommandSegment {
 }
 
 const SHELLS = new Set(['sh', 'bash', 'zsh', 'dash']);
-const WRAPPERS = new Set(['sudo', 'env', 'nohup', 'time', 'npx', 'exec']);
+// Prefixes and shell keywords before the program: `sudo curl`, `if ! curl`, `then wget`.
+const WRAPPERS = new Set(['sudo', 'env', 'nohup', 'time', 'npx', 'exec', 'if', 'then', 'else', 'elif', 'do', 'while', 'until', '!', '{', '$SUDO_CMD', '{expr:SUDO_CMD}']);
 
 /**
  * Splits a command into its program invocations: a shell string is split on `&&`, `||`, `;`
@@ -76,11 +77,26 @@ export function tokenize(line: string): string[] {
       else word += char;
       continue;
     }
-    if (char === '"' || char === "'") {
+    const hole = char === '{' ? /^\{[a-z]+:[^{}]*\}/.exec(line.slice(index, index + 400)) : null;
+    if (hole) {
+      // A hole marker (`{expr:quote()}`) is one piece of a word, whatever characters it holds.
+      word += hole[0];
+      started = true;
+      index += hole[0].length - 1;
+    } else if (char === '"' || char === "'") {
       quote = char;
       started = true;
+    } else if (char === '\n') {
+      // A newline ends a command, as `;` does.
+      push();
+      words.push(';');
     } else if (/\s/.test(char)) {
       push();
+    } else if ((char === '$' && line[index + 1] === '(') || char === '`' || char === ')') {
+      // `ip=$(curl …)`: the substitution is a command of its own.
+      push();
+      words.push(';');
+      if (char === '$') index += 1;
     } else if (char === ';' || char === '|' || char === '&') {
       push();
       const double = line[index + 1] === char && char !== ';';
@@ -95,11 +111,11 @@ export function tokenize(line: string): string[] {
   return words;
 }
 
-/** The remote a command names: a URL, `user@host:path`, `user@host`, or an image `registry.host/name`. */
-export function remoteTarget(segment: CommandSegment): { url?: StringValue; host?: string } | undefined {
+/** The remote a command names: a URL, `user@host:path`, `user@host`, or an image `registry.host/name`; `dynamic` when a variable names it. */
+export function remoteTarget(segment: CommandSegment): { url?: StringValue; host?: string; dynamic?: string } | undefined {
   for (const word of segment.words.slice(1)) {
     const url = /[a-z][a-z0-9+.-]*:\/\/\S+/i.exec(word);
-    if (url) return { url: wordValue(url[0]) };
+    if (url) return { url: parseRendered(url[0]) };
   }
   for (const word of segment.words.slice(1)) {
     const scpLike = /^(?:[\w.-]+@)?([a-z0-9-]+(?:\.[a-z0-9-]+)+):/i.exec(word);
@@ -107,20 +123,14 @@ export function remoteTarget(segment: CommandSegment): { url?: StringValue; host
     const sshLike = /^[\w.-]+@([a-z0-9-]+(?:\.[a-z0-9-]+)+)$/i.exec(word);
     if (sshLike) return { host: sshLike[1].toLowerCase() };
   }
-  if (['pull', 'push'].includes(segment.subcommand ?? '') && ['docker', 'podman'].includes(segment.program)) {
-    const image = segment.words.slice(2).find((word) => !word.startsWith('-'));
-    const registry = image?.split('/')[0];
-    if (image?.includes('/') && registry && /[.:]/.test(registry)) return { host: registry.split(':')[0].toLowerCase() };
+  if (['pull', 'push', 'login'].includes(segment.subcommand ?? '') && ['docker', 'podman', 'helm'].includes(segment.program)) {
+    const index = segment.words.indexOf(segment.subcommand!);
+    const argument = segment.words.slice(index + 1).find((word) => !word.startsWith('-'));
+    const hole = argument ? /^\{([a-z]+:[^}]*)\}/.exec(argument) : null;
+    if (hole) return { dynamic: hole[1] };
+    const registry = segment.subcommand === 'login' ? argument : argument?.includes('/') ? argument.split('/')[0] : undefined;
+    if (registry && /[.:]/.test(registry)) return { host: registry.replace(/^https?:\/\//, '').split(/[:/]/)[0].toLowerCase() };
   }
   return undefined;
 }
 
-/** A rendered word back as a value: `{env:HOST}` markers become holes again. */
-function wordValue(word: string): StringValue {
-  const parts: StringValue['parts'] = [];
-  word.split(/(\{[^}]+\})/).forEach((piece, index) => {
-    if (index % 2 === 1) parts.push({ source: piece.slice(1, -1) });
-    else if (piece) parts.push(piece);
-  });
-  return { parts, definitions: [] };
-}

@@ -2,10 +2,11 @@ import type { TSESTree } from '@typescript-eslint/typescript-estree';
 import { AST_NODE_TYPES, type Node, calleeLabel, unwrap } from '../core/ast';
 import { defineDetector, type DetectorContext } from '../core/detector';
 import { destinationOf, localReason } from '../core/destination';
-import { evaluateString, resolveConstant, type StringValue } from '../core/evaluate';
+import { bindHoles, evaluateString, parseRendered, renderString, resolveConstant, type StringValue } from '../core/evaluate';
+import type { Catalog, Vendor } from '../core/catalog';
 import type { Destination } from '../core/finding';
 import { originOf, packageName, type Origin } from '../core/origin';
-import { parseCommandLine, remoteTarget } from './shell-command-line';
+import { parseCommandLine, remoteTarget, type CommandSegment } from './shell-command-line';
 
 /** How each process API takes its command: one shell string, or a program and an argument array. */
 const PROCESS_APIS: Record<string, Record<string, 'shell' | 'argv'>> = {
@@ -13,6 +14,9 @@ const PROCESS_APIS: Record<string, Record<string, 'shell' | 'argv'>> = {
   execa: { '': 'argv', execa: 'argv', execaSync: 'argv', execaCommand: 'shell', execaCommandSync: 'shell', command: 'shell', commandSync: 'shell', sync: 'argv' },
   shelljs: { exec: 'shell' },
   'cross-spawn': { '': 'argv', spawn: 'argv', sync: 'argv' },
+  // An ssh2 client runs the command on another machine: what that machine reaches counts too.
+  ssh2: { 'Client.new.exec': 'shell', 'new.exec': 'shell' },
+  'node-ssh': { 'new.execCommand': 'shell', 'NodeSSH.new.execCommand': 'shell' },
 };
 // Template-tag shells: zx's and execa's `$`.
 const TAGGED_SHELLS: Record<string, string[]> = { zx: ['$'], execa: ['$', 'execa'] };
@@ -31,7 +35,7 @@ export default defineDetector({
     messages: {
       command: '`{{command}}` reaches {{destination}}.',
     },
-    keywords: ['child_process', 'execa', 'shelljs', 'cross-spawn', 'zx'],
+    keywords: ['child_process', 'execa', 'shelljs', 'cross-spawn', 'zx', 'ssh2', 'node-ssh'],
   },
   create(context) {
     return {
@@ -54,11 +58,61 @@ export default defineDetector({
       },
     };
   },
+  /** `execAsync(command)` wrapping `exec(command)`: each caller's command decides. */
+  refine(finding, bind, catalog) {
+    if (!finding.command) return undefined;
+    const command = bindHoles(parseRendered(finding.command), bind);
+    const [reached] = reachedDestinations(parseCommandLine([command], true), catalog);
+    if (!reached) return undefined;
+    return { destination: reached.destination, vendor: reached.vendor, category: reached.vendor?.category ?? 'shell', command: reached.segment.text };
+  },
 });
 
 function check(context: DetectorContext, node: Node, words: StringValue[], isShellString: boolean, api: string): void {
-  for (const segment of parseCommandLine(words, isShellString)) {
-    const command = context.catalog.shellCommand(segment.program);
+  const segments = parseCommandLine(words, isShellString);
+  const related = words.flatMap((word) => word.definitions).slice(0, 3).map((definition) => ({ node: definition, message: 'The command is built here.' }));
+  const payload = node.type === AST_NODE_TYPES.CallExpression ? (node.arguments as Node[]) : [];
+  const destinations = reachedDestinations(segments, context.catalog);
+  // A script that reaches several hosts is one finding per host: each is a recipient of its own.
+  for (const reached of destinations.slice(0, MAX_DESTINATIONS_PER_COMMAND)) {
+    context.report({
+      node,
+      messageId: 'command',
+      api: `${api} ${reached.segment.program}`,
+      data: { command: shorten(reached.segment.text) },
+      destination: reached.destination,
+      vendor: reached.vendor,
+      category: reached.vendor?.category ?? 'shell',
+      command: reached.segment.text,
+      payload,
+      related,
+    });
+  }
+  if (destinations.length > 0) return;
+  // `exec(command)` in a wrapper: the callers' commands decide; the workspace binds them.
+  const parametric = segments.find((segment) => /^\{param:[\w$]+\}$/.test(segment.program));
+  if (parametric) {
+    context.report({
+      node,
+      messageId: 'command',
+      api,
+      data: { command: parametric.text },
+      destination: { kind: 'dynamic', source: parametric.program.slice(1, -1) },
+      command: renderWords(words, isShellString),
+      payload,
+      latent: true,
+    });
+  }
+}
+
+const MAX_DESTINATIONS_PER_COMMAND = 10;
+
+/** Each distinct destination the command line reaches through catalog programs, in order. */
+function reachedDestinations(segments: CommandSegment[], catalog: Catalog): Array<{ segment: CommandSegment; destination: Destination; vendor?: Vendor }> {
+  const reached: Array<{ segment: CommandSegment; destination: Destination; vendor?: Vendor }> = [];
+  const seen = new Set<string>();
+  for (const segment of segments) {
+    const command = catalog.shellCommand(segment.program);
     if (!command) continue;
     if (command.subcommands && !command.subcommands.includes(segment.subcommand ?? '')) continue;
     const target = remoteTarget(segment);
@@ -69,25 +123,26 @@ function check(context: DetectorContext, node: Node, words: StringValue[], isShe
     let destination: Destination;
     if (read?.offBox) destination = read.destination;
     else if (target?.host) destination = { kind: 'host', host: target.host };
+    else if (target?.dynamic) destination = { kind: 'dynamic', source: target.dynamic };
     // `gs://bucket`, `s3://bucket`: the program's own service.
     else if (command.defaultHost) destination = { kind: 'host', host: command.defaultHost };
     else if (command.requiresTarget) continue;
     else destination = { kind: 'dynamic', source: segment.holes[0] ?? `command:${segment.program}` };
-    const vendor = destination.host ? context.catalog.vendorForHost(destination.host) : undefined;
-    context.report({
-      node,
-      messageId: 'command',
-      api: `${api} ${segment.program}`,
-      data: { command: segment.text.length > 80 ? `${segment.text.slice(0, 77)}...` : segment.text },
-      destination,
-      vendor,
-      category: vendor?.category ?? 'shell',
-      command: segment.text,
-      payload: node.type === AST_NODE_TYPES.CallExpression ? (node.arguments as Node[]) : [],
-      related: words.flatMap((word) => word.definitions).slice(0, 3).map((definition) => ({ node: definition, message: 'The command is built here.' })),
-    });
-    return;
+    const key = destination.host ?? destination.source ?? '';
+    if (seen.has(key)) continue;
+    seen.add(key);
+    reached.push({ segment, destination, vendor: destination.host ? catalog.vendorForHost(destination.host) : undefined });
   }
+  return reached;
+}
+
+function renderWords(words: StringValue[], isShellString: boolean): string {
+  const rendered = words.map(renderString);
+  return isShellString ? rendered.join(' ') : rendered.map((word) => (/\s/.test(word) ? `'${word}'` : word)).join(' ');
+}
+
+function shorten(text: string): string {
+  return text.length > 80 ? `${text.slice(0, 77)}...` : text;
 }
 
 function processApiStyle(origin: Origin | undefined, context: DetectorContext): 'shell' | 'argv' | undefined {

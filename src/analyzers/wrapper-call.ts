@@ -12,6 +12,7 @@ export const wrapperCallMeta: DetectorMeta = {
   description: 'A call to an in-repo function that sends data off the box through a detected call.',
   messages: {
     wrapper: '{{api}} sends {{data}} to {{destination}} through {{chain}}.',
+    wrapperCommand: '{{api}} runs `{{command}}`, which reaches {{destination}}, through {{chain}}.',
   },
   keywords: [],
 };

@@ -15,6 +15,8 @@ import { readSuppressions, type SuppressionDirective } from './suppressions';
 export interface FileAnalysis {
   file: string;
   findings: Finding[];
+  /** Sends decided by a parameter (`exec(command)` in a wrapper): findings only at their callers. Indexed after `findings` in `links`. */
+  latent?: Finding[];
   /** Set when the file had syntax errors: findings cover what could be read. */
   partial?: { line: number; message: string };
   /** Set when the file could not be analysed at all. */
@@ -43,6 +45,16 @@ export interface AnalyzeOptions {
 }
 
 export function analyzeSource(file: string, text: string, detectors: readonly Detector[], catalog: Catalog, options: AnalyzeOptions = {}): FileAnalysis {
+  try {
+    return analyzeParsed(file, text, detectors, catalog, options);
+  } catch (error) {
+    // A bug of ours on one file must not cost the whole scan: the file is reported as skipped, with why.
+    const reason = error instanceof RangeError ? 'nesting too deep to analyse (stack overflow)' : `internal error while analysing (${error instanceof Error ? error.message : String(error)}); please report it`;
+    return { file, findings: [], skipped: reason };
+  }
+}
+
+function analyzeParsed(file: string, text: string, detectors: readonly Detector[], catalog: Catalog, options: AnalyzeOptions): FileAnalysis {
   const parsed = parseSource(file, text);
   if (!parsed.program) return { file, findings: [], skipped: parsed.failure ?? 'could not be parsed' };
   const program = parsed.program;
@@ -67,9 +79,11 @@ export function analyzeSource(file: string, text: string, detectors: readonly De
   for (const node of dispatch) for (const handler of handlers.get(node.type) ?? []) handler(node);
   for (const exit of exits) exit();
   const guards = options.guards ?? [];
-  const findings = buildFindings(file, text, reports, scopes, catalog, guards);
-  const links = collectModuleLinks(program, scopes, findings, callNodes, text, options.isInRepoModule, guards);
-  return { file, findings, partial: parsed.partial, links, suppressions: readSuppressions(text) };
+  const built = buildFindings(file, text, reports, scopes, catalog, guards);
+  const findings = built.filter((_, index) => !reports[index].report.latent);
+  const latent = built.filter((_, index) => reports[index].report.latent);
+  const links = collectModuleLinks(program, scopes, [...findings, ...latent], callNodes, text, options.isInRepoModule, guards);
+  return { file, findings, latent, partial: parsed.partial, links, suppressions: readSuppressions(text) };
 }
 
 /** Parses a module and fills its scopes without running detectors: for reading its exported values. */

@@ -1,6 +1,7 @@
 import type { TSESTree } from '@typescript-eslint/typescript-estree';
 import type { Catalog, Vendor } from './catalog';
-import type { CookieInfo, Destination, FindingKind } from './finding';
+import type { CookieInfo, Destination, Finding, FindingKind } from './finding';
+import type { StringValue } from './evaluate';
 import type { Node } from './ast';
 import type { ScopeMap } from './scope';
 
@@ -35,6 +36,11 @@ export interface Report {
   related?: Array<{ node: Node; message: string }>;
   cookie?: CookieInfo;
   command?: string;
+  /**
+   * The send's essential part is a parameter of the enclosing function (`exec(command)`): not a
+   * finding by itself, but each caller that passes a value makes one (see Detector.refine).
+   */
+  latent?: boolean;
 }
 
 export interface DetectorContext {
@@ -49,9 +55,23 @@ type NodeOfType<T extends TSESTree.Node['type']> = Extract<TSESTree.Node, { type
 /** Handlers by ESTree node type, plus `Program:exit` after the whole file was seen. */
 export type Visitor = { [T in TSESTree.Node['type']]?: (node: NodeOfType<T>) => void } & { 'Program:exit'?: () => void };
 
+/** What a detector decides when a wrapper's parameter is bound to the value a caller passes. */
+export interface Refinement {
+  destination: Destination;
+  vendor?: Vendor;
+  category?: string;
+  command?: string;
+}
+
 export interface Detector {
   meta: DetectorMeta;
   create(context: DetectorContext): Visitor;
+  /**
+   * Re-reads a finding inside a wrapper with its parameters bound to a caller's arguments
+   * (`bind('param:url')` gives the caller's value, or undefined). Undefined means the call sends
+   * nothing off the box (a local command, a relative URL).
+   */
+  refine?(finding: Finding, bind: (source: string) => StringValue | undefined, catalog: Catalog): Refinement | undefined;
 }
 
 /** Identity function that gives detector modules their type, as typescript-eslint's `createRule` does. */

@@ -1,5 +1,5 @@
 import type { TSESTree } from '@typescript-eslint/typescript-estree';
-import { AST_NODE_TYPES, type Node, calleeLabel, literalString, memberName, objectProperty, staticPath, unwrap } from './ast';
+import { AST_NODE_TYPES, type Node, calleeLabel, isFunctionNode, literalString, memberName, objectProperty, staticPath, unwrap } from './ast';
 import type { ScopeMap } from './scope';
 
 /** A run-time value the code does not fix: where it comes from, e.g. `env:API_URL`, `param:url`. */
@@ -157,6 +157,19 @@ function evaluateCall(node: TSESTree.CallExpression, scopes: ScopeMap, depth: nu
   if (node.callee.type === AST_NODE_TYPES.MemberExpression) {
     const method = memberName(node.callee);
     if (method && HOST_PRESERVING.has(method)) return evaluateString(node.callee.object, scopes, depth + 1);
+    if (method === 'join') {
+      // `[pull, run].join(' && ')`: the elements joined by the separator.
+      const array = resolveConstant(node.callee.object, scopes, depth);
+      if (array?.type === AST_NODE_TYPES.ArrayExpression) {
+        const separator = first ? evaluateString(first, scopes, depth + 1) : text(',');
+        const result: StringValue = { parts: [], definitions: [] };
+        array.elements.forEach((element, index) => {
+          if (index > 0) append(result, { ...separator, definitions: [] });
+          if (element && element.type !== AST_NODE_TYPES.SpreadElement) append(result, evaluateString(element, scopes, depth + 1));
+        });
+        return result;
+      }
+    }
     if (method === 'concat') {
       const result = evaluateString(node.callee.object, scopes, depth + 1);
       for (const argument of node.arguments) append(result, evaluateString(argument, scopes, depth + 1));
@@ -166,7 +179,24 @@ function evaluateCall(node: TSESTree.CallExpression, scopes: ScopeMap, depth: nu
   if (callee.endsWith('.toString') && node.callee.type === AST_NODE_TYPES.MemberExpression) {
     return evaluateString(node.callee.object, scopes, depth + 1);
   }
+  // `defaultCommand(isBuild)`: a local helper that builds the string; its parameters stay holes.
+  const returned = localFunctionResult(node, scopes);
+  if (returned) return evaluateString(returned, scopes, depth + 2);
   return hole(`expr:${callee}()`);
+}
+
+/** The expression a same-file function returns, when its body ends with `return <expr>` (or is one). */
+function localFunctionResult(node: TSESTree.CallExpression, scopes: ScopeMap): Node | undefined {
+  const callee = unwrap(node.callee);
+  if (callee.type !== AST_NODE_TYPES.Identifier) return undefined;
+  const binding = scopes.lookup(callee);
+  let fn: Node | undefined;
+  if (binding?.kind === 'function') fn = binding.node;
+  else if (binding?.kind === 'const' && binding.init && binding.path?.length === 0) fn = unwrap(binding.init);
+  if (!fn || !isFunctionNode(fn)) return undefined;
+  if (fn.body.type !== AST_NODE_TYPES.BlockStatement) return fn.body;
+  const last = fn.body.body[fn.body.body.length - 1];
+  return last?.type === AST_NODE_TYPES.ReturnStatement && last.argument ? last.argument : undefined;
 }
 
 function withDefault(value: StringValue, fallback: Node | undefined, scopes: ScopeMap, depth: number): StringValue {
@@ -269,4 +299,21 @@ function append(target: StringValue, addition: StringValue): void {
   }
   target.definitions.push(...addition.definitions);
   target.configurableBy ??= addition.configurableBy;
+}
+
+/** The inverse of renderString: `{env:HOST}` markers become holes again. */
+export function parseRendered(text: string): StringValue {
+  const parts: StringValue['parts'] = [];
+  text.split(/(\{[a-z]+:[^{}]*\})/).forEach((piece, index) => {
+    if (index % 2 === 1) parts.push({ source: piece.slice(1, -1) });
+    else if (piece) parts.push(piece);
+  });
+  return { parts, definitions: [] };
+}
+
+/** Replaces holes by the values `bind` gives for their sources (a wrapper's parameter bound to a caller's argument). */
+export function bindHoles(value: StringValue, bind: (source: string) => StringValue | undefined): StringValue {
+  const result: StringValue = { parts: [], definitions: [...value.definitions], configurableBy: value.configurableBy };
+  for (const part of value.parts) append(result, typeof part === 'string' ? text(part) : bind(part.source) ?? { parts: [part], definitions: [] });
+  return result;
 }

@@ -5,6 +5,9 @@ import { dominatingGuards, type ParsedGuard } from './guards';
 import { originOf } from './origin';
 import { requiredModule, type ScopeMap } from './scope';
 import { payloadNames } from './data-types';
+import { evaluateString, renderString } from './evaluate';
+
+const MAX_BOUND_ARGUMENTS = 4;
 
 /** A function this module exports, by the key a caller reaches it with (`capture`, `default`, `analytics.track`). */
 export interface ExportedFunction {
@@ -15,10 +18,13 @@ export interface ExportedFunction {
   findings: number[];
   /** Indexes into `importedCalls` of calls inside it to functions of other in-repo modules. */
   calls: number[];
+  /** Parameter names by position (empty string for a destructured one), to bind a caller's arguments. */
+  params: string[];
 }
 
 /** A call to a function of another in-repo module, kept so the workspace can tell whether it is a wrapper. */
 export interface ImportedCall {
+  /** The import specifier, or '' for a call to a function this module exports itself. */
   source: string;
   key: string;
   api: string;
@@ -28,6 +34,8 @@ export interface ImportedCall {
   snippet: string;
   dataNames: string[];
   guards: GuardHit[];
+  /** The first arguments read as strings (holes for what cannot be read), rendered: bound to a wrapper's parameters. */
+  args: string[];
 }
 
 /** `export { a as b } from './x'` (key b, imported a) and `export * from './x'` (key `*`). */
@@ -103,7 +111,8 @@ export function collectModuleLinks(
       else if (path?.[0] === 'exports' && path.length > 1) addExport(path.slice(1).join('.'), statement.expression.right);
     }
   }
-  const importedCalls = collectImportedCalls(callNodes, scopes, text, isInRepo, guards);
+  const exportKeys = new Map<Node, string>([...exported].map(([key, fn]) => [fn, key]));
+  const importedCalls = collectImportedCalls(callNodes, scopes, text, isInRepo, guards, exportKeys);
   const exports: ExportedFunction[] = [];
   for (const [key, fn] of exported) {
     const range = { start: fn.loc.start, end: fn.loc.end };
@@ -111,6 +120,10 @@ export function collectModuleLinks(
       key,
       name: calleeName(key),
       range,
+      params: fn.params.map((param) => {
+        const target = param.type === AST_NODE_TYPES.AssignmentPattern ? param.left : param;
+        return target.type === AST_NODE_TYPES.Identifier ? target.name : '';
+      }),
       findings: findings.flatMap((finding, index) => (contains(range, finding.range) ? [index] : [])),
       calls: importedCalls.flatMap((call, index) => (contains(range, call.range) ? [index] : [])),
     });
@@ -173,22 +186,40 @@ function classMembers(node: TSESTree.ClassDeclaration, staticOnly: boolean): Arr
   return members;
 }
 
-function collectImportedCalls(callNodes: TSESTree.CallExpression[], scopes: ScopeMap, text: string, isInRepo: (source: string) => boolean, guards: readonly ParsedGuard[]): ImportedCall[] {
+function collectImportedCalls(
+  callNodes: TSESTree.CallExpression[],
+  scopes: ScopeMap,
+  text: string,
+  isInRepo: (source: string) => boolean,
+  guards: readonly ParsedGuard[],
+  exportKeys: ReadonlyMap<Node, string>,
+): ImportedCall[] {
   const calls: ImportedCall[] = [];
   for (const node of callNodes) {
     if (requiredModule(node) !== undefined) continue;
     const origin = originOf(node.callee, scopes);
-    if (origin?.kind !== 'module' || !isInRepo(origin.source)) continue;
-    if (origin.steps.some((step) => step.name === '()' || step.name === 'new')) continue;
+    let source: string;
+    let key: string;
+    if (origin?.kind === 'function' && exportKeys.has(origin.node)) {
+      // A call to this module's own exported function: the empty source means "this file".
+      source = '';
+      key = exportKeys.get(origin.node)!;
+    } else if (origin?.kind === 'module' && isInRepo(origin.source) && !origin.steps.some((step) => step.name === '()' || step.name === 'new')) {
+      source = origin.source;
+      key = origin.steps.map((step) => step.name).join('.') || 'default';
+    } else {
+      continue;
+    }
     calls.push({
-      source: origin.source,
-      key: origin.steps.map((step) => step.name).join('.') || 'default',
+      source,
+      key,
       api: calleeLabel(node.callee),
       range: { start: node.loc.start, end: node.loc.end },
       scope: enclosingScope(node),
       snippet: text.slice(node.range[0], node.range[1]).replace(/\s+/g, ' ').slice(0, 400),
       dataNames: payloadNames(node.arguments, scopes),
       guards: dominatingGuards(node, guards, scopes),
+      args: node.arguments.slice(0, MAX_BOUND_ARGUMENTS).map((argument) => renderString(evaluateString(argument, scopes)).slice(0, 2000)),
     });
   }
   return calls;

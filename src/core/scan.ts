@@ -86,7 +86,7 @@ export function scanPaths(paths: string[], catalog: Catalog, detectors: readonly
     }
     // Wrappers: analyse the files the prefilter let go that import a module exporting a sink,
     // until no new sink appears (a wrapper of a wrapper).
-    let index = new WrapperIndex(analyses, resolver);
+    let index = new WrapperIndex(analyses, resolver, detectors);
     for (let round = 0; round < 8 && deferred.size > 0 && !result.cancelled; round += 1) {
       const sinkFiles = index.sinkFiles();
       const next = [...deferred.values()].filter(({ file, imports }) => imports.some((source) => sinkFiles.has(resolver.resolve(file.relative, source) ?? '')));
@@ -99,7 +99,7 @@ export function scanPaths(paths: string[], catalog: Catalog, detectors: readonly
           result.counts.prefiltered -= 1;
         }
       }
-      index = new WrapperIndex(analyses, resolver);
+      index = new WrapperIndex(analyses, resolver, detectors);
     }
     const findings = [...[...analyses.values()].flatMap((analysis) => analysis.findings), ...index.findings(catalog)];
     for (const analysis of analyses.values()) {

@@ -3,13 +3,29 @@ import type { Catalog } from './catalog';
 import { destinationLabel, fingerprintOf, formatMessage, type Finding, type ViaHop } from './finding';
 import type { ModuleResolver } from './module-resolver';
 import { wrapperCallMeta } from '../analyzers/wrapper-call';
+import type { Detector, Refinement } from './detector';
+import { parseRendered } from './evaluate';
+
+/** Replaces `{param:name}` in a rendered argument by the caller's argument at that parameter's position. */
+function substituteParams(rendered: string, params: string[], callerArgs: string[]): string {
+  return rendered.replace(/\{param:([\w$]+)\}/g, (hole, name: string) => {
+    const index = params.indexOf(name);
+    return index !== -1 && callerArgs[index] !== undefined ? callerArgs[index] : hole;
+  });
+}
 
 /** An exported function that sends data off the box, directly or through other wrappers. */
 interface Sink {
   chain: ViaHop[];
   /** The send at the end of the chain. */
   inner: Finding;
+  /** Whether `inner` is latent: it sends only with a caller's value (`exec(command)`). */
+  latent: boolean;
   dataTypes: string[];
+  /** The parameters of the function that holds `inner`. */
+  innerParams: string[];
+  /** Maps a caller's arguments (rendered) to the arguments the function holding `inner` receives. */
+  argsFor: (callerArgs: string[]) => string[];
 }
 
 const MAX_ROUNDS = 8;
@@ -23,7 +39,14 @@ const MAX_ROUNDS = 8;
 export class WrapperIndex {
   private readonly sinks = new Map<string, Sink>();
 
-  constructor(private readonly analyses: ReadonlyMap<string, FileAnalysis>, private readonly resolver: ModuleResolver) {
+  private readonly detectorsById: Map<string, Detector>;
+
+  constructor(
+    private readonly analyses: ReadonlyMap<string, FileAnalysis>,
+    private readonly resolver: ModuleResolver,
+    detectors: readonly Detector[] = [],
+  ) {
+    this.detectorsById = new Map(detectors.map((detector) => [detector.meta.id, detector]));
     this.build();
   }
 
@@ -53,9 +76,14 @@ export class WrapperIndex {
       for (const call of analysis.links?.importedCalls ?? []) {
         const target = this.resolveCall(file, call.source, call.key);
         if (!target) continue;
+        const bound = this.bind(target, call.args, catalog);
+        if (bound === null) continue;
+        // A same-file call repeats a send already reported in this file, unless the caller's value decides it.
+        if (call.source === '' && bound === undefined) continue;
         const callerTypes = call.dataNames.flatMap((name) => catalog.dataTypes.classify(name));
         const dataTypes = [...new Set([...callerTypes, ...target.dataTypes])].sort();
-        const destination = target.inner.destination;
+        const destination = bound?.destination ?? target.inner.destination;
+        const vendor = bound ? bound.vendor && { id: bound.vendor.id, name: bound.vendor.name } : target.inner.vendor;
         const chain = [...target.chain.map((hop) => hop.name), target.inner.api].join(' → ');
         const key = `${call.scope}\u0000${call.snippet}`;
         const occurrence = occurrences.get(key) ?? 0;
@@ -63,17 +91,18 @@ export class WrapperIndex {
         findings.push({
           ruleId: wrapperCallMeta.id,
           kind: 'wrapper',
-          category: target.inner.category,
-          vendor: target.inner.vendor,
+          category: bound ? bound.category ?? target.inner.category : target.inner.category,
+          vendor,
           destination,
           dataTypes,
           dataNames: call.dataNames,
           api: call.api,
-          messageId: 'wrapper',
-          message: formatMessage(wrapperCallMeta.messages.wrapper, {
+          messageId: bound?.command ? 'wrapperCommand' : 'wrapper',
+          message: formatMessage(wrapperCallMeta.messages[bound?.command ? 'wrapperCommand' : 'wrapper'], {
+            command: bound?.command && bound.command.length > 80 ? `${bound.command.slice(0, 77)}...` : bound?.command ?? '',
             api: call.api,
             data: dataTypes.length > 0 ? dataTypes.join(', ') : 'unclassified data',
-            destination: target.inner.vendor ? `${target.inner.vendor.name} (${destinationLabel(destination)})` : destinationLabel(destination),
+            destination: vendor ? `${vendor.name} (${destinationLabel(destination)})` : destinationLabel(destination),
             chain,
           }),
           file,
@@ -84,6 +113,7 @@ export class WrapperIndex {
             { file: target.inner.file, range: target.inner.range, message: `${target.inner.api} sends the data here.` },
           ],
           via: target.chain,
+          ...(bound?.command ?? target.inner.command ? { command: bound?.command ?? target.inner.command } : {}),
           // The caller's guards and the ones inside the wrapper both decide whether the send runs.
           guards: [...call.guards, ...(target.inner.guards ?? [])],
         });
@@ -92,17 +122,43 @@ export class WrapperIndex {
     return findings;
   }
 
+  /**
+   * Binds a caller's arguments to the parameters the send depends on and lets the detector re-read
+   * it. Undefined: nothing to bind (the sink's own destination stands). Null: with these arguments
+   * nothing leaves the box (a local command, a relative URL), or a latent send stays unknown.
+   */
+  private bind(target: Sink, callerArgs: string[], catalog: Catalog): Refinement | undefined | null {
+    const refine = this.detectorsById.get(target.inner.ruleId)?.refine;
+    const dependsOnParameter = target.latent || target.inner.destination.source?.startsWith('param:') === true;
+    if (!refine || !dependsOnParameter) return target.latent ? null : undefined;
+    const args = target.argsFor(callerArgs);
+    const refined = refine(
+      target.inner,
+      (source) => {
+        const index = source.startsWith('param:') ? target.innerParams.indexOf(source.slice(6)) : -1;
+        return index !== -1 && args[index] !== undefined ? parseRendered(args[index]) : undefined;
+      },
+      catalog,
+    );
+    return refined ?? null;
+  }
+
   private build(): void {
     for (const [file, analysis] of this.analyses) {
+      const all = [...analysis.findings, ...(analysis.latent ?? [])];
       for (const exported of analysis.links?.exports ?? []) {
         if (exported.findings.length === 0) continue;
-        const inside = exported.findings.map((index) => analysis.findings[index]);
-        // The most telling send names the sink: a vendor's first, then a resolved host.
-        const inner = inside.find((finding) => finding.vendor) ?? inside.find((finding) => finding.destination.kind === 'host') ?? inside[0];
+        const inside = exported.findings.map((index) => ({ finding: all[index], latent: index >= analysis.findings.length }));
+        // The most telling send names the sink: a vendor's first, then a resolved host, then a latent one.
+        const chosen =
+          inside.find(({ finding, latent }) => !latent && finding.vendor) ?? inside.find(({ finding, latent }) => !latent && finding.destination.kind === 'host') ?? inside.find(({ latent }) => !latent) ?? inside[0];
         this.sinks.set(`${file}#${exported.key}`, {
-          chain: [{ name: exported.name, file, range: exported.range, leadsTo: inner.api }],
-          inner,
-          dataTypes: [...new Set(inside.flatMap((finding) => finding.dataTypes))],
+          chain: [{ name: exported.name, file, range: exported.range, leadsTo: chosen.finding.api }],
+          inner: chosen.finding,
+          latent: chosen.latent,
+          dataTypes: [...new Set(inside.flatMap(({ finding }) => finding.dataTypes))],
+          innerParams: exported.params,
+          argsFor: (callerArgs) => callerArgs,
         });
       }
     }
@@ -118,7 +174,14 @@ export class WrapperIndex {
             const call = links.importedCalls[index];
             const target = this.resolveCall(file, call.source, call.key);
             if (!target) continue;
-            this.sinks.set(key, { ...target, chain: [{ name: exported.name, file, range: exported.range, leadsTo: call.api }, ...target.chain] });
+            // `run(cmd)` calling `execAsync(cmd)`: the outer function's arguments flow into the inner call's.
+            const forwarded = call.args;
+            const outerParams = exported.params;
+            this.sinks.set(key, {
+              ...target,
+              chain: [{ name: exported.name, file, range: exported.range, leadsTo: call.api }, ...target.chain],
+              argsFor: (callerArgs) => target.argsFor(forwarded.map((arg) => substituteParams(arg, outerParams, callerArgs))),
+            });
             changed = true;
             break;
           }
@@ -129,7 +192,7 @@ export class WrapperIndex {
   }
 
   private resolveCall(fromFile: string, source: string, key: string): Sink | undefined {
-    const file = this.resolver.resolve(fromFile, source);
+    const file = source === '' ? fromFile : this.resolver.resolve(fromFile, source);
     return file ? this.resolveExport(file, key, 0) : undefined;
   }
 
