@@ -5,7 +5,7 @@
 //
 // Rows (each a fresh child process, timed wall-clock from spawn to exit, so node
 // start-up and module loading count, as they would for a user):
-//   1. Offbox:   node bin/offbox.js scan <corpus> --format json --output <tmp>
+//   1. Offbox:   node bin/offbox.js scan <corpus> --format json --output <tmp> --include-tests (the peers lint tests too)
 //   2. ESLint:   bench/eslint-peer.mjs, one no-restricted-syntax rule for fetch(...)
 //   3. Floor:    bench/ts-floor.mjs, ts.createSourceFile over every file
 // Peak RSS comes from /usr/bin/time -v (ru_maxrss of the child), or, without it, from
@@ -98,7 +98,7 @@ if (!peersOnly) {
     const help = spawnSync(process.execPath, [bin, 'scan', '--help'], { cwd: repo, encoding: 'utf8' });
     const noCache = /--no-cache\b/.test(`${help.stdout}${help.stderr}`) ? ['--no-cache'] : [];
     const output = join(tmp, 'offbox.json');
-    const r = await measure('offbox', [process.execPath, bin, 'scan', corpus, '--format', 'json', '--output', output, ...noCache]);
+    const r = await measure('offbox', [process.execPath, bin, 'scan', corpus, '--format', 'json', '--output', output, '--include-tests', ...noCache]);
     // A scanner may exit non-zero because it found something: judge by the report.
     let report = null;
     try { report = JSON.parse(readFileSync(output, 'utf8')); } catch {}

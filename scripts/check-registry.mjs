@@ -14,8 +14,8 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-// Generic clients and helpers: not vendors (the destination depends on the URL they are given),
-// listed here so that their names are checked too.
+// Cookie, process and framework packages the detectors know by name: not vendors, listed so
+// their names are checked too. HTTP clients come from rules/http-clients.json (source "npm").
 export const GENERIC = [
   'axios', 'got', 'ky', 'superagent', 'node-fetch', 'undici', 'cross-fetch', 'isomorphic-fetch',
   'isomorphic-unfetch', 'unfetch', 'make-fetch-happen', 'needle', 'ofetch', 'redaxios', 'wretch',
@@ -42,7 +42,9 @@ const outPath = join(root, 'rules', 'registry-check.json');
 
 function allPackages() {
   const { vendors } = JSON.parse(readFileSync(vendorsPath, 'utf8'));
+  const { clients } = JSON.parse(readFileSync(join(root, 'rules', 'http-clients.json'), 'utf8'));
   const names = new Set(GENERIC);
+  for (const client of clients) if ((client.source ?? 'npm') === 'npm') for (const p of client.packages ?? []) names.add(p);
   for (const v of vendors) for (const p of v.packages) names.add(p);
   return [...names].sort();
 }

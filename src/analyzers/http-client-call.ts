@@ -32,7 +32,8 @@ export function matchClientCall(node: TSESTree.CallExpression | TSESTree.NewExpr
       steps = origin.steps.slice(length);
     }
   } else {
-    client = catalog.clientForPackage(packageName(origin.source));
+    // `meteor/http` is a client of its own; `axios/lib/x` is axios.
+    client = catalog.clientForPackage(origin.source) ?? catalog.clientForPackage(packageName(origin.source));
     steps = memberSteps(origin);
   }
   if (!client) return undefined;

@@ -116,6 +116,16 @@ function evaluateMember(node: TSESTree.MemberExpression, scopes: ScopeMap, depth
       return result;
     }
   }
+  // `this.apiUrl` set in the constructor or a class field.
+  if (name !== undefined && node.object.type === AST_NODE_TYPES.ThisExpression) {
+    for (const value of scopes.propertyValues.get(name) ?? []) {
+      const result = evaluateString(value, scopes, depth + 1);
+      if (typeof result.parts[0] === 'string') {
+        result.definitions.unshift(value);
+        return result;
+      }
+    }
+  }
   if (name !== undefined) {
     const value = propertyValue(node.object, name, scopes, depth);
     if (value) {

@@ -32,6 +32,8 @@ const SKIPPED_DIRECTORIES = new Set(['node_modules', '.git', '.hg', '.svn', 'dis
 const TEST_DIRECTORIES = new Set(['__tests__', '__mocks__', '__fixtures__', 'test', 'tests', 'e2e', 'cypress', 'playwright', 'spec', '__snapshots__']);
 // Files that tell how imports resolve: tsconfig paths aliases and monorepo workspace packages.
 const PROJECT_FILES = new Set(['tsconfig.json', 'jsconfig.json', 'package.json']);
+// Bundler output with a content hash in the name: `0.chunk.44660.js`, `polyfills.b843f.js`, `main-3f9a2c1b.js`.
+const GENERATED_BUNDLE = /(^|[.-])(chunk|bundle)\.|[.-][0-9a-f]{5,}\.[cm]?js$/;
 const TEST_FILE = /\.(test|spec|stories|story|cy|e2e)\.[cm]?[jt]sx?$/;
 
 /**
@@ -98,8 +100,8 @@ export function discoverFiles(root: string, options: DiscoveryOptions = DEFAULT_
         skipped.push({ file: relativePath, reason: 'test file (use --include-tests)' });
         continue;
       }
-      if (/\.min\.[cm]?js$/.test(entry.name)) {
-        skipped.push({ file: relativePath, reason: 'minified bundle' });
+      if (/\.min\.[cm]?js$/.test(entry.name) || GENERATED_BUNDLE.test(entry.name)) {
+        skipped.push({ file: relativePath, reason: 'minified or generated bundle' });
         continue;
       }
       let size = 0;
