@@ -19,14 +19,16 @@ function offbox(args: string[], cwd = ROOT) {
 describe('offbox scan (the built CLI)', () => {
   it('prints findings grouped by file with a summary by vendor and category', () => {
     const { code, stdout } = offbox(['scan', 'examples/onprem-helpdesk']);
-    assert.equal(code, 0);
+    assert.equal(code, 1, 'the example breaks its on-prem promise, so the default --fail-on error fails');
+    assert.match(stdout, /Privacy mode: on-prem \(examples\/onprem-helpdesk\/privacy\.json\)/);
+    assert.match(stdout, /\[on-prem\/licence-check\]/);
     assert.match(stdout, /examples\/onprem-helpdesk\/src\/server\/license\.ts/);
     assert.match(stdout, /By vendor: .*PostHog/);
     assert.match(stdout, /By category: /);
   });
 
   it('writes JSON with every finding, its level and the summary', () => {
-    const { code, stdout } = offbox(['scan', EXAMPLE, '--format', 'json']);
+    const { code, stdout } = offbox(['scan', EXAMPLE, '--format', 'json', '--fail-on', 'none']);
     assert.equal(code, 0);
     const report = JSON.parse(stdout);
     assert.equal(report.summary.findings, report.findings.length);
@@ -40,7 +42,7 @@ describe('offbox scan (the built CLI)', () => {
 
   it('writes SARIF 2.1.0 that validates against the official schema', () => {
     const output = join(mkdtempSync(join(tmpdir(), 'offbox-')), 'out.sarif');
-    const { code, stderr } = offbox(['scan', 'examples/onprem-helpdesk', '--format', 'sarif', '--output', output]);
+    const { code, stderr } = offbox(['scan', 'examples/airgapped-chat', '--format', 'sarif', '--output', output, '--fail-on', 'none']);
     assert.equal(code, 0, stderr);
     const log = JSON.parse(readFileSync(output, 'utf8'));
     const schema = JSON.parse(readFileSync(require.resolve('@microsoft/jest-sarif/lib/schemas/sarif-2.1.0-rtm.5.json'), 'utf8'));
@@ -52,19 +54,85 @@ describe('offbox scan (the built CLI)', () => {
     assert.ok(valid, JSON.stringify(validate.errors?.slice(0, 5), null, 2));
     const run = log.runs[0];
     assert.ok(run.tool.driver.rules.every((rule: { help: { markdown: string }; shortDescription: { text: string } }) => rule.help.markdown.length > 100 && rule.shortDescription.text));
-    const licence = run.results.find((result: { properties: { host?: string } }) => result.properties.host === 'licensing.acme-helpdesk.io');
-    assert.ok(licence, 'the licence check is in the results');
-    assert.deepEqual(Object.keys(licence.partialFingerprints), ['offbox/v1']);
-    assert.ok(licence.relatedLocations?.length > 0, 'the licence URL constant is a related location');
-    const shell = run.results.find((result: { ruleId: string }) => result.ruleId === 'shell-egress');
-    assert.equal(shell.properties.host, 'plugins.acme-helpdesk.io');
-    const wrapper = run.results.find((result: { ruleId: string }) => result.ruleId === 'wrapper-call');
-    assert.ok(wrapper.properties.via.length > 0);
+    type Result = { ruleId: string; level: string; properties: Record<string, unknown>; suppressions?: Array<{ kind: string; justification: string }>; partialFingerprints: Record<string, string> };
+    const results = run.results as Result[];
+    const push = results.find((result) => result.properties.host === 'gateway.acme-chat.io')!;
+    assert.equal(push.level, 'error');
+    assert.equal(push.properties.verdict, 'air-gapped/nothing-leaves');
+    assert.deepEqual(Object.keys(push.partialFingerprints), ['offbox/v1']);
+    const guarded = results.find((result) => result.properties.verdict === 'air-gapped/guarded')!;
+    assert.equal(guarded.level, 'note', 'allowed findings stay in the inventory as notes');
+    const suppressed = results.find((result) => result.properties.host === 'docs.acme-chat.io')!;
+    assert.deepEqual(suppressed.suppressions, [{ kind: 'inSource', justification: "the link checker runs only in Acme's own CI, never in a shipped build" }]);
+    assert.ok(results.some((result) => result.ruleId === 'unjustified-suppression'));
   });
 
   it('exits 1 when a finding reaches --fail-on', () => {
     assert.equal(offbox(['scan', EXAMPLE, '--fail-on', 'warning', '--format', 'json']).code, 1);
     assert.equal(offbox(['scan', EXAMPLE, '--fail-on', 'none', '--format', 'json']).code, 0);
+  });
+
+  it('judges by --mode when asked, and says when there is no privacy.json', () => {
+    const directory = mkdtempSync(join(tmpdir(), 'offbox-mode-'));
+    writeFileSync(join(directory, 'app.ts'), "import posthog from 'posthog-js';\nposthog.capture('x');\n");
+    const inventory = offbox(['scan', directory]);
+    assert.equal(inventory.code, 0);
+    assert.match(inventory.stdout, /No privacy\.json: this is an inventory/);
+    const judged = offbox(['scan', directory, '--mode', 'air-gapped', '--format', 'json']);
+    assert.equal(judged.code, 1);
+    assert.deepEqual(JSON.parse(judged.stdout).findings.map((finding: { verdict: { rule: string } }) => finding.verdict.rule), ['air-gapped/nothing-leaves']);
+  });
+
+  it('fails only on findings that are not in the --baseline', () => {
+    const directory = mkdtempSync(join(tmpdir(), 'offbox-baseline-'));
+    writeFileSync(join(directory, 'privacy.json'), '{ "mode": "on-prem" }');
+    writeFileSync(join(directory, 'app.ts'), "export function a() { fetch('https://stats.acme-tools.io/a'); }\n");
+    const baseline = join(directory, 'baseline.sarif');
+    assert.equal(offbox(['scan', directory, '--format', 'sarif', '--output', baseline]).code, 1);
+    // A line moved and an unrelated edit keep the fingerprint; only the new call fails the run.
+    writeFileSync(join(directory, 'app.ts'), "// moved\n\nexport function a() {\n  fetch('https://stats.acme-tools.io/a');\n}\n");
+    assert.equal(offbox(['scan', directory, '--baseline', baseline]).code, 0);
+    writeFileSync(join(directory, 'app.ts'), "export function a() { fetch('https://stats.acme-tools.io/a'); }\nexport function b() { fetch('https://stats.acme-tools.io/b'); }\n");
+    const run = offbox(['scan', directory, '--baseline', baseline, '--format', 'json']);
+    assert.equal(run.code, 1);
+    const states = JSON.parse(run.stdout).findings.map((finding: { baselineState: string }) => finding.baselineState);
+    assert.deepEqual(states, ['unchanged', 'new']);
+  });
+
+  it('writes a starter privacy.json with init, and refuses to overwrite one', () => {
+    const directory = mkdtempSync(join(tmpdir(), 'offbox-init-'));
+    writeFileSync(join(directory, 'app.ts'), "import Stripe from 'stripe';\nconst stripe = new Stripe('k');\nexport const c = (email: string) => stripe.customers.create({ email });\n");
+    const first = offbox(['init', directory]);
+    assert.equal(first.code, 0, first.stderr);
+    const written = JSON.parse(readFileSync(join(directory, 'privacy.json'), 'utf8'));
+    assert.equal(written.mode, 'hosted');
+    assert.deepEqual(written.thirdParties, [{ vendor: 'Stripe', purpose: 'payments', data: ['email'] }]);
+    const again = offbox(['init', directory]);
+    assert.equal(again.code, 2);
+    assert.match(again.stderr, /exists already/);
+    assert.equal(offbox(['scan', directory]).code, 0, 'the starter config accepts what the scan found');
+  });
+
+  it('writes the disclosure table of every third party', () => {
+    const { code, stdout } = offbox(['disclose', 'examples/hosted-shipyard']);
+    assert.equal(code, 0);
+    assert.match(stdout, /\| Third party \| Category \| Purpose \| Personal data \| Where \|/);
+    assert.match(stdout, /\| HubSpot \| marketing \| marketing \| email, name, phone \|/);
+    assert.match(stdout, /\| Stripe \| payments \| payments \| email, user-id \|/);
+    assert.match(stdout, /## Destinations configured at run time[\s\S]*param:hookUrl/);
+  });
+
+  it('reports a malformed privacy.json with file, line and what to write, and exits 2', () => {
+    const directory = mkdtempSync(join(tmpdir(), 'offbox-config-'));
+    writeFileSync(join(directory, 'app.ts'), '');
+    writeFileSync(join(directory, 'privacy.json'), '{\n  "mode": "onprem"\n}\n');
+    const unknownMode = offbox(['scan', directory]);
+    assert.equal(unknownMode.code, 2);
+    assert.match(unknownMode.stderr, /privacy\.json:2:11: "mode" is "onprem", which is not allowed: it must be one of "air-gapped", "on-prem", "hosted"\. Write for example: "mode": "on-prem"/);
+    writeFileSync(join(directory, 'privacy.json'), '{ "mode": "hosted", "thirdParties": "Stripe" }');
+    assert.match(offbox(['scan', directory]).stderr, /"thirdParties" must be an array, not a string\. Write for example: "thirdParties": \[/);
+    writeFileSync(join(directory, 'privacy.json'), '{ "mode": "hosted",, }');
+    assert.match(offbox(['scan', directory]).stderr, /privacy\.json:1:20: is not valid JSON: value expected/);
   });
 
   it('exits 2 with a clear message on bad usage', () => {

@@ -5,7 +5,7 @@ import { describe, it } from 'node:test';
 import { detectors } from '../src/analyzers/index';
 import { loadCatalog } from '../src/core/default-catalog';
 import { scanPaths } from '../src/core/scan';
-import { CLEAN_MARKER, findingProperty, fixtureFiles, readExpectations, renderSnapshot } from './helpers/fixtures';
+import { CLEAN_MARKER, compareWithExpectations, fixtureFiles, readExpectations, renderSnapshot } from './helpers/fixtures';
 
 const FIXTURES = join(__dirname, 'fixtures');
 const UPDATE = process.env.UPDATE_SNAPSHOTS === '1';
@@ -28,21 +28,7 @@ for (const name of readdirSync(FIXTURES).sort()) {
       it(`${file} yields exactly the expected findings`, () => {
         const expectations = readExpectations(path, file);
         assert.ok(expectations.length > 0, `${file} has no // expect: comments and no clean marker`);
-        const unmatched = [...findings];
-        const problems: string[] = [];
-        for (const expectation of expectations) {
-          const index = unmatched.findIndex((finding) => finding.ruleId === expectation.ruleId && finding.range.start.line === expectation.line);
-          if (index === -1) {
-            problems.push(`line ${expectation.line}: expected ${expectation.ruleId} (written at line ${expectation.written}) but nothing was found`);
-            continue;
-          }
-          const [finding] = unmatched.splice(index, 1);
-          for (const [key, value] of Object.entries(expectation.properties)) {
-            const actual = findingProperty(finding, key);
-            if (actual !== value) problems.push(`line ${expectation.line} ${expectation.ruleId}: ${key} is '${actual}', expected '${value}'`);
-          }
-        }
-        for (const finding of unmatched) problems.push(`line ${finding.range.start.line}: unexpected ${finding.ruleId}: ${finding.message}`);
+        const problems = compareWithExpectations(findings, expectations);
         assert.deepEqual(problems, []);
       });
       it(`${file} renders as its snapshot`, () => {

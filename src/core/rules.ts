@@ -3,10 +3,11 @@ import { dirname, join } from 'node:path';
 import { detectors } from '../analyzers/index';
 import { wrapperCallMeta } from '../analyzers/wrapper-call';
 import type { DetectorMeta } from './detector';
+import { policyRuleMetas } from './policy-rules';
 import type { Finding } from './finding';
 
-/** Every rule a finding can carry: the detectors' and the workspace wrapper rule. */
-export const ruleMetas: readonly DetectorMeta[] = [...detectors.map((detector) => detector.meta), wrapperCallMeta].sort((a, b) => (a.id < b.id ? -1 : 1));
+/** Every rule a finding can carry: the detectors', the workspace wrapper rule and the policy rules. */
+export const ruleMetas: readonly DetectorMeta[] = [...detectors.map((detector) => detector.meta), wrapperCallMeta, ...policyRuleMetas].sort((a, b) => (a.id < b.id ? -1 : 1));
 
 export type Level = 'error' | 'warning' | 'note' | 'none';
 export const LEVEL_ORDER: Record<Level, number> = { none: 0, note: 1, warning: 2, error: 3 };

@@ -9,6 +9,8 @@ import { ModuleValues } from './module-values';
 import { buildPrefilter } from './prefilter';
 import { WrapperIndex } from './wrappers';
 import { comparePositions } from './module-links';
+import type { SuppressionDirective } from './suppressions';
+import type { ParsedGuard } from './guards';
 
 export interface ScanOptions extends DiscoveryOptions {
   /** Where finding paths are relative to (the current directory for the CLI). */
@@ -18,6 +20,8 @@ export interface ScanOptions extends DiscoveryOptions {
   /** Called between files; returning true stops the scan. */
   isCancelled?: () => boolean;
   onProgress?: (done: number, total: number) => void;
+  /** privacy.json guards, parsed: findings record the ones that dominate them. */
+  guards?: readonly ParsedGuard[];
 }
 
 export interface ScanResult {
@@ -27,6 +31,8 @@ export interface ScanResult {
   counts: { files: number; parsed: number; prefiltered: number; bytes: number };
   skipped: SkippedFile[];
   partial: Array<{ file: string; line: number; message: string }>;
+  /** `offbox-ignore` comments by file (cwd-relative), for the policy layer to apply. */
+  suppressions: Map<string, SuppressionDirective[]>;
   cancelled: boolean;
   durationMs: number;
 }
@@ -42,7 +48,7 @@ export function scanPaths(paths: string[], catalog: Catalog, detectors: readonly
   const started = performance.now();
   const settings: ScanOptions = { ...DEFAULT_DISCOVERY, cwd: process.cwd(), prefilter: true, ...options };
   const prefilter = buildPrefilter(catalog, detectors);
-  const result: ScanResult = { roots: paths, findings: [], counts: { files: 0, parsed: 0, prefiltered: 0, bytes: 0 }, skipped: [], partial: [], cancelled: false, durationMs: 0 };
+  const result: ScanResult = { roots: paths, findings: [], counts: { files: 0, parsed: 0, prefiltered: 0, bytes: 0 }, skipped: [], partial: [], suppressions: new Map(), cancelled: false, durationMs: 0 };
   for (const path of paths) {
     const root = resolve(settings.cwd, path);
     const discovered = discoverFiles(root, settings);
@@ -59,6 +65,7 @@ export function scanPaths(paths: string[], catalog: Catalog, detectors: readonly
       const analysis = analyzeSource(file.relative, text, detectors, catalog, {
         isInRepoModule: (source) => resolver.isInRepo(source),
         importResolver: (fromFile) => moduleValues.forFile(fromFile),
+        guards: settings.guards,
       });
       analyses.set(file.relative, analysis);
       result.counts.parsed += 1;
@@ -105,6 +112,7 @@ export function scanPaths(paths: string[], catalog: Catalog, detectors: readonly
     for (const analysis of analyses.values()) {
       if (analysis.skipped) result.skipped.push({ file: toCwd(analysis.file), reason: analysis.skipped });
       if (analysis.partial) result.partial.push({ file: toCwd(analysis.file), ...analysis.partial });
+      if (analysis.suppressions?.length) result.suppressions.set(toCwd(analysis.file), analysis.suppressions);
     }
     result.findings.push(...findings.map((finding) => relocate(finding, toCwd)));
   }

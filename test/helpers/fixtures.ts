@@ -30,7 +30,8 @@ export function readExpectations(path: string, file: string): Expectation[] {
       pending.push({ file, ruleId: match[1], properties, written: index + 1 });
       return;
     }
-    if (pending.length > 0 && text.trim() !== '' && !/^\s*\/\//.test(text)) {
+    // Code lines, and suppression comments (an unjustified one is a finding on its own line).
+    if (pending.length > 0 && text.trim() !== '' && (!/^\s*\/\//.test(text) || text.includes('offbox-ignore'))) {
       expectations.push(...pending.map((expectation) => ({ ...expectation, line: index + 1 })));
       pending = [];
     }
@@ -63,6 +64,10 @@ export function findingProperty(finding: Finding, key: string): string {
       return finding.cookie?.purpose ?? '';
     case 'via':
       return (finding.via ?? []).map((hop) => hop.name).join('>');
+    case 'verdict':
+      return finding.verdict?.rule ?? '';
+    case 'level':
+      return (finding as Finding & { level?: string }).level ?? '';
     default:
       return `(unknown property ${key})`;
   }
@@ -100,4 +105,24 @@ export function renderSnapshot(source: string, findings: Finding[]): string {
     ].join('\n');
   });
   return `${blocks.join('\n\n')}\n`;
+}
+
+/** Compares a file's findings with its expectations; returns the differences, empty when they agree. */
+export function compareWithExpectations(findings: Finding[], expectations: Expectation[]): string[] {
+  const unmatched = [...findings];
+  const problems: string[] = [];
+  for (const expectation of expectations) {
+    const index = unmatched.findIndex((finding) => finding.ruleId === expectation.ruleId && finding.range.start.line === expectation.line);
+    if (index === -1) {
+      problems.push(`line ${expectation.line}: expected ${expectation.ruleId} (written at line ${expectation.written}) but nothing was found`);
+      continue;
+    }
+    const [finding] = unmatched.splice(index, 1);
+    for (const [key, value] of Object.entries(expectation.properties)) {
+      const actual = findingProperty(finding, key);
+      if (actual !== value) problems.push(`line ${expectation.line} ${expectation.ruleId}: ${key} is '${actual}', expected '${value}'`);
+    }
+  }
+  for (const finding of unmatched) problems.push(`line ${finding.range.start.line}: unexpected ${finding.ruleId}: ${finding.message}`);
+  return problems;
 }

@@ -1,3 +1,4 @@
+/* should not produce findings */
 import { spawnSync } from 'node:child_process';
 
 /** Backs the database up to the operator's own server (a private address): stays in the network. */

@@ -21,20 +21,31 @@ export function withLevels(findings: Finding[], levelOf: (finding: Finding) => L
   return findings.map((finding) => ({ ...finding, level: levelOf(finding) }));
 }
 
-/** The JSON report: every finding with its level, the counts and every file passed over with the reason. */
-export function formatJson(result: ScanResult, findings: LevelledFinding[]): string {
+/** Which privacy.json judged the findings, for the report's header. */
+export interface ReportContext {
+  configFile?: string;
+  mode?: string;
+}
+
+/** The JSON report: every finding with its level (and verdict), the counts and every file passed over with the reason. */
+export function formatJson(result: ScanResult, findings: LevelledFinding[], context: ReportContext = {}): string {
+  const active = findings.filter((finding) => !finding.suppression);
   return `${JSON.stringify(
     {
       tool: { name: 'offbox', version: VERSION },
       roots: result.roots,
+      privacy: { config: context.configFile ?? null, mode: context.mode ?? null },
       summary: {
         findings: findings.length,
+        suppressed: findings.length - active.length,
+        ...(findings.some((finding) => finding.baselineState) ? { new: findings.filter((finding) => finding.baselineState === 'new').length } : {}),
         files: result.counts.files,
         parsed: result.counts.parsed,
         prefiltered: result.counts.prefiltered,
         skipped: result.skipped.length,
         partial: result.partial.length,
-        byLevel: Object.fromEntries(countBy(findings, (finding) => finding.level)),
+        byLevel: Object.fromEntries(countBy(active, (finding) => finding.level)),
+        byVerdict: Object.fromEntries(countBy(active, (finding) => finding.verdict?.rule)),
         byRule: Object.fromEntries(countBy(findings, (finding) => finding.ruleId)),
         byVendor: Object.fromEntries(countBy(findings, (finding) => finding.vendor?.name)),
         byCategory: Object.fromEntries(countBy(findings, (finding) => finding.category)),

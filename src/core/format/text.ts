@@ -1,12 +1,15 @@
 import pc from 'picocolors';
 import type { ScanResult } from '../scan';
-import { countBy, type LevelledFinding } from './json';
+import { countBy, type LevelledFinding, type ReportContext } from './json';
 
 const LEVEL_COLOUR = { error: pc.red, warning: pc.yellow, note: pc.blue, none: pc.dim } as const;
 
 /** Human output: findings grouped by file as ESLint's stylish formatter does, then summaries. */
-export function formatText(result: ScanResult, findings: LevelledFinding[], options: { verbose: boolean }): string {
+export function formatText(result: ScanResult, all: LevelledFinding[], options: ReportContext & { verbose: boolean }): string {
   const lines: string[] = [];
+  const findings = all.filter((finding) => !finding.suppression);
+  const suppressed = all.length - findings.length;
+  if (options.mode) lines.push(pc.dim(`Privacy mode: ${options.mode}${options.configFile ? ` (${options.configFile})` : ' (--mode)'}`), '');
   let currentFile: string | undefined;
   for (const finding of findings) {
     if (finding.file !== currentFile) {
@@ -16,7 +19,9 @@ export function formatText(result: ScanResult, findings: LevelledFinding[], opti
     }
     const position = `${finding.range.start.line}:${finding.range.start.column + 1}`.padEnd(8);
     const level = LEVEL_COLOUR[finding.level](finding.level.padEnd(7));
-    lines.push(`  ${pc.dim(position)} ${level} ${finding.message}  ${pc.dim(finding.ruleId)}`);
+    const known = finding.baselineState === 'unchanged' ? pc.dim(' (in baseline)') : '';
+    lines.push(`  ${pc.dim(position)} ${level} ${finding.message}${known}  ${pc.dim(finding.ruleId)}`);
+    if (finding.verdict) lines.push(pc.dim(`           ${finding.verdict.reason} [${finding.verdict.rule}]`));
     for (const hop of finding.via ?? []) lines.push(pc.dim(`           via ${hop.name} (${hop.file}:${hop.range.start.line}) → ${hop.leadsTo}`));
   }
   if (findings.length > 0) lines.push('');
@@ -39,6 +44,10 @@ export function formatText(result: ScanResult, findings: LevelledFinding[], opti
     lines.push(`Skipped: ${reasons.map(([reason, count]) => `${count} ${reason}`).join(' · ')}${options.verbose ? '' : ' (--verbose lists them)'}`);
     if (options.verbose) for (const skip of result.skipped) lines.push(`  ${skip.file}: ${skip.reason}`);
   }
+  const verdicts = countBy(findings, (finding) => (finding.level === 'note' || finding.level === 'none' ? undefined : finding.verdict?.rule ?? (finding.kind === 'policy' ? finding.ruleId : undefined)));
+  if (verdicts.length > 0) lines.push(`Broken:      ${verdicts.map(([rule, count]) => `${rule} ${count}`).join(' · ')}`);
+  if (suppressed > 0) lines.push(`Suppressed:  ${suppressed} (with offbox-ignore comments; listed in JSON and SARIF)`);
+  if (!options.mode) lines.push(pc.dim('No privacy.json: this is an inventory. Declare the product\'s promise with `offbox init --mode on-prem|hosted|air-gapped`.'));
   if (result.cancelled) lines.push(pc.yellow('The scan was cancelled: the results are incomplete.'));
   return `${lines.join('\n')}\n`;
 }

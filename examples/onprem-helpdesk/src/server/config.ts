@@ -1,3 +1,4 @@
+/* should not produce findings */
 export const config = {
   smtpHost: process.env.SMTP_HOST ?? 'localhost',
   webhookUrl: process.env.WEBHOOK_URL,

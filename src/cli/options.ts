@@ -1,0 +1,81 @@
+import { existsSync, statSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { detectors } from '../analyzers/index';
+import { loadCatalog } from '../core/default-catalog';
+import { toPosix } from '../core/files';
+import { parseGuards } from '../core/guards';
+import { loadPrivacyConfig, MODES, type PrivacyConfig, type PrivacyMode } from '../core/privacy-config';
+import { scanPaths, type ScanResult } from '../core/scan';
+
+/** A usage or configuration error: the CLI prints it and exits 2. */
+export class UsageError extends Error {}
+
+export const SCAN_OPTIONS = {
+  format: { type: 'string', default: 'text' },
+  output: { type: 'string' },
+  'fail-on': { type: 'string', default: 'error' },
+  'max-file-size': { type: 'string' },
+  'include-tests': { type: 'boolean', default: false },
+  exclude: { type: 'string', multiple: true, default: [] as string[] },
+  config: { type: 'string' },
+  mode: { type: 'string' },
+  baseline: { type: 'string' },
+  force: { type: 'boolean', default: false },
+  verbose: { type: 'boolean', default: false },
+  'no-prefilter': { type: 'boolean', default: false },
+  help: { type: 'boolean', short: 'h', default: false },
+  version: { type: 'boolean', short: 'v', default: false },
+} as const;
+
+export type ParsedOptions = ReturnType<typeof parseCommandLine>['values'];
+
+export function parseCommandLine(argv: string[]) {
+  try {
+    return parseArgs({ args: argv, allowPositionals: true, options: SCAN_OPTIONS });
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+}
+
+/** The privacy.json in force: --config, else one in the first scanned folder, else in the current one. */
+export function findConfig(values: ParsedOptions, paths: string[], cwd: string): { config?: PrivacyConfig; configFile?: string } {
+  let file = values.config;
+  if (!file) {
+    const first = resolve(cwd, paths[0] ?? '.');
+    const folder = existsSync(first) && statSync(first).isFile() ? dirname(first) : first;
+    file = [join(folder, 'privacy.json'), join(cwd, 'privacy.json')].find((candidate) => existsSync(candidate));
+    if (!file) return {};
+  }
+  const configFile = toPosix(relative(cwd, resolve(cwd, file))) || 'privacy.json';
+  const { config, problems } = loadPrivacyConfig(resolve(cwd, file));
+  if (problems.length > 0) {
+    throw new UsageError(problems.map((problem) => `${configFile}:${problem.line}:${problem.column}: ${problem.message}`).join('\n'));
+  }
+  return { config, configFile };
+}
+
+export function parseMode(value: string | undefined): PrivacyMode | undefined {
+  if (value === undefined) return undefined;
+  if (!MODES.includes(value as PrivacyMode)) throw new UsageError(`--mode must be one of ${MODES.join(', ')}, not '${value}'.`);
+  return value as PrivacyMode;
+}
+
+/** Runs the scan the options describe, with the config's guards. */
+export function runScan(values: ParsedOptions, paths: string[], cwd: string, config: PrivacyConfig | undefined): ScanResult {
+  const maxFileSize = values['max-file-size'] === undefined ? undefined : Number(values['max-file-size']);
+  if (maxFileSize !== undefined && (!Number.isInteger(maxFileSize) || maxFileSize <= 0)) {
+    throw new UsageError(`--max-file-size takes a number of bytes, such as 2097152, not '${values['max-file-size']}'.`);
+  }
+  const result = scanPaths(paths, loadCatalog(), detectors, {
+    cwd,
+    includeTests: values['include-tests'],
+    exclude: values.exclude,
+    prefilter: !values['no-prefilter'],
+    guards: parseGuards(config?.guards ?? []),
+    ...(maxFileSize !== undefined ? { maxFileSize } : {}),
+  });
+  const missing = result.skipped.find((skip) => paths.includes(skip.file) && skip.reason.startsWith('cannot be read'));
+  if (missing) throw new UsageError(`${missing.file} ${missing.reason}. Give a directory or file that exists.`);
+  return result;
+}

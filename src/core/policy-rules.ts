@@ -1,0 +1,36 @@
+import type { DetectorMeta } from './detector';
+
+/**
+ * Rules about the promise rather than the code: they come from privacy.json, the policy document and
+ * suppression comments. Their ids are as stable as the detectors'.
+ */
+export const policyRuleMetas: readonly DetectorMeta[] = [
+  {
+    id: 'policy-stale-disclosure',
+    kind: 'policy',
+    description: 'The privacy policy names a vendor the code never uses.',
+    messages: { stale: 'The privacy policy names {{vendor}}, but the code never sends to it: the disclosure may be stale.' },
+    keywords: [],
+  },
+  {
+    id: 'policy-undeclared-third-party',
+    kind: 'policy',
+    description: 'privacy.json declares a third party the privacy policy does not name.',
+    messages: { undeclared: 'privacy.json declares {{party}}, but the privacy policy ({{policy}}) does not name it.' },
+    keywords: [],
+  },
+  {
+    id: 'policy-undisclosed-vendor',
+    kind: 'policy',
+    description: 'The code sends to a vendor the privacy policy does not name.',
+    messages: { undisclosed: 'The code sends to {{vendor}} here, but the privacy policy ({{policy}}) does not name it: the policy or the code is out of date.' },
+    keywords: [],
+  },
+  {
+    id: 'unjustified-suppression',
+    kind: 'policy',
+    description: 'An offbox-ignore comment without a reason.',
+    messages: { noReason: 'This offbox-ignore comment gives no reason. Write one after `--`: `// offbox-ignore-next-line {{rules}} -- <why this send is acceptable>`.' },
+    keywords: [],
+  },
+];

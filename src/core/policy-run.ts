@@ -1,0 +1,164 @@
+import { dirname, relative, resolve } from 'node:path';
+import ignore from 'ignore';
+import type { Catalog } from './catalog';
+import { fingerprintOf, formatMessage, type Finding, type Range } from './finding';
+import { toPosix } from './files';
+import type { LevelledFinding } from './format/json';
+import { judge } from './policy';
+import { hostMention, namedVendors, readPolicyDocument, vendorMention, type PolicyDocument } from './policy-document';
+import { policyRuleMetas } from './policy-rules';
+import type { PrivacyConfig, PrivacyMode } from './privacy-config';
+import { inventoryLevel } from './rules';
+import type { ScanResult } from './scan';
+import { coveringDirective } from './suppressions';
+import { comparePositions } from './module-links';
+
+export interface PolicyOptions {
+  config?: PrivacyConfig;
+  /** The privacy.json path, cwd-relative: globs and the policy path are relative to its folder. */
+  configFile?: string;
+  /** `--mode`: replaces the declared mode (file overrides still apply). */
+  mode?: PrivacyMode;
+  baseline?: Set<string>;
+  catalog: Catalog;
+  cwd: string;
+}
+
+/** What the policy layer made of a scan: judged findings and problems with the policy document itself. */
+export interface PolicyOutcome {
+  findings: LevelledFinding[];
+  /** Set when privacy.json names a policy document that cannot be read. */
+  documentError?: string;
+}
+
+const meta = (id: string) => policyRuleMetas.find((rule) => rule.id === id)!;
+
+/**
+ * Applies privacy.json to a scan: drops ignored files and internal hosts, attaches suppressions,
+ * judges each finding under its file's mode, cross-checks the policy document and marks what the
+ * baseline already had. Without a config every finding keeps its inventory level.
+ */
+export function applyPolicy(result: ScanResult, options: PolicyOptions): PolicyOutcome {
+  const { config, catalog } = options;
+  const base = options.configFile ? dirname(resolve(options.cwd, options.configFile)) : options.cwd;
+  const local = (file: string) => toPosix(relative(base, resolve(options.cwd, file)));
+  const ignored = config?.ignore?.length ? ignore().add(config.ignore) : undefined;
+  const overrides = (config?.overrides ?? []).map((override) => ({ matcher: ignore().add(override.files), mode: override.mode }));
+  const internal = (config?.internalHosts ?? []).map(hostMatcher);
+  const modeOf = (file: string): PrivacyMode | undefined => {
+    const path = local(file);
+    const override = path.startsWith('..') ? undefined : overrides.find(({ matcher }) => matcher.ignores(path));
+    return override?.mode ?? options.mode ?? config?.mode;
+  };
+
+  const kept = result.findings.filter((finding) => {
+    const path = local(finding.file);
+    if (ignored && !path.startsWith('..') && ignored.ignores(path)) return false;
+    const host = finding.destination.host;
+    return !(host && internal.some((matches) => matches(host)));
+  });
+
+  const judged: LevelledFinding[] = kept.map((finding) => {
+    const mode = modeOf(finding.file);
+    const verdict = config && mode ? judge(finding, mode, config, catalog) : undefined;
+    const directive = coveringDirective(result.suppressions.get(finding.file) ?? [], finding.ruleId, finding.range.start.line);
+    return {
+      ...finding,
+      verdict,
+      level: verdict?.level ?? inventoryLevel(finding),
+      ...(directive ? { suppression: { justification: directive.reason ?? '', line: directive.line } } : {}),
+    };
+  });
+
+  for (const [file, directives] of result.suppressions) {
+    for (const directive of directives) {
+      if (directive.reason) continue;
+      const range = lineRange(directive.line);
+      judged.push(policyFinding('unjustified-suppression', 'noReason', { rules: directive.rules.join(', ') || '<rule-id>' }, file, range, 'warning', `${file}:${directive.line}`));
+    }
+  }
+
+  let documentError: string | undefined;
+  if (config?.policy && options.configFile) {
+    const documentFile = toPosix(relative(options.cwd, resolve(base, config.policy)));
+    const document = readPolicyDocument(resolve(base, config.policy), documentFile);
+    if ('error' in document) documentError = `The policy document ${documentFile} named in ${options.configFile} ${document.error}.`;
+    else judged.push(...crossCheck(judged, document, config, options.configFile, catalog));
+  }
+
+  for (const finding of judged) if (options.baseline) finding.baselineState = options.baseline.has(finding.fingerprint) ? 'unchanged' : 'new';
+  judged.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : comparePositions(a.range.start, b.range.start) || (a.ruleId < b.ruleId ? -1 : 1)));
+  return { findings: judged, documentError };
+}
+
+/** Vendors in code but not in the document, vendors in the document but not in code, declared parties the document omits. */
+function crossCheck(findings: LevelledFinding[], document: PolicyDocument, config: PrivacyConfig, configFile: string, catalog: Catalog): LevelledFinding[] {
+  const added: LevelledFinding[] = [];
+  const used = new Map<string, LevelledFinding>();
+  for (const finding of findings) if (finding.vendor && !finding.suppression && !used.has(finding.vendor.id)) used.set(finding.vendor.id, finding);
+  for (const [id, finding] of used) {
+    const vendor = catalog.vendors.find((candidate) => candidate.id === id);
+    if (!vendor || vendorMention(document, vendor, false) !== undefined) continue;
+    added.push(policyFinding('policy-undisclosed-vendor', 'undisclosed', { vendor: vendor.name, policy: document.file }, finding.file, finding.range, 'error', `${id}`));
+  }
+  for (const [id, line] of namedVendors(document, catalog)) {
+    if (used.has(id)) continue;
+    const vendor = catalog.vendors.find((candidate) => candidate.id === id)!;
+    added.push(policyFinding('policy-stale-disclosure', 'stale', { vendor: vendor.name }, document.file, lineRange(line), 'note', id));
+  }
+  (config.thirdParties ?? []).forEach((party, index) => {
+    const vendor = party.vendor ? catalog.vendors.find((candidate) => [candidate.id, candidate.name.toLowerCase()].includes(party.vendor!.toLowerCase())) : undefined;
+    const named = vendor ? vendorMention(document, vendor, false) : party.vendor ? hostMention(document, party.vendor) : party.host ? hostMention(document, party.host) : undefined;
+    if (named !== undefined) return;
+    const label = party.vendor ?? party.host ?? `thirdParties[${index}]`;
+    added.push(policyFinding('policy-undeclared-third-party', 'undeclared', { party: label, policy: document.file }, configFile, lineRange(1), 'warning', label));
+  });
+  return added;
+}
+
+function policyFinding(ruleId: string, messageId: string, data: Record<string, string>, file: string, range: Range, level: LevelledFinding['level'], key: string): LevelledFinding {
+  const rule = meta(ruleId);
+  const finding: Finding = {
+    ruleId,
+    kind: 'policy',
+    category: 'policy',
+    destination: { kind: 'dynamic', source: 'policy' },
+    dataTypes: [],
+    dataNames: [],
+    api: ruleId,
+    messageId,
+    message: formatMessage(rule.messages[messageId], data),
+    file,
+    range,
+    fingerprint: fingerprintOf({ ruleId, file, scope: '(policy)', snippet: key, destination: '', occurrence: 0 }),
+    related: [],
+  };
+  return { ...finding, level };
+}
+
+function lineRange(line: number): Range {
+  return { start: { line, column: 0 }, end: { line, column: 0 } };
+}
+
+/** `*.corp.example.com`, `corp.example.com` or an IPv4 CIDR range such as `10.0.0.0/8`. */
+function hostMatcher(pattern: string): (host: string) => boolean {
+  const cidr = /^(\d+\.\d+\.\d+\.\d+)\/(\d{1,2})$/.exec(pattern);
+  if (cidr) {
+    const base = ipv4(cidr[1]);
+    const bits = Number(cidr[2]);
+    const mask = bits === 0 ? 0 : (~0 << (32 - bits)) >>> 0;
+    return (host) => {
+      const address = ipv4(host);
+      return address !== undefined && base !== undefined && (address & mask) >>> 0 === (base & mask) >>> 0;
+    };
+  }
+  const lower = pattern.toLowerCase();
+  if (lower.startsWith('*.')) return (host) => host === lower.slice(2) || host.endsWith(lower.slice(1));
+  return (host) => host === lower;
+}
+
+function ipv4(text: string): number | undefined {
+  const parts = text.split('.').map(Number);
+  if (parts.length !== 4 || parts.some((part) => !Number.isInteger(part) || part < 0 || part > 255)) return undefined;
+  return ((parts[0] << 24) | (parts[1] << 16) | (parts[2] << 8) | parts[3]) >>> 0;
+}
