@@ -35,7 +35,9 @@ describe('bad input never crashes a scan', () => {
   });
 
   it('refuses binary content, invalid UTF-8 and one-line bundles with a reason', () => {
-    assert.deepEqual(decodeSource(Buffer.from([0x63, 0x6f, 0x00, 0x6e])), { skipped: 'binary content (NUL bytes)' });
+    assert.deepEqual(decodeSource(Buffer.from([0x63, 0x00, 0x6f, 0x00, 0x00, 0x6e, 0x00])), { skipped: 'binary content (NUL bytes)' });
+    // One NUL inside a string literal is still source.
+    assert.ok('text' in decodeSource(Buffer.from("const sep = '\u0000';\nfetch('https://api.acme-tools.io');".replace('\\u0000', '\u0000'))));
     assert.deepEqual(decodeSource(Buffer.from([0x61, 0xff, 0xfe, 0x62])), { skipped: 'not valid UTF-8' });
     const bundle = `fetch("https://api.acme-tools.io");${'var a=1;'.repeat(650_000)}`;
     assert.match(String((decodeSource(Buffer.from(bundle)) as { skipped: string }).skipped), /minified/);

@@ -151,7 +151,7 @@ describe('offbox scan (the built CLI)', () => {
 
   it('says how many files it skipped and why', () => {
     const directory = mkdtempSync(join(tmpdir(), 'offbox-skip-'));
-    writeFileSync(join(directory, 'binary.js'), Buffer.from([0x66, 0x00, 0x01, 0x02]));
+    writeFileSync(join(directory, 'binary.js'), Buffer.from([0x66, 0x00, 0x01, 0x00, 0x00, 0x02, 0x00]));
     writeFileSync(join(directory, 'app.test.ts'), "fetch('https://api.acme-tools.io')");
     const { code, stdout } = offbox(['scan', directory, '--verbose']);
     assert.equal(code, 0);

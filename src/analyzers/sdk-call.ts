@@ -35,6 +35,7 @@ export default defineDetector({
   create(context) {
     const importsByPackage = new Map<string, Node>();
     const reportedPackages = new Set<string>();
+    const constructions: Array<{ node: TSESTree.NewExpression; name: string; vendor: Vendor; origin: Origin & { kind: 'module' } }> = [];
 
     function check(node: TSESTree.CallExpression | TSESTree.NewExpression): void {
       const module = requiredModule(node);
@@ -55,10 +56,14 @@ export default defineDetector({
       const name = packageName(origin.source);
       const vendor = context.catalog.vendorForPackage(name);
       if (!vendor) return;
-      reportedPackages.add(name);
       if (isDataMethod(origin) || isCommandArgument(node)) return;
-      const isNew = node.type === AST_NODE_TYPES.NewExpression;
-      report(context, node, isNew ? 'construct' : 'call', `${isNew ? 'new ' : ''}${calleeLabel(node.callee)}`, vendor, origin, node.arguments as Node[], origin.declaration);
+      // Building a client sends nothing; it is reported only when nothing in the file calls through it.
+      if (node.type === AST_NODE_TYPES.NewExpression) {
+        constructions.push({ node, name, vendor, origin });
+        return;
+      }
+      reportedPackages.add(name);
+      report(context, node, 'call', calleeLabel(node.callee), vendor, origin, node.arguments as Node[], origin.declaration);
     }
 
     return {
@@ -84,17 +89,22 @@ export default defineDetector({
         report(context, node, 'component', jsxName(node.name), vendor, origin, attributes, origin.declaration);
       },
       'Program:exit'() {
+        for (const { node, name, vendor, origin } of constructions) {
+          if (reportedPackages.has(name)) continue;
+          report(context, node, 'construct', `new ${calleeLabel(node.callee)}`, vendor, origin, node.arguments as Node[], origin.declaration, true);
+        }
+        for (const { name } of constructions) reportedPackages.add(name);
         for (const [name, node] of importsByPackage) {
           if (reportedPackages.has(name)) continue;
           const vendor = context.catalog.vendorForPackage(name)!;
-          context.report({ node, messageId: 'imported', api: name, vendor, destination: vendorDestination(vendor), payload: [] });
+          context.report({ node, messageId: 'imported', api: name, vendor, destination: vendorDestination(vendor), payload: [], setupOnly: true });
         }
       },
     };
   },
 });
 
-function report(context: DetectorContext, node: Node, messageId: string, api: string, vendor: Vendor, origin: Origin, payload: Node[], declaration?: Node): void {
+function report(context: DetectorContext, node: Node, messageId: string, api: string, vendor: Vendor, origin: Origin, payload: Node[], declaration?: Node, setupOnly = false): void {
   const configured = configuredDestination(context, origin, payload);
   if (configured && !configured.offBox) return;
   context.report({
@@ -105,6 +115,7 @@ function report(context: DetectorContext, node: Node, messageId: string, api: st
     destination: configured?.offBox ? configured.destination : vendorDestination(vendor),
     payload,
     related: declaration && declaration !== node ? [{ node: declaration, message: `${vendor.name} is imported here.` }] : [],
+    ...(setupOnly ? { setupOnly } : {}),
   });
 }
 

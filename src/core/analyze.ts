@@ -181,6 +181,7 @@ function buildFindings(
       cookie: report.cookie,
       command: report.command,
       guards: dominatingGuards(report.node, guards, scopes),
+      ...(report.setupOnly ? { setupOnly: true } : {}),
     });
   }
   return findings;

@@ -41,6 +41,8 @@ export interface Report {
    * finding by itself, but each caller that passes a value makes one (see Detector.refine).
    */
   latent?: boolean;
+  /** It only sets a client up or imports an SDK (`new Stripe(key)`): inventory, and never what makes a wrapper. */
+  setupOnly?: boolean;
 }
 
 export interface DetectorContext {

@@ -140,7 +140,8 @@ export function readSource(path: string): ReadResult {
 
 /** Decodes bytes as UTF-8 source, stripping a BOM; binary content, invalid UTF-8 and minified bundles are refused. */
 export function decodeSource(bytes: Uint8Array): ReadResult {
-  if (bytes.subarray(0, 8192).includes(0)) return { skipped: 'binary content (NUL bytes)' };
+  // A stray NUL in a string literal is source; binary files have them everywhere.
+  if (countNul(bytes.subarray(0, 8192)) >= 4) return { skipped: 'binary content (NUL bytes)' };
   let text: string;
   try {
     text = decoder.decode(bytes);
@@ -150,6 +151,12 @@ export function decodeSource(bytes: Uint8Array): ReadResult {
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
   if (looksMinified(text)) return { skipped: 'minified or generated code (very long lines)' };
   return { text };
+}
+
+function countNul(bytes: Uint8Array): number {
+  let count = 0;
+  for (const byte of bytes) if (byte === 0) count += 1;
+  return count;
 }
 
 /** A long file of very long lines is a bundle: its findings would belong to the libraries inside. */

@@ -103,6 +103,8 @@ export interface Finding {
   cookie?: CookieInfo;
   command?: string;
   guards?: GuardHit[];
+  /** Set when the code only imports an SDK or builds a client; the sends are its calls. */
+  setupOnly?: boolean;
   suppression?: Suppression;
   verdict?: Verdict;
   /** With --baseline: whether the finding was already in the baseline. */

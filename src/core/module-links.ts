@@ -111,6 +111,12 @@ export function collectModuleLinks(
       else if (path?.[0] === 'exports' && path.length > 1) addExport(path.slice(1).join('.'), statement.expression.right);
     }
   }
+  // Top-level functions that are not exported still bind their same-file callers' arguments
+  // (`request(path)` wrapping `fetch(BASE + path)`); `#` keeps their keys out of other files' reach.
+  for (const [name, members] of locals) {
+    const whole = members.find(([suffix]) => suffix === '');
+    if (whole && ![...exported.values()].includes(whole[1])) exported.set(`#${name}`, whole[1]);
+  }
   const exportKeys = new Map<Node, string>([...exported].map(([key, fn]) => [fn, key]));
   const importedCalls = collectImportedCalls(callNodes, scopes, text, isInRepo, guards, exportKeys);
   const exports: ExportedFunction[] = [];
@@ -234,7 +240,7 @@ function enclosingScope(node: Node): string {
 }
 
 function calleeName(key: string): string {
-  return key === 'default' ? 'default export' : key.replace(/^default\./, '');
+  return key === 'default' ? 'default export' : key.replace(/^default\.|^#/, '');
 }
 
 export function comparePositions(a: Position, b: Position): number {

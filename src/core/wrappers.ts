@@ -147,8 +147,9 @@ export class WrapperIndex {
     for (const [file, analysis] of this.analyses) {
       const all = [...analysis.findings, ...(analysis.latent ?? [])];
       for (const exported of analysis.links?.exports ?? []) {
-        if (exported.findings.length === 0) continue;
-        const inside = exported.findings.map((index) => ({ finding: all[index], latent: index >= analysis.findings.length }));
+        // A function that only builds a client (`authGithub()` returning `new Octokit()`) sends nothing itself.
+        const inside = exported.findings.map((index) => ({ finding: all[index], latent: index >= analysis.findings.length })).filter(({ finding }) => !finding.setupOnly);
+        if (inside.length === 0) continue;
         // The most telling send names the sink: a vendor's first, then a resolved host, then a latent one.
         const chosen =
           inside.find(({ finding, latent }) => !latent && finding.vendor) ?? inside.find(({ finding, latent }) => !latent && finding.destination.kind === 'host') ?? inside.find(({ latent }) => !latent) ?? inside[0];

@@ -7,14 +7,13 @@ import { config } from './config';
 // expect: policy-undisclosed-vendor
 Sentry.init({ dsn: 'https://4f2a@o12345.ingest.sentry.io/67890', tracesSampleRate: 0.2 });
 
-// expect: sdk-call vendor=posthog verdict=on-prem/no-telemetry
-// expect: policy-undisclosed-vendor
 const posthog = new PostHog('phc_acme', { host: 'https://eu.i.posthog.com' });
 
 /** Usage analytics, allowed only when the operator opts in (config.telemetryOptIn). */
 export function recordUsage(event: string, properties: Record<string, unknown>) {
   if (config.telemetryOptIn) {
     // expect: sdk-call vendor=posthog verdict=on-prem/guarded
+    // expect: policy-undisclosed-vendor
     posthog.capture({ distinctId: 'installation', event, properties });
   }
 }
