@@ -123,6 +123,11 @@ export function remoteTarget(segment: CommandSegment): { url?: StringValue; host
     const sshLike = /^[\w.-]+@([a-z0-9-]+(?:\.[a-z0-9-]+)+)$/i.exec(word);
     if (sshLike) return { host: sshLike[1].toLowerCase() };
   }
+  if (segment.program === 'rclone') {
+    // rclone names remotes `:s3:bucket/path` (an inline backend) or `name:path` (a configured one).
+    const remote = segment.words.slice(2).find((word) => /^:?[a-z][\w-]*:(?!\/\/)/i.test(word) && !word.startsWith('--'));
+    if (remote) return { dynamic: `rclone-remote:${remote.split(':').filter(Boolean)[0]}` };
+  }
   if (['pull', 'push', 'login'].includes(segment.subcommand ?? '') && ['docker', 'podman', 'helm'].includes(segment.program)) {
     const index = segment.words.indexOf(segment.subcommand!);
     const argument = segment.words.slice(index + 1).find((word) => !word.startsWith('-'));

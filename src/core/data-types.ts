@@ -83,6 +83,8 @@ export function payloadNames(nodes: Node[], scopes: ScopeMap): string[] {
         break;
       }
       case AST_NODE_TYPES.Property: {
+        // `mobile: 'heading'`, `tax_id_collection: { enabled: true }`: a key set to constants is configuration, not data.
+        if (isConstant(inner.value as Node)) break;
         const key = propertyKeyName(inner);
         if (key) add(names, key);
         stack.push({ node: inner.value as Node, depth });
@@ -102,6 +104,17 @@ export function payloadNames(nodes: Node[], scopes: ScopeMap): string[] {
     }
   }
   return [...names].sort();
+}
+
+function isConstant(node: Node): boolean {
+  const inner = unwrap(node);
+  if (inner.type === AST_NODE_TYPES.Literal) return true;
+  if (inner.type === AST_NODE_TYPES.TemplateLiteral) return inner.expressions.length === 0;
+  if (inner.type === AST_NODE_TYPES.ArrayExpression) return inner.elements.every((element) => element !== null && element.type !== AST_NODE_TYPES.SpreadElement && isConstant(element));
+  if (inner.type === AST_NODE_TYPES.ObjectExpression) {
+    return inner.properties.every((property) => property.type === AST_NODE_TYPES.Property && isConstant(property.value as Node));
+  }
+  return false;
 }
 
 function add(names: Set<string>, name: string): void {
