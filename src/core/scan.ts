@@ -37,7 +37,14 @@ export interface ScanResult {
   durationMs: number;
 }
 
-const IMPORT_SPECIFIER = /(?:\bfrom\s*|\bimport\s*\(?\s*|\brequire\s*\(\s*)["'`]([^"'`\n]+)["'`]/g;
+// `import x, { a, b as c } from 's'`, `export … from 's'`, `import('s')`, `require('s')`: the clause (if any) and the specifier.
+const IMPORT_SPECIFIER = /(?:\b(?:import|export)\s+((?:type\s+)?[^'"`;]*?)\s*from\s*|\bimport\s*\(\s*|\brequire\s*\(\s*)["'`]([^"'`\n]+)["'`]/g;
+
+/** What a file imports from a module: named imports by name, `*` when the whole module or its default is reachable. */
+interface ImportedNames {
+  source: string;
+  names: string[];
+}
 
 /**
  * Scans directories (or files): discovers sources, prefilters, analyses each file once, then joins
@@ -58,7 +65,7 @@ export function scanPaths(paths: string[], catalog: Catalog, detectors: readonly
     const resolver = new ModuleResolver(relativeFiles, root, discovered.projectFiles);
     const moduleValues = new ModuleValues(root, resolver);
     const analyses = new Map<string, FileAnalysis>();
-    const deferred = new Map<string, { file: SourceFile; imports: string[] }>();
+    const deferred = new Map<string, { file: SourceFile; imports: ImportedNames[] }>();
     result.counts.files += discovered.files.length;
     let done = 0;
     const analyse = (file: SourceFile, text: string) => {
@@ -96,7 +103,12 @@ export function scanPaths(paths: string[], catalog: Catalog, detectors: readonly
     let index = new WrapperIndex(analyses, resolver, detectors);
     for (let round = 0; round < 8 && deferred.size > 0 && !result.cancelled; round += 1) {
       const sinkFiles = index.sinkFiles();
-      const next = [...deferred.values()].filter(({ file, imports }) => imports.some((source) => sinkFiles.has(resolver.resolve(file.relative, source) ?? '')));
+      const next = [...deferred.values()].filter(({ file, imports }) =>
+        imports.some(({ source, names }) => {
+          const exported = sinkFiles.get(resolver.resolve(file.relative, source) ?? '');
+          return exported !== undefined && (exported.has('*') || names.some((name) => name === '*' || exported.has(name)));
+        }),
+      );
       if (next.length === 0) break;
       for (const { file } of next) {
         deferred.delete(file.relative);
@@ -121,10 +133,23 @@ export function scanPaths(paths: string[], catalog: Catalog, detectors: readonly
   return result;
 }
 
-function inRepoImports(text: string, resolver: ModuleResolver): string[] {
-  const sources: string[] = [];
-  for (const match of text.matchAll(IMPORT_SPECIFIER)) if (resolver.isInRepo(match[1])) sources.push(match[1]);
-  return sources;
+function inRepoImports(text: string, resolver: ModuleResolver): ImportedNames[] {
+  const imports: ImportedNames[] = [];
+  for (const match of text.matchAll(IMPORT_SPECIFIER)) {
+    const [, clause, source] = match;
+    if (resolver.isInRepo(source)) imports.push({ source, names: importedNames(clause) });
+  }
+  return imports;
+}
+
+/** `{ a, b as c }` → [a, b]; a default, a namespace, `export *` or a require → ['*'] (anything may be reached). */
+function importedNames(clause: string | undefined): string[] {
+  const braces = clause ? /^(?:type\s+)?\{([^}]*)\}$/.exec(clause.trim()) : null;
+  if (!braces) return ['*'];
+  return braces[1]
+    .split(',')
+    .map((part) => part.trim().replace(/^type\s+/, '').split(/\s+as\s+/)[0])
+    .filter(Boolean);
 }
 
 /** Rewrites root-relative paths to cwd-relative ones, in the finding and its related locations. */

@@ -51,17 +51,24 @@ export class WrapperIndex {
   }
 
   /**
-   * Files that export at least one sink, and barrels that re-export from them: an unparsed file
-   * importing one of these must be analysed.
+   * Files that export at least one sink, with the names that reach one (`*` for a barrel that
+   * re-exports from them): an unparsed file importing one of these names must be analysed.
    */
-  sinkFiles(): Set<string> {
-    const files = new Set([...this.sinks.keys()].map((key) => key.slice(0, key.indexOf('#'))));
+  sinkFiles(): Map<string, Set<string>> {
+    const files = new Map<string, Set<string>>();
+    for (const key of this.sinks.keys()) {
+      const [file, exportKey] = [key.slice(0, key.indexOf('#')), key.slice(key.indexOf('#') + 1)];
+      if (exportKey.startsWith('#')) continue;
+      const names = files.get(file) ?? new Set<string>();
+      names.add(exportKey.split('.')[0]);
+      files.set(file, names);
+    }
     for (let changed = true; changed; ) {
       changed = false;
       for (const [file, analysis] of this.analyses) {
         if (files.has(file)) continue;
         if ((analysis.links?.reExports ?? []).some((reExport) => files.has(this.resolver.resolve(file, reExport.source) ?? ''))) {
-          files.add(file);
+          files.set(file, new Set(['*']));
           changed = true;
         }
       }
@@ -144,7 +151,8 @@ export class WrapperIndex {
   }
 
   private build(): void {
-    for (const [file, analysis] of this.analyses) {
+    for (const file of [...this.analyses.keys()].sort()) {
+      const analysis = this.analyses.get(file)!;
       const all = [...analysis.findings, ...(analysis.latent ?? [])];
       for (const exported of analysis.links?.exports ?? []) {
         // A function that only builds a client (`authGithub()` returning `new Octokit()`) sends nothing itself.
@@ -163,10 +171,13 @@ export class WrapperIndex {
         });
       }
     }
+    // Each round sees only the sinks known when it began, so the chain found for a wrapper of a
+    // wrapper is the shortest one, and it does not depend on the order files were analysed in.
+    const files = [...this.analyses.keys()].sort();
     for (let round = 0; round < MAX_ROUNDS; round += 1) {
-      let changed = false;
-      for (const [file, analysis] of this.analyses) {
-        const links = analysis.links;
+      const found: Array<[string, Sink]> = [];
+      for (const file of files) {
+        const links = this.analyses.get(file)!.links;
         if (!links) continue;
         for (const exported of links.exports) {
           const key = `${file}#${exported.key}`;
@@ -178,17 +189,20 @@ export class WrapperIndex {
             // `run(cmd)` calling `execAsync(cmd)`: the outer function's arguments flow into the inner call's.
             const forwarded = call.args;
             const outerParams = exported.params;
-            this.sinks.set(key, {
-              ...target,
-              chain: [{ name: exported.name, file, range: exported.range, leadsTo: call.api }, ...target.chain],
-              argsFor: (callerArgs) => target.argsFor(forwarded.map((arg) => substituteParams(arg, outerParams, callerArgs))),
-            });
-            changed = true;
+            found.push([
+              key,
+              {
+                ...target,
+                chain: [{ name: exported.name, file, range: exported.range, leadsTo: call.api }, ...target.chain],
+                argsFor: (callerArgs) => target.argsFor(forwarded.map((arg) => substituteParams(arg, outerParams, callerArgs))),
+              },
+            ]);
             break;
           }
         }
       }
-      if (!changed) break;
+      if (found.length === 0) break;
+      for (const [key, sink] of found) this.sinks.set(key, sink);
     }
   }
 
