@@ -65,6 +65,13 @@ describe('offbox scan (the built CLI)', () => {
     const suppressed = results.find((result) => result.properties.host === 'docs.acme-chat.io')!;
     assert.deepEqual(suppressed.suppressions, [{ kind: 'inSource', justification: "the link checker runs only in Acme's own CI, never in a shipped build" }]);
     assert.ok(results.some((result) => result.ruleId === 'unjustified-suppression'));
+    // The on-prem example, in SARIF too, has findings of all five kinds of send and a wrapper.
+    const onPrem = join(mkdtempSync(join(tmpdir(), 'offbox-')), 'onprem.sarif');
+    offbox(['scan', 'examples/onprem-helpdesk', '--format', 'sarif', '--output', onPrem, '--fail-on', 'none']);
+    const onPremLog = JSON.parse(readFileSync(onPrem, 'utf8'));
+    assert.ok(validate(onPremLog) as boolean, JSON.stringify(validate.errors?.slice(0, 3)));
+    const kinds = new Set(onPremLog.runs[0].results.map((result: Result) => result.properties.kind));
+    for (const kind of ['network', 'sdk', 'resource', 'cookie', 'shell', 'wrapper']) assert.ok(kinds.has(kind), kind);
   });
 
   it('exits 1 when a finding reaches --fail-on', () => {

@@ -1,0 +1,71 @@
+import { strict as assert } from 'node:assert';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { detectors } from '../src/analyzers/index';
+import { loadCatalog } from '../src/core/default-catalog';
+import { applyPolicy } from '../src/core/policy-run';
+import { loadPrivacyConfig } from '../src/core/privacy-config';
+import { scanPaths } from '../src/core/scan';
+
+function workspace(files: Record<string, string>): string {
+  const root = mkdtempSync(join(tmpdir(), 'offbox-policy-'));
+  for (const [path, text] of Object.entries(files)) {
+    mkdirSync(join(root, path, '..'), { recursive: true });
+    writeFileSync(join(root, path), text);
+  }
+  return root;
+}
+
+function judged(root: string) {
+  const { config, problems } = loadPrivacyConfig(join(root, 'privacy.json'));
+  assert.deepEqual(problems, []);
+  const result = scanPaths(['.'], loadCatalog(), detectors, { cwd: root });
+  return applyPolicy(result, { config, configFile: 'privacy.json', catalog: loadCatalog(), cwd: root }).findings.map((finding) => `${finding.file} ${finding.verdict?.rule ?? finding.ruleId}`);
+}
+
+const SEND = "export const f = () => fetch('https://stats.acme-tools.io/usage');\n";
+
+describe('applying privacy.json to a scan', () => {
+  it('gives files matching an override their own mode', () => {
+    const root = workspace({
+      'privacy.json': '{ "mode": "on-prem", "overrides": [{ "files": ["apps/cloud/**"], "mode": "hosted" }] }',
+      'apps/cloud/a.ts': SEND,
+      'apps/server/a.ts': SEND,
+    });
+    assert.deepEqual(judged(root), ['apps/cloud/a.ts hosted/undisclosed-third-party', 'apps/server/a.ts on-prem/vendor-cloud']);
+  });
+
+  it('drops ignored files and internal hosts (globs and IPv4 ranges)', () => {
+    const root = workspace({
+      'privacy.json': '{ "mode": "air-gapped", "ignore": ["scripts/dev/**"], "internalHosts": ["*.corp.acme.net", "100.64.0.0/10"] }',
+      'scripts/dev/seed.ts': SEND,
+      'src/a.ts': "export const a = () => fetch('https://ldap.corp.acme.net/x');\nexport const b = () => fetch('http://100.64.12.1/x');\nexport const c = () => fetch('http://100.128.0.1/x');\n",
+    });
+    assert.deepEqual(judged(root), ['src/a.ts air-gapped/nothing-leaves']);
+  });
+});
+
+describe('privacy.json from an untrusted repository is data only', () => {
+  it('refuses a huge or deeply nested file with a clear message', () => {
+    const huge = loadPrivacyConfig('privacy.json', `{ "mode": "hosted", "ignore": [${'"x",'.repeat(300_000)}"y"] }`);
+    assert.match(huge.problems[0].message, /over 1 MiB is refused/);
+    const deep = loadPrivacyConfig('privacy.json', `{ "mode": "hosted", "x": ${'['.repeat(100)}${']'.repeat(100)} }`);
+    assert.match(deep.problems[0].message, /nests deeper than 32 levels/);
+  });
+
+  it('names unknown keys and suggests the close one', () => {
+    const { problems } = loadPrivacyConfig('privacy.json', '{ "mode": "hosted", "thirdparties": [] }');
+    assert.equal(problems.length, 1);
+    assert.match(problems[0].message, /unknown key "thirdparties"\. Did you mean "thirdParties"\?/);
+  });
+
+  it('says what is missing, with an example', () => {
+    const { problems } = loadPrivacyConfig('privacy.json', '{\n  "policy": "docs/p.md"\n}');
+    assert.equal(problems[0].line, 1);
+    assert.match(problems[0].message, /privacy\.json needs "mode"\. Write for example: "mode": "on-prem"/);
+    const guard = loadPrivacyConfig('privacy.json', '{ "mode": "hosted", "guards": [{ "match": "IS_CLOUD", "kind": "cloud" }] }');
+    assert.match(guard.problems[0].message, /"guards\.0\.kind" is "cloud", which is not allowed: it must be one of "hosted-only", "opt-in", "opt-out", "consent"/);
+  });
+});
