@@ -122,3 +122,10 @@ export function declaredFunctionName(node: Node): string | undefined {
   }
   return undefined;
 }
+
+/** What a function returns when its body is an expression or ends with `return <expr>`; else undefined. */
+export function returnedExpression(fn: TSESTree.FunctionDeclaration | TSESTree.FunctionExpression | TSESTree.ArrowFunctionExpression): Node | undefined {
+  if (fn.body.type !== AST_NODE_TYPES.BlockStatement) return fn.body;
+  const last = fn.body.body[fn.body.body.length - 1];
+  return last?.type === AST_NODE_TYPES.ReturnStatement && last.argument ? last.argument : undefined;
+}

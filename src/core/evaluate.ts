@@ -1,5 +1,5 @@
 import type { TSESTree } from '@typescript-eslint/typescript-estree';
-import { AST_NODE_TYPES, type Node, calleeLabel, isFunctionNode, literalString, memberName, objectProperty, staticPath, unwrap } from './ast';
+import { AST_NODE_TYPES, type Node, calleeLabel, isFunctionNode, literalString, memberName, objectProperty, returnedExpression, staticPath, unwrap } from './ast';
 import type { ScopeMap } from './scope';
 
 /** A run-time value the code does not fix: where it comes from, e.g. `env:API_URL`, `param:url`. */
@@ -53,6 +53,8 @@ export function evaluateString(node: Node, scopes: ScopeMap, depth = 0): StringV
       if (inner.operator === '&&') return evaluateString(inner.right, scopes, depth + 1);
       if (hasLiteralStart(left)) return left;
       const right = evaluateString(inner.right, scopes, depth + 1);
+      // `process.env.X ?? ''`: an empty (or computed) default leaves the variable to decide.
+      if (!hasLiteralStart(right)) return left;
       const configurableBy = firstHole(left)?.source;
       return { ...right, definitions: [...left.definitions, ...right.definitions], configurableBy: right.configurableBy ?? configurableBy };
     }
@@ -203,10 +205,7 @@ function localFunctionResult(node: TSESTree.CallExpression, scopes: ScopeMap): N
   let fn: Node | undefined;
   if (binding?.kind === 'function') fn = binding.node;
   else if (binding?.kind === 'const' && binding.init && binding.path?.length === 0) fn = unwrap(binding.init);
-  if (!fn || !isFunctionNode(fn)) return undefined;
-  if (fn.body.type !== AST_NODE_TYPES.BlockStatement) return fn.body;
-  const last = fn.body.body[fn.body.body.length - 1];
-  return last?.type === AST_NODE_TYPES.ReturnStatement && last.argument ? last.argument : undefined;
+  return fn && isFunctionNode(fn) ? returnedExpression(fn) : undefined;
 }
 
 function withDefault(value: StringValue, fallback: Node | undefined, scopes: ScopeMap, depth: number): StringValue {

@@ -1,5 +1,5 @@
 import type { TSESTree } from '@typescript-eslint/typescript-estree';
-import { AST_NODE_TYPES, type Node, isFunctionNode, memberName, unwrap } from './ast';
+import { AST_NODE_TYPES, type Node, isFunctionNode, memberName, returnedExpression, unwrap } from './ast';
 import { requiredModule, type ScopeMap } from './scope';
 
 /** One step from a module or global to a value: a property (`capture`), a call (`()`) or a construction (`new`). */
@@ -47,7 +47,15 @@ export function originOf(node: Node, scopes: ScopeMap, depth = 0): Origin | unde
     case AST_NODE_TYPES.CallExpression: {
       const source = requiredModule(inner);
       if (source !== undefined) return { kind: 'module', source, steps: [], declaration: inner };
-      return extend(originOf(inner.callee, scopes, depth + 1), { name: '()', call: inner });
+      const callee = originOf(inner.callee, scopes, depth + 1);
+      // `const client = createClient(config)` where createClient returns `new SecretsManagerClient(…)`:
+      // the value a local call returns. Only for values (depth > 0): asked about a call itself, the
+      // callee is the local function, and its arguments are not the inner call's.
+      if (callee?.kind === 'function' && depth > 0) {
+        const returned = returnedExpression(callee.node);
+        return returned ? originOf(returned, scopes, depth + 1) : undefined;
+      }
+      return extend(callee, { name: '()', call: inner });
     }
     case AST_NODE_TYPES.NewExpression:
       return extend(originOf(inner.callee, scopes, depth + 1), { name: 'new', call: inner });
