@@ -1,8 +1,18 @@
-// Bundles the CLI (and later the extension) with esbuild: one CommonJS file per entry, with the
-// rules/ catalogs inlined, so nothing is read from the network or resolved from node_modules at run time.
+// Bundles with esbuild into dist/: the CLI; the extension's light entry (vscode external); the
+// engine it loads lazily (the core with TypeScript's parser); and the scan worker. The rules/
+// catalogs are inlined, so nothing is read from the network or resolved from node_modules at run time.
 import { build } from 'esbuild';
+import { existsSync } from 'node:fs';
 
 // mainFields prefers ES module builds: jsonc-parser's UMD build hides its requires from the bundler.
 const common = { bundle: true, platform: 'node', target: 'node20', format: 'cjs', mainFields: ['module', 'main'], sourcemap: true, logLevel: 'warning', legalComments: 'none' };
 
-await build({ ...common, entryPoints: { cli: 'src/cli/bin.ts' }, outdir: 'dist' });
+await Promise.all([
+  build({ ...common, entryPoints: { cli: 'src/cli/bin.ts' }, outdir: 'dist' }),
+  build({ ...common, entryPoints: { extension: 'src/extension/extension.ts' }, outdir: 'dist', external: ['vscode'] }),
+  build({ ...common, entryPoints: { engine: 'src/extension/engine.ts' }, outdir: 'dist' }),
+  build({ ...common, entryPoints: { 'scan-worker': 'src/extension/scan-worker.ts' }, outdir: 'dist' }),
+]);
+
+// The real-editor tests are compiled by their own script when they are present.
+if (existsSync('test/vscode/build-tests.mjs')) await import('../test/vscode/build-tests.mjs');

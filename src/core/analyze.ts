@@ -182,9 +182,24 @@ function buildFindings(
       command: report.command,
       guards: dominatingGuards(report.node, guards, scopes),
       ...(report.setupOnly ? { setupOnly: true } : {}),
+      ...statementOf(report.node),
     });
   }
   return findings;
+}
+
+const STATEMENT_PARENTS = new Set(['BlockStatement', 'Program', 'SwitchCase', 'StaticBlock']);
+
+/** The statement holding a node, directly in a block: what a guard quick-fix wraps. JSX has none. */
+function statementOf(node: Node): { statement?: Range } {
+  let child = node;
+  for (let parent = parentOf(node); parent; child = parent, parent = parentOf(parent)) {
+    if (child.type.startsWith('JSX')) return {};
+    if (STATEMENT_PARENTS.has(parent.type)) {
+      return child.type.endsWith('Statement') || child.type === 'VariableDeclaration' ? { statement: rangeOf(child) } : {};
+    }
+  }
+  return {};
 }
 
 export function rangeOf(node: Node): Range {

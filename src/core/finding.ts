@@ -103,6 +103,8 @@ export interface Finding {
   cookie?: CookieInfo;
   command?: string;
   guards?: GuardHit[];
+  /** The statement holding the send, when it is one a guard can wrap (quick-fixes use it). */
+  statement?: Range;
   /** Set when the code only imports an SDK or builds a client; the sends are its calls. */
   setupOnly?: boolean;
   suppression?: Suppression;

@@ -22,6 +22,11 @@ export interface PolicyOptions {
   baseline?: Set<string>;
   catalog: Catalog;
   cwd: string;
+  /**
+   * `workspace` (default) runs every policy-document check; `file` only the one that holds for a
+   * single file (an undisclosed vendor): staleness needs the whole codebase.
+   */
+  scope?: 'workspace' | 'file';
 }
 
 /** What the policy layer made of a scan: judged findings and problems with the policy document itself. */
@@ -83,7 +88,7 @@ export function applyPolicy(result: ScanResult, options: PolicyOptions): PolicyO
     const documentFile = toPosix(relative(options.cwd, resolve(base, config.policy)));
     const document = readPolicyDocument(resolve(base, config.policy), documentFile);
     if ('error' in document) documentError = `The policy document ${documentFile} named in ${options.configFile} ${document.error}.`;
-    else judged.push(...crossCheck(judged, document, config, options.configFile, catalog));
+    else judged.push(...crossCheck(judged, document, config, options.configFile, catalog, options.scope ?? 'workspace'));
   }
 
   for (const finding of judged) if (options.baseline) finding.baselineState = options.baseline.has(finding.fingerprint) ? 'unchanged' : 'new';
@@ -92,7 +97,7 @@ export function applyPolicy(result: ScanResult, options: PolicyOptions): PolicyO
 }
 
 /** Vendors in code but not in the document, vendors in the document but not in code, declared parties the document omits. */
-function crossCheck(findings: LevelledFinding[], document: PolicyDocument, config: PrivacyConfig, configFile: string, catalog: Catalog): LevelledFinding[] {
+function crossCheck(findings: LevelledFinding[], document: PolicyDocument, config: PrivacyConfig, configFile: string, catalog: Catalog, scope: 'workspace' | 'file'): LevelledFinding[] {
   const added: LevelledFinding[] = [];
   const used = new Map<string, LevelledFinding>();
   for (const finding of findings) if (finding.vendor && !finding.suppression && !used.has(finding.vendor.id)) used.set(finding.vendor.id, finding);
@@ -101,6 +106,7 @@ function crossCheck(findings: LevelledFinding[], document: PolicyDocument, confi
     if (!vendor || vendorMention(document, vendor, false) !== undefined) continue;
     added.push(policyFinding('policy-undisclosed-vendor', 'undisclosed', { vendor: vendor.name, policy: document.file }, finding.file, finding.range, 'error', `${id}`));
   }
+  if (scope === 'file') return added;
   for (const [id, line] of namedVendors(document, catalog)) {
     if (used.has(id)) continue;
     const vendor = catalog.vendors.find((candidate) => candidate.id === id)!;

@@ -29,7 +29,8 @@ export function readSuppressions(text: string): SuppressionDirective[] {
       scope: match[1] as 'next-line' | 'file',
       line: index + 1,
       rules: rulesPart.split(/[\s,]+/).filter(Boolean),
-      reason: reason.length > 0 ? reason : undefined,
+      // `-- <reason>` is the placeholder the editor's quick-fix inserts: not a reason yet.
+      reason: reason.length > 0 && !/^<[^>]*>$/.test(reason) ? reason : undefined,
     });
   });
   return directives;

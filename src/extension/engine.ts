@@ -1,0 +1,106 @@
+/**
+ * The scanner core as the editor uses it, bundled separately (dist/engine.js) and loaded on first
+ * use, so that activating the extension does not load TypeScript's parser.
+ */
+import { detectors } from '../analyzers/index';
+import { analyzeSource } from '../core/analyze';
+import { loadCatalog } from '../core/default-catalog';
+import type { LevelledFinding } from '../core/format/json';
+import { formatDisclosure } from '../core/format/disclosure';
+import { formatSarif } from '../core/format/sarif';
+import { parseGuards } from '../core/guards';
+import { applyPolicy } from '../core/policy-run';
+import { loadPrivacyConfig, type GuardSpec, type PrivacyConfig, type PrivacyMode } from '../core/privacy-config';
+import { scanPaths } from '../core/scan';
+import { parentPort, workerData } from 'node:worker_threads';
+import { ruleDocsDirectory, ruleMetas } from '../core/rules';
+import type { ScanResult } from '../core/scan';
+import { starterConfig } from '../core/starter-config';
+
+export type { LevelledFinding, PrivacyConfig, PrivacyMode, ScanResult };
+export { formatSarif, loadPrivacyConfig, ruleDocsDirectory, ruleMetas, starterConfig };
+
+/** A folder's privacy.json as the editor holds it. */
+export interface FolderPolicy {
+  root: string;
+  config?: PrivacyConfig;
+  /** privacy.json relative to the root, when there is one. */
+  configFile?: string;
+}
+
+export interface DocumentAnalysis {
+  findings: LevelledFinding[];
+  partial?: { line: number; message: string };
+  skipped?: string;
+}
+
+/** Analyses one open document (path relative to its folder) and judges it under the folder's privacy.json. */
+export function analyzeDocument(policy: FolderPolicy, relativePath: string, text: string): DocumentAnalysis {
+  const catalog = loadCatalog();
+  const analysis = analyzeSource(relativePath, text, detectors, catalog, { guards: parseGuards(policy.config?.guards ?? []) });
+  const result: ScanResult = {
+    roots: [policy.root],
+    findings: analysis.findings,
+    counts: { files: 1, parsed: 1, prefiltered: 0, bytes: text.length },
+    skipped: [],
+    partial: [],
+    suppressions: new Map(analysis.suppressions?.length ? [[relativePath, analysis.suppressions]] : []),
+    cancelled: false,
+    durationMs: 0,
+  };
+  const { findings } = applyPolicy(result, { config: policy.config, configFile: policy.configFile, catalog, cwd: policy.root, scope: 'file' });
+  return { findings, partial: analysis.partial, skipped: analysis.skipped };
+}
+
+/** Judges a workspace scan (run in the worker) under the folder's privacy.json. */
+export function judgeScan(policy: FolderPolicy, result: ScanResult): LevelledFinding[] {
+  return applyPolicy(result, { config: policy.config, configFile: policy.configFile, catalog: loadCatalog(), cwd: policy.root }).findings;
+}
+
+export function disclosure(findings: LevelledFinding[], config: PrivacyConfig | undefined): string {
+  return formatDisclosure(findings, config, loadCatalog());
+}
+
+export function parsedGuards(config: PrivacyConfig | undefined) {
+  return parseGuards(config?.guards ?? []);
+}
+
+interface ScanRequest {
+  root: string;
+  guards: GuardSpec[];
+  exclude: string[];
+  maxFileSize: number;
+  includeTests: boolean;
+  /** Int32Array over a SharedArrayBuffer: 1 means cancel. */
+  cancel: SharedArrayBuffer;
+  /** For tests: cancel by itself after this many files. */
+  cancelAfterFiles?: number;
+}
+
+/**
+ * The body of the scan worker: the host sends the folder and options; the worker posts progress and
+ * then the result. Cancellation is a flag in shared memory that the scan checks between files.
+ */
+export function runScanWorker(): void {
+  const request = workerData as ScanRequest;
+  const cancelFlag = new Int32Array(request.cancel);
+  let lastPost = 0;
+  const result = scanPaths(['.'], loadCatalog(), detectors, {
+    cwd: request.root,
+    exclude: request.exclude,
+    maxFileSize: request.maxFileSize,
+    includeTests: request.includeTests,
+    prefilter: true,
+    guards: parseGuards(request.guards),
+    isCancelled: () => Atomics.load(cancelFlag, 0) === 1,
+    onProgress: (done, total) => {
+      if (request.cancelAfterFiles !== undefined && done >= request.cancelAfterFiles) Atomics.store(cancelFlag, 0, 1);
+      const now = Date.now();
+      if (now - lastPost > 100) {
+        lastPost = now;
+        parentPort?.postMessage({ type: 'progress', done, total });
+      }
+    },
+  });
+  parentPort?.postMessage({ type: 'result', result: { ...result, suppressions: [...result.suppressions] } });
+}
