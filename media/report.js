@@ -25,9 +25,12 @@
 
   /** Stacked horizontal bars by category: errors, warnings, notes. */
   function chart(byCategory) {
+    // Drawn in a fixed coordinate space and scaled to the panel's width, so bars never overflow.
     const rowHeight = 22, label = 150, width = 520;
     const max = Math.max(1, ...byCategory.map(([, levels]) => count(levels)));
-    const node = svg('svg', { width: label + width + 40, height: byCategory.length * rowHeight + 8, role: 'img', 'aria-label': 'Findings by category' });
+    const height = byCategory.length * rowHeight + 8;
+    const node = svg('svg', { viewBox: `0 0 ${label + width + 40} ${height}`, width: '100%', preserveAspectRatio: 'xMinYMin meet', role: 'img', 'aria-label': 'Findings by category' });
+    node.classList.add('chart');
     byCategory.forEach(([category, levels], index) => {
       const y = index * rowHeight + 4;
       node.append(svg('text', { x: 0, y: y + 14 }, category));

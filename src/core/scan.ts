@@ -79,7 +79,9 @@ export function scanPaths(paths: string[], catalog: Catalog, detectors: readonly
     };
     for (const file of discovered.files) {
       if (settings.isCancelled?.()) {
+        // A cancelled scan counts what it looked at, not what it found to look at.
         result.cancelled = true;
+        result.counts.files -= discovered.files.length - done;
         break;
       }
       settings.onProgress?.(done, discovered.files.length);
