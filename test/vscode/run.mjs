@@ -30,6 +30,7 @@ const { values: options } = parseArgs({
     timeout: { type: 'string', default: '300' },
     keep: { type: 'boolean', default: false },
     verbose: { type: 'boolean', default: false },
+    'extension-path': { type: 'string' },
     help: { type: 'boolean', short: 'h', default: false },
   },
 });
@@ -39,7 +40,9 @@ if (options.help) {
   --grep PATTERN      run only the tests whose full title matches PATTERN (mocha --grep)
   --timeout SECONDS   give up after this long (default 300)
   --keep              keep the per-run temp folder (workspace copy, logs, user data)
-  --verbose           print code-server's own output too`);
+  --verbose           print code-server's own output too
+  --extension-path D  test the extension in folder D (e.g. the .vsix installed by code-server
+                      --install-extension) instead of this checkout's sources`);
   process.exit(0);
 }
 const TIMEOUT_MS = Number(options.timeout) * 1000;
@@ -314,7 +317,7 @@ async function main() {
 
   const remote = (path) => `vscode-remote://127.0.0.1:${port}${path}`;
   const payload = [
-    ['extensionDevelopmentPath', remote(ROOT)],
+    ['extensionDevelopmentPath', remote(options['extension-path'] ? resolve(options['extension-path']) : ROOT)],
     ['extensionTestsPath', remote(TESTS_INDEX)],
     ['skipWelcome', 'true'],
   ];
