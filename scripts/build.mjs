@@ -5,11 +5,14 @@ import { build } from 'esbuild';
 import { existsSync } from 'node:fs';
 
 // mainFields prefers ES module builds: jsonc-parser's UMD build hides its requires from the bundler.
-const common = { bundle: true, platform: 'node', target: 'node20', format: 'cjs', mainFields: ['module', 'main'], sourcemap: true, logLevel: 'warning', legalComments: 'none' };
+// oxc-parser stays external: it loads a native binding for the platform at run time (see src/core/parse.ts).
+const common = { bundle: true, platform: 'node', target: 'node20', format: 'cjs', mainFields: ['module', 'main'], sourcemap: true, logLevel: 'warning', legalComments: 'none', external: ['oxc-parser'] };
 
 await Promise.all([
-  build({ ...common, entryPoints: { cli: 'src/cli/bin.ts' }, outdir: 'dist' }),
-  build({ ...common, entryPoints: { extension: 'src/extension/extension.ts' }, outdir: 'dist', external: ['vscode'] }),
+  // The CLI runs from a checkout with node_modules: TypeScript (10 MB, needed only for files with
+  // syntax errors) is required from there when first needed instead of being compiled at every start.
+  build({ ...common, entryPoints: { cli: 'src/cli/bin.ts' }, outdir: 'dist', external: ['oxc-parser', 'typescript', '@typescript-eslint/typescript-estree', '@typescript-eslint/typescript-estree/*'] }),
+  build({ ...common, entryPoints: { extension: 'src/extension/extension.ts' }, outdir: 'dist', external: ['vscode', 'oxc-parser'] }),
   build({ ...common, entryPoints: { engine: 'src/extension/engine.ts' }, outdir: 'dist' }),
   build({ ...common, entryPoints: { 'scan-worker': 'src/extension/scan-worker.ts' }, outdir: 'dist' }),
 ]);

@@ -20,10 +20,20 @@ describe('bad input never crashes a scan', () => {
     assert.ok(result.findings.some((finding) => finding.destination.host === 'api.acme-tools.io'));
   });
 
-  it('skips 5,000 nested parentheses with a reason instead of overflowing the stack', () => {
-    const result = analyze('deep.ts', `const x = ${'('.repeat(5000)}1${')'.repeat(5000)};\nfetch('https://api.acme-tools.io');`);
-    assert.equal(result.findings.length, 0);
-    assert.match(result.skipped ?? '', /nesting too deep/);
+  it('reads 5,000 nested parentheses, or skips the file with a reason, never overflowing the stack', () => {
+    const deep = `const x = ${'('.repeat(5000)}1${')'.repeat(5000)};\nfetch('https://api.acme-tools.io');`;
+    // oxc parses it (and the walk is iterative), so the call is found.
+    const fast = analyze('deep.ts', deep);
+    assert.ok(fast.findings.length === 1 || /nesting too deep/.test(fast.skipped ?? ''), JSON.stringify(fast.skipped));
+    // TypeScript's recursive parser overflows: the file is skipped with the reason.
+    process.env.OFFBOX_PARSER = 'typescript';
+    try {
+      const reference = analyze('deep.ts', deep);
+      assert.equal(reference.findings.length, 0);
+      assert.match(reference.skipped ?? '', /nesting too deep/);
+    } finally {
+      delete process.env.OFFBOX_PARSER;
+    }
   });
 
   it('handles a BOM and CRLF line endings with correct positions', () => {

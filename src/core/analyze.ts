@@ -1,6 +1,6 @@
 import { visitorKeys } from '@typescript-eslint/visitor-keys';
 import type { TSESTree } from '@typescript-eslint/typescript-estree';
-import { type Node, enclosingFunctionName, parentOf } from './ast';
+import { type Node, enclosingFunctionName, locOf, parentOf } from './ast';
 import type { Catalog } from './catalog';
 import type { Detector, DetectorContext, Report, Visitor } from './detector';
 import { destinationLabel, fingerprintOf, formatMessage, type Finding, type Range } from './finding';
@@ -114,7 +114,8 @@ function walk(program: TSESTree.Program, scopes: ScopeMap, handlers: Map<string,
     const node = stack.pop()!;
     scopes.collect(node);
     if (handlers.has(node.type)) wanted.push(node);
-    const keys = visitorKeys[node.type] ?? [];
+    // A node type the visitor keys do not know (a newer parser's) is walked through all its fields.
+    const keys = visitorKeys[node.type] ?? Object.keys(node);
     for (let keyIndex = keys.length - 1; keyIndex >= 0; keyIndex -= 1) {
       const key = keys[keyIndex];
       if (SKIPPED_KEYS.has(key)) continue;
@@ -203,5 +204,6 @@ function statementOf(node: Node): { statement?: Range } {
 }
 
 export function rangeOf(node: Node): Range {
-  return { start: { ...node.loc.start }, end: { ...node.loc.end } };
+  const loc = locOf(node);
+  return { start: { ...loc.start }, end: { ...loc.end } };
 }

@@ -1,4 +1,4 @@
-import { AST_NODE_TYPES as NODE_TYPES, type TSESTree } from '@typescript-eslint/typescript-estree';
+import { AST_NODE_TYPES as NODE_TYPES, type TSESTree } from '@typescript-eslint/types';
 
 // A local copy: in the bundle every access to the re-exported enum goes through two getters,
 // and node types are compared millions of times in a scan.
@@ -128,4 +128,38 @@ export function returnedExpression(fn: TSESTree.FunctionDeclaration | TSESTree.F
   if (fn.body.type !== AST_NODE_TYPES.BlockStatement) return fn.body;
   const last = fn.body.body[fn.body.body.length - 1];
   return last?.type === AST_NODE_TYPES.ReturnStatement && last.argument ? last.argument : undefined;
+}
+
+const LINE_STARTS = new WeakMap<Node, number[]>();
+
+/** Records where each line starts, for a parser that gives offsets but no line/column (oxc). */
+export function setLineStarts(program: Node, text: string): void {
+  const starts = [0];
+  for (let index = text.indexOf('\n'); index !== -1; index = text.indexOf('\n', index + 1)) starts.push(index + 1);
+  LINE_STARTS.set(program, starts);
+}
+
+/**
+ * A node's line and column (1-based line, 0-based column, as ESTree's `loc`): the parser's own when it
+ * gave one, else computed from the node's offsets and its program's line index. Only reported nodes
+ * need one, so it is computed on demand.
+ */
+export function locOf(node: Node): TSESTree.SourceLocation {
+  if (node.loc) return node.loc;
+  let root: Node = node;
+  for (let parent = parentOf(root); parent; parent = parentOf(root)) root = parent;
+  const starts = LINE_STARTS.get(root) ?? [0];
+  const position = (offset: number) => {
+    let low = 0;
+    let high = starts.length - 1;
+    while (low < high) {
+      const middle = (low + high + 1) >> 1;
+      if (starts[middle] <= offset) low = middle;
+      else high = middle - 1;
+    }
+    return { line: low + 1, column: offset - starts[low] };
+  };
+  const loc = { start: position(node.range[0]), end: position(node.range[1]) };
+  (node as { loc: TSESTree.SourceLocation }).loc = loc;
+  return loc;
 }

@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync, statSync, existsSync } from 'node:fs';
+import { closeSync, existsSync, fstatSync, openSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative, sep, extname } from 'node:path';
 import ignore, { type Ignore } from 'ignore';
 import { SOURCE_EXTENSIONS } from './parse';
@@ -104,18 +104,8 @@ export function discoverFiles(root: string, options: DiscoveryOptions = DEFAULT_
         skipped.push({ file: relativePath, reason: 'minified or generated bundle' });
         continue;
       }
-      let size = 0;
-      try {
-        size = statSync(path).size;
-      } catch (error) {
-        skipped.push({ file: relativePath, reason: `cannot be read: ${(error as NodeJS.ErrnoException).code ?? String(error)}` });
-        continue;
-      }
-      if (size > options.maxFileSize) {
-        skipped.push({ file: relativePath, reason: `larger than ${formatBytes(options.maxFileSize)} (${formatBytes(size)}; raise --max-file-size to scan it)` });
-        continue;
-      }
-      files.push({ path, relative: relativePath, size });
+      // Sizes are checked when a file is read (every file is read for the prefilter): no stat per file.
+      files.push({ path, relative: relativePath, size: 0 });
     }
   }
   files.sort((a, b) => (a.relative < b.relative ? -1 : a.relative > b.relative ? 1 : 0));
@@ -127,15 +117,22 @@ export type ReadResult = { text: string } | { skipped: string };
 const decoder = new TextDecoder('utf-8', { fatal: true });
 
 /** Reads a source file as text, or says why it is not text a parser should see. */
-export function readSource(path: string): ReadResult {
+export function readSource(path: string, maxFileSize = Infinity): ReadResult & { size?: number } {
   let bytes: Buffer;
+  let descriptor: number | undefined;
   try {
-    bytes = readFileSync(path);
+    // One open and fstat: the size is checked before a large file is read into memory.
+    descriptor = openSync(path, 'r');
+    const size = fstatSync(descriptor).size;
+    if (size > maxFileSize) return { skipped: `larger than ${formatBytes(maxFileSize)} (${formatBytes(size)}; raise --max-file-size to scan it)` };
+    bytes = readFileSync(descriptor);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     return { skipped: code === 'ENOENT' ? 'deleted during the scan' : `cannot be read: ${code ?? String(error)}` };
+  } finally {
+    if (descriptor !== undefined) closeSync(descriptor);
   }
-  return decodeSource(bytes);
+  return { ...decodeSource(bytes), size: bytes.length };
 }
 
 /** Decodes bytes as UTF-8 source, stripping a BOM; binary content, invalid UTF-8 and minified bundles are refused. */
@@ -169,7 +166,8 @@ function looksMinified(text: string): boolean {
 
 function isIgnored(rules: Array<{ base: string; matcher: Ignore }>, path: string, isDirectory: boolean): boolean {
   for (const { base, matcher } of rules) {
-    const relativePath = toPosix(relative(base, path));
+    // Paths below the rule's folder: a slice is enough (and much cheaper than path.relative per entry).
+    const relativePath = toPosix(path.startsWith(`${base}${sep}`) ? path.slice(base.length + 1) : relative(base, path));
     if (relativePath && matcher.ignores(isDirectory ? `${relativePath}/` : relativePath)) return true;
   }
   return false;

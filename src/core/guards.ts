@@ -1,5 +1,5 @@
 import type { TSESTree } from '@typescript-eslint/typescript-estree';
-import { AST_NODE_TYPES, type Node, literalString, parentOf, staticPath, unwrap } from './ast';
+import { AST_NODE_TYPES, type Node, literalString, locOf, parentOf, staticPath, unwrap } from './ast';
 import type { GuardHit } from './finding';
 import type { GuardSpec } from './privacy-config';
 import type { ScopeMap } from './scope';
@@ -81,7 +81,7 @@ function collect(test: Node, holds: boolean, guards: readonly ParsedGuard[], sco
   let matched = false;
   for (const guard of guards) {
     if (!matches(inner, guard)) continue;
-    hits.push({ match: guard.match, kind: guard.kind, when: holds ? 'on' : 'off', range: { start: inner.loc.start, end: inner.loc.end } });
+    hits.push({ match: guard.match, kind: guard.kind, when: holds ? 'on' : 'off', range: { start: locOf(inner).start, end: locOf(inner).end } });
     matched = true;
   }
   // `const cloud = IS_CLOUD; if (cloud) …`: the alias stands for its condition.

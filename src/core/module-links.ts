@@ -1,5 +1,5 @@
 import type { TSESTree } from '@typescript-eslint/typescript-estree';
-import { AST_NODE_TYPES, type Node, calleeLabel, isFunctionNode, propertyKeyName, staticPath, unwrap } from './ast';
+import { AST_NODE_TYPES, type Node, calleeLabel, isFunctionNode, locOf, propertyKeyName, staticPath, unwrap } from './ast';
 import type { Finding, GuardHit, Position, Range } from './finding';
 import { dominatingGuards, type ParsedGuard } from './guards';
 import { originOf } from './origin';
@@ -8,6 +8,8 @@ import { payloadNames } from './data-types';
 import { evaluateString, renderString } from './evaluate';
 
 const MAX_BOUND_ARGUMENTS = 4;
+// Arguments that can be a URL or a command; objects, arrays and functions are never bound to one.
+const STRING_LIKE = new Set<string>(['Literal', 'TemplateLiteral', 'Identifier', 'BinaryExpression', 'MemberExpression', 'CallExpression', 'LogicalExpression', 'ConditionalExpression', 'TSAsExpression', 'TSNonNullExpression', 'AwaitExpression']);
 
 /** A function this module exports, by the key a caller reaches it with (`capture`, `default`, `analytics.track`). */
 export interface ExportedFunction {
@@ -121,7 +123,7 @@ export function collectModuleLinks(
   const importedCalls = collectImportedCalls(callNodes, scopes, text, isInRepo, guards, exportKeys);
   const exports: ExportedFunction[] = [];
   for (const [key, fn] of exported) {
-    const range = { start: fn.loc.start, end: fn.loc.end };
+    const range = { start: locOf(fn).start, end: locOf(fn).end };
     exports.push({
       key,
       name: calleeName(key),
@@ -220,12 +222,12 @@ function collectImportedCalls(
       source,
       key,
       api: calleeLabel(node.callee),
-      range: { start: node.loc.start, end: node.loc.end },
+      range: { start: locOf(node).start, end: locOf(node).end },
       scope: enclosingScope(node),
       snippet: text.slice(node.range[0], node.range[1]).replace(/\s+/g, ' ').slice(0, 400),
       dataNames: payloadNames(node.arguments, scopes),
       guards: dominatingGuards(node, guards, scopes),
-      args: node.arguments.slice(0, MAX_BOUND_ARGUMENTS).map((argument) => renderString(evaluateString(argument, scopes)).slice(0, 2000)),
+      args: node.arguments.slice(0, MAX_BOUND_ARGUMENTS).map((argument) => (STRING_LIKE.has(argument.type) ? renderString(evaluateString(argument, scopes)).slice(0, 2000) : '{expr:argument}')),
     });
   }
   return calls;

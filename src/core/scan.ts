@@ -86,12 +86,12 @@ export function scanPaths(paths: string[], catalog: Catalog, detectors: readonly
       }
       settings.onProgress?.(done, discovered.files.length);
       done += 1;
-      const read = readSource(file.path);
+      const read = readSource(file.path, settings.maxFileSize);
       if ('skipped' in read) {
         result.skipped.push({ file: toCwd(file.relative), reason: read.skipped });
         continue;
       }
-      result.counts.bytes += file.size;
+      result.counts.bytes += read.size ?? read.text.length;
       if (settings.prefilter && !prefilter.test(read.text)) {
         const imports = inRepoImports(read.text, resolver);
         if (imports.length > 0) deferred.set(file.relative, { file, imports });
