@@ -16,6 +16,8 @@ export type Origin =
 
 const GLOBAL_OBJECTS = new Set(['window', 'globalThis', 'self', 'global']);
 const MAX_DEPTH = 12;
+const CACHED_DEPTH = 4;
+const PACKAGE_NAMES = new Map<string, string>();
 
 /**
  * Follows an expression back to the module or global it comes from: `posthog.capture` where
@@ -25,6 +27,18 @@ const MAX_DEPTH = 12;
  */
 export function originOf(node: Node, scopes: ScopeMap, depth = 0): Origin | undefined {
   if (depth > MAX_DEPTH) return undefined;
+  // The detectors all ask about each call, and each link of a chain asks about the one before: the
+  // answers are kept per node while enough depth budget remains for them to be complete.
+  // Asked at the top, a call is what it calls; asked deeper, it is a value: two caches.
+  if (depth > CACHED_DEPTH) return originOfUncached(node, scopes, depth);
+  const cache = depth === 0 ? scopes.origins : scopes.valueOrigins;
+  if (cache.has(node)) return cache.get(node) as Origin | undefined;
+  const origin = originOfUncached(node, scopes, depth);
+  cache.set(node, origin);
+  return origin;
+}
+
+function originOfUncached(node: Node, scopes: ScopeMap, depth: number): Origin | undefined {
   const inner = unwrap(node);
   switch (inner.type) {
     case AST_NODE_TYPES.Identifier:
@@ -124,9 +138,14 @@ function extend(origin: Origin | undefined, step: PathStep): Origin | undefined 
  * `firebase/analytics` is `firebase`, `node:https` is `https`.
  */
 export function packageName(source: string): string {
-  const bare = source.startsWith('node:') ? source.slice(5) : source;
-  const parts = bare.split('/');
-  return bare.startsWith('@') ? parts.slice(0, 2).join('/') : parts[0];
+  let name = PACKAGE_NAMES.get(source);
+  if (name === undefined) {
+    const bare = source.startsWith('node:') ? source.slice(5) : source;
+    const parts = bare.split('/');
+    name = bare.startsWith('@') ? parts.slice(0, 2).join('/') : parts[0];
+    PACKAGE_NAMES.set(source, name);
+  }
+  return name;
 }
 
 /** Steps with the interop `default` of a CommonJS module dropped, so `import axios` and `require('axios')` read alike. */

@@ -35,6 +35,10 @@ export class ScopeMap {
   private readonly scopes = new Map<Node, Map<string, Binding>>();
   /** Set by the scan so values imported from in-repo modules (URL constants, config objects) can be read. */
   importResolver?: ImportResolver;
+  /** originOf's answers for this file, by node: every detector asks about the same calls. */
+  readonly origins = new Map<Node, unknown>();
+  /** The same for nodes asked about as values (a local call's result, not the call itself). */
+  readonly valueOrigins = new Map<Node, unknown>();
   /** Values assigned to properties anywhere in the file (`this.client = new X()`, class fields), by property name. */
   readonly propertyValues = new Map<string, Node[]>();
 

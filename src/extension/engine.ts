@@ -9,6 +9,7 @@ import type { LevelledFinding } from '../core/format/json';
 import { formatDisclosure } from '../core/format/disclosure';
 import { formatSarif } from '../core/format/sarif';
 import { parseGuards } from '../core/guards';
+import { buildPrefilter } from '../core/prefilter';
 import { applyPolicy } from '../core/policy-run';
 import { loadPrivacyConfig, type GuardSpec, type PrivacyConfig, type PrivacyMode } from '../core/privacy-config';
 import { scanPaths } from '../core/scan';
@@ -18,6 +19,8 @@ import type { ScanResult } from '../core/scan';
 import { starterConfig } from '../core/starter-config';
 
 export type { LevelledFinding, PrivacyConfig, PrivacyMode, ScanResult };
+
+let prefilter: RegExp | undefined;
 export { formatSarif, loadPrivacyConfig, ruleDocsDirectory, ruleMetas, starterConfig };
 
 /** A folder's privacy.json as the editor holds it. */
@@ -37,6 +40,10 @@ export interface DocumentAnalysis {
 /** Analyses one open document (path relative to its folder) and judges it under the folder's privacy.json. */
 export function analyzeDocument(policy: FolderPolicy, relativePath: string, text: string): DocumentAnalysis {
   const catalog = loadCatalog();
+  // A file with no sign of a send cannot have a finding: no parse on each keystroke (the same sound
+  // prefilter as the workspace scan; wrapper calls come from the last scan).
+  prefilter ??= buildPrefilter(catalog, detectors);
+  if (!prefilter.test(text) && !text.includes('offbox-ignore')) return { findings: [] };
   const analysis = analyzeSource(relativePath, text, detectors, catalog, { guards: parseGuards(policy.config?.guards ?? []) });
   const result: ScanResult = {
     roots: [policy.root],
