@@ -1,5 +1,5 @@
 import type { TSESTree } from '@typescript-eslint/typescript-estree';
-import { AST_NODE_TYPES, type Node, calleeLabel, memberName, objectProperty, parentOf, unwrap } from '../core/ast';
+import { AST_NODE_TYPES, type Node, calleeLabel, memberName, moduleSource, objectProperty, parentOf, unwrap } from '../core/ast';
 import type { Vendor } from '../core/catalog';
 import { defineDetector, type DetectorContext } from '../core/detector';
 import { destinationOf, type DestinationResult } from '../core/destination';
@@ -69,7 +69,9 @@ export default defineDetector({
     return {
       ImportDeclaration(node) {
         if (node.importKind === 'type') return;
-        const name = packageName(node.source.value);
+        const source = moduleSource(node);
+        if (source === undefined) return;
+        const name = packageName(source);
         if (context.catalog.vendorForPackage(name) && !importsByPackage.has(name)) importsByPackage.set(name, node);
       },
       CallExpression: check,

@@ -163,3 +163,12 @@ export function locOf(node: Node): TSESTree.SourceLocation {
   (node as { loc: TSESTree.SourceLocation }).loc = loc;
   return loc;
 }
+
+/**
+ * The module an import or export names, when it is a string. A tree TypeScript recovered from a
+ * syntax error can hold an import without one, so every read of a source goes through here.
+ */
+export function moduleSource(node: { source?: unknown } | null | undefined): string | undefined {
+  const source = node?.source as { value?: unknown } | null | undefined;
+  return typeof source?.value === 'string' ? source.value : undefined;
+}

@@ -1,5 +1,5 @@
 import type { TSESTree } from '@typescript-eslint/typescript-estree';
-import { AST_NODE_TYPES, type Node, calleeLabel, isFunctionNode, locOf, propertyKeyName, staticPath, unwrap } from './ast';
+import { AST_NODE_TYPES, type Node, calleeLabel, isFunctionNode, locOf, moduleSource, propertyKeyName, staticPath, unwrap } from './ast';
 import type { Finding, GuardHit, Position, Range } from './finding';
 import { dominatingGuards, type ParsedGuard } from './guards';
 import { originOf } from './origin';
@@ -82,14 +82,14 @@ export function collectModuleLinks(
     if (statement.type === AST_NODE_TYPES.ExportAllDeclaration) {
       if (statement.exported) {
         const name = statement.exported.type === AST_NODE_TYPES.Identifier ? statement.exported.name : String((statement.exported as { value?: unknown }).value);
-        reExports.push({ key: name, source: statement.source.value, importedKey: '' });
-      } else reExports.push({ key: '*', source: statement.source.value, importedKey: '*' });
+        reExports.push({ key: name, source: moduleSource(statement) ?? '', importedKey: '' });
+      } else reExports.push({ key: '*', source: moduleSource(statement) ?? '', importedKey: '*' });
     } else if (statement.type === AST_NODE_TYPES.ExportNamedDeclaration && statement.source) {
       for (const specifier of statement.specifiers) {
         if (specifier.type !== AST_NODE_TYPES.ExportSpecifier) continue;
         const exportedName = specifier.exported.type === AST_NODE_TYPES.Identifier ? specifier.exported.name : String(specifier.exported.value);
         const localName = specifier.local.type === AST_NODE_TYPES.Identifier ? specifier.local.name : String(specifier.local.value);
-        reExports.push({ key: exportedName, source: statement.source.value, importedKey: localName });
+        reExports.push({ key: exportedName, source: moduleSource(statement) ?? '', importedKey: localName });
       }
     } else if (statement.type === AST_NODE_TYPES.ExportNamedDeclaration) {
       const declaration = statement.declaration;

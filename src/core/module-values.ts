@@ -1,5 +1,5 @@
 import type { TSESTree } from '@typescript-eslint/typescript-estree';
-import { AST_NODE_TYPES, type Node } from './ast';
+import { AST_NODE_TYPES, type Node, moduleSource } from './ast';
 import { parseModule } from './analyze';
 import { readSource } from './files';
 import type { ModuleResolver } from './module-resolver';
@@ -39,14 +39,14 @@ export class ModuleValues {
     if (node) return { node, scopes: module.scopes };
     for (const statement of module.program.body) {
       if (statement.type === AST_NODE_TYPES.ExportAllDeclaration && !statement.exported) {
-        const target = this.resolver.resolve(file, statement.source.value);
+        const target = this.resolver.resolve(file, moduleSource(statement) ?? '');
         const found = target ? this.exported(target, name, depth + 1) : undefined;
         if (found) return found;
       }
       if (statement.type === AST_NODE_TYPES.ExportNamedDeclaration && statement.source) {
         for (const specifier of statement.specifiers) {
           if (specifier.type !== AST_NODE_TYPES.ExportSpecifier || specifier.exported.type !== AST_NODE_TYPES.Identifier || specifier.exported.name !== name) continue;
-          const target = this.resolver.resolve(file, statement.source.value);
+          const target = this.resolver.resolve(file, moduleSource(statement) ?? '');
           const local = specifier.local.type === AST_NODE_TYPES.Identifier ? specifier.local.name : name;
           const found = target ? this.exported(target, local, depth + 1) : undefined;
           if (found) return found;

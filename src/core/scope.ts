@@ -1,4 +1,4 @@
-import { AST_NODE_TYPES, type Node, isFunctionNode, literalString, parentOf, propertyKeyName, unwrap } from './ast';
+import { AST_NODE_TYPES, type Node, isFunctionNode, literalString, moduleSource, parentOf, propertyKeyName, unwrap } from './ast';
 import type { TSESTree } from '@typescript-eslint/typescript-estree';
 
 export type BindingKind = 'import' | 'var' | 'let' | 'const' | 'param' | 'function' | 'class' | 'catch';
@@ -122,7 +122,7 @@ export class ScopeMap {
         name: specifier.local.name,
         kind: 'import',
         node: specifier,
-        importSource: node.source.value,
+        importSource: moduleSource(node),
         importName,
         typeOnly,
       });
