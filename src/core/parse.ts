@@ -61,7 +61,10 @@ const OXC_LANG: Record<string, 'js' | 'jsx' | 'ts' | 'tsx'> = { '.ts': 'ts', '.m
  */
 export function parseSource(fileName: string, text: string, parser: ParserName = defaultParser()): ParseResult {
   const oxc = parser === 'oxc' ? loadOxc() : undefined;
-  if (oxc) {
+  // oxc overflows its native stack (SIGSEGV: the whole process dies, nothing can catch it) at about
+  // 10,000 nested brackets; deeply nested files go to the reference parser, whose overflow is a
+  // RangeError that becomes a skip reason.
+  if (oxc && !nestsDeeperThan(text, MAX_OXC_NESTING)) {
     try {
       const extension = fileName.slice(fileName.lastIndexOf('.')).toLowerCase();
       // JavaScript files may hold JSX, as TypeScript's parser allows; parentheses are not nodes in ESTree.
@@ -78,6 +81,21 @@ export function parseSource(fileName: string, text: string, parser: ParserName =
     }
   }
   return parseWithTypeScript(fileName, text);
+}
+
+const MAX_OXC_NESTING = 2000;
+
+/** Whether brackets nest deeper than `limit` anywhere (counted roughly: strings and comments too, which only errs on the safe side). */
+function nestsDeeperThan(text: string, limit: number): boolean {
+  let depth = 0;
+  for (let index = 0; index < text.length; index += 1) {
+    const code = text.charCodeAt(index);
+    if (code === 40 || code === 91 || code === 123) {
+      depth += 1;
+      if (depth > limit) return true;
+    } else if ((code === 41 || code === 93 || code === 125) && depth > 0) depth -= 1;
+  }
+  return false;
 }
 
 const BENIGN_OXC_ERRORS = new Set(["A 'return' statement can only be used within a function body."]);
