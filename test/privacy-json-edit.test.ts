@@ -1,0 +1,46 @@
+import { strict as assert } from 'node:assert';
+import { describe, it } from 'node:test';
+import { editPrivacyJsonText } from '../src/core/privacy-json-edit';
+
+const CONFIG = `{
+  // Our promise: see docs/privacy.md
+  "mode": "hosted",
+  "thirdParties": [
+    { "vendor": "Stripe", "purpose": "payments" } // billing
+  ]
+}
+`;
+
+describe('editing privacy.json', () => {
+  it('adds a third party and keeps every comment and the rest of the formatting', () => {
+    const result = editPrivacyJsonText(CONFIG, ['thirdParties', -1], { vendor: 'PostHog', purpose: 'analytics' });
+    assert.ok('text' in result);
+    assert.match(result.text, /\/\/ Our promise: see docs\/privacy\.md/);
+    // The neighbour keeps its line and its comment; the new entry follows in the same one-line style.
+    assert.match(result.text, /\n    \{ "vendor": "Stripe", "purpose": "payments" \}, \/\/ billing\n    \{ "vendor": "PostHog", "purpose": "analytics" \}\n  \]/);
+    assert.equal(result.text.split('\n').slice(0, 3).join('\n'), CONFIG.split('\n').slice(0, 3).join('\n'));
+  });
+
+  it('creates thirdParties when there is none, and changes the mode in place', () => {
+    const added = editPrivacyJsonText('{ "mode": "hosted" }', ['thirdParties', -1], { vendor: 'Stripe', purpose: 'payments' });
+    assert.ok('text' in added);
+    assert.deepEqual(JSON.parse(added.text).thirdParties, [{ vendor: 'Stripe', purpose: 'payments' }]);
+    const mode = editPrivacyJsonText(CONFIG, ['mode'], 'on-prem');
+    assert.ok('text' in mode);
+    assert.equal(mode.text, CONFIG.replace('"hosted"', '"on-prem"'));
+  });
+
+  it('appends after a last element with nothing after it, and on the same line when the array closes there', () => {
+    const plain = editPrivacyJsonText('{\n  "mode": "hosted",\n  "thirdParties": [\n    { "vendor": "Stripe" }\n  ]\n}\n', ['thirdParties', -1], { vendor: 'HubSpot' });
+    assert.ok('text' in plain);
+    assert.match(plain.text, /\{ "vendor": "Stripe" \},\n    \{ "vendor": "HubSpot" \}\n  \]/);
+    const inline = editPrivacyJsonText('{ "mode": "hosted", "thirdParties": [{ "vendor": "Stripe" }] }', ['thirdParties', -1], { vendor: 'HubSpot' });
+    assert.ok('text' in inline);
+    assert.deepEqual(JSON.parse(inline.text).thirdParties, [{ vendor: 'Stripe' }, { vendor: 'HubSpot' }]);
+  });
+
+  it('refuses a file that does not parse, so a failed edit leaves it as it was', () => {
+    const broken = '{ "mode": "hosted", "thirdParties": [ { "vendor": "Stripe" ';
+    assert.deepEqual(editPrivacyJsonText(broken, ['mode'], 'on-prem'), { error: 'privacy.json does not parse; fix it before Offbox edits it' });
+  });
+});
