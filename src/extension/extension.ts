@@ -35,8 +35,8 @@ export function activate(context: vscode.ExtensionContext): void {
     status,
     outputChannel(),
     controller.onDidChange(updateStatus),
-    vscode.languages.registerCodeActionsProvider(SELECTOR, new OffboxCodeActions(controller), { providedCodeActionKinds: OffboxCodeActions.kinds }),
-    vscode.languages.registerHoverProvider(SELECTOR, new FindingHoverProvider(controller)),
+    vscode.languages.registerCodeActionsProvider(SELECTOR, guardedProvider(new OffboxCodeActions(controller), 'provideCodeActions'), { providedCodeActionKinds: OffboxCodeActions.kinds }),
+    vscode.languages.registerHoverProvider(SELECTOR, guardedProvider(new FindingHoverProvider(controller), 'provideHover')),
     vscode.workspace.onDidOpenTextDocument(safely('open', (document) => controller.analyze(document))),
     vscode.workspace.onDidChangeTextDocument(safely('change', (event) => controller.schedule(event.document))),
     vscode.workspace.onDidCloseTextDocument(safely('close', (document) => controller.forget(document))),
@@ -90,6 +90,13 @@ export function activate(context: vscode.ExtensionContext): void {
   const activation = `Offbox ${context.extension.packageJSON.version as string} activated (${vscode.workspace.isTrusted ? 'trusted' : 'Restricted Mode'}): activate() took ${(performance.now() - started).toFixed(0)} ms.`;
   log(activation);
   if (context.extensionMode === vscode.ExtensionMode.Test) console.log(`TIMING ${activation}`);
+}
+
+/** A provider whose method reports its errors to the Offbox output channel instead of the extension host. */
+function guardedProvider<T extends object, K extends keyof T>(provider: T, method: K): T {
+  const original = provider[method] as unknown as (...args: unknown[]) => unknown;
+  (provider as Record<K, unknown>)[method] = safely(String(method), (...args: unknown[]) => original.apply(provider, args));
+  return provider;
 }
 
 export function deactivate(): void {
