@@ -19,7 +19,6 @@ export interface SourceFile {
   path: string;
   /** Path relative to the scan root, with forward slashes: what findings name. */
   relative: string;
-  size: number;
 }
 
 export interface SkippedFile {
@@ -53,7 +52,7 @@ export function discoverFiles(root: string, options: DiscoveryOptions = DEFAULT_
     return { files, projectFiles, skipped: [{ file: root, reason: `cannot be read: ${(error as NodeJS.ErrnoException).code ?? String(error)}` }] };
   }
   if (rootStat.isFile()) {
-    if (SOURCE_EXTENSIONS.includes(extname(root).toLowerCase())) files.push({ path: root, relative: root.split(sep).pop()!, size: rootStat.size });
+    if (SOURCE_EXTENSIONS.includes(extname(root).toLowerCase())) files.push({ path: root, relative: root.split(sep).pop()! });
     return { files, skipped, projectFiles };
   }
   const stack: Array<{ directory: string; rules: Array<{ base: string; matcher: Ignore }> }> = [{ directory: root, rules: [] }];
@@ -105,7 +104,7 @@ export function discoverFiles(root: string, options: DiscoveryOptions = DEFAULT_
         continue;
       }
       // Sizes are checked when a file is read (every file is read for the prefilter): no stat per file.
-      files.push({ path, relative: relativePath, size: 0 });
+      files.push({ path, relative: relativePath });
     }
   }
   files.sort((a, b) => (a.relative < b.relative ? -1 : a.relative > b.relative ? 1 : 0));

@@ -1,5 +1,5 @@
 import type { TSESTree } from '@typescript-eslint/typescript-estree';
-import { AST_NODE_TYPES, type Node, calleeLabel, isFunctionNode, locOf, moduleSource, propertyKeyName, staticPath, unwrap } from './ast';
+import { AST_NODE_TYPES, type Node, calleeLabel, enclosingFunctionName, isFunctionNode, locOf, moduleSource, propertyKeyName, staticPath, unwrap } from './ast';
 import type { Finding, GuardHit, Position, Range } from './finding';
 import { dominatingGuards, type ParsedGuard } from './guards';
 import { originOf } from './origin';
@@ -223,7 +223,7 @@ function collectImportedCalls(
       key,
       api: calleeLabel(node.callee),
       range: { start: locOf(node).start, end: locOf(node).end },
-      scope: enclosingScope(node),
+      scope: enclosingFunctionName(node),
       snippet: text.slice(node.range[0], node.range[1]).replace(/\s+/g, ' ').slice(0, 400),
       dataNames: payloadNames(node.arguments, scopes),
       guards: dominatingGuards(node, guards, scopes),
@@ -233,13 +233,6 @@ function collectImportedCalls(
   return calls;
 }
 
-function enclosingScope(node: Node): string {
-  const names: string[] = [];
-  for (let current = (node as { parent?: Node }).parent; current; current = (current as { parent?: Node }).parent) {
-    if (isFunctionNode(current) && current.type === AST_NODE_TYPES.FunctionDeclaration && current.id) names.unshift(current.id.name);
-  }
-  return names.join('>') || '(module)';
-}
 
 function calleeName(key: string): string {
   return key === 'default' ? 'default export' : key.replace(/^default\.|^#/, '');
