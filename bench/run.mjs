@@ -89,6 +89,7 @@ const tail = (s) => s.trim().split('\n').slice(-5).join('\n');
 
 // ---- 1. Offbox, cold --------------------------------------------------------------
 let offbox = null;
+let warm = null;
 if (!peersOnly) {
   const bin = join(repo, 'bin/offbox.js');
   if (!existsSync(bin)) {
@@ -111,6 +112,26 @@ if (!peersOnly) {
     }
     offbox = r.ok ? r : null;
     row('Offbox scan (cold)', r, findings, notes.join('; '));
+
+    // Warm: fill the cache, change one file (a comment appended, restored afterwards), scan again.
+    const cacheFile = join(tmp, 'offbox-cache.json');
+    const warmArgs = [process.execPath, bin, 'scan', corpus, '--format', 'json', '--output', output, '--include-tests', '--cache-location', cacheFile];
+    await measure('offbox-fill', warmArgs);
+    // A file the scan parses (one with a fetch), so the change costs a real analysis.
+    const changed = files.find((file) => readFileSync(file, 'utf8').includes('fetch(')) ?? files[0];
+    const original = readFileSync(changed);
+    writeFileSync(changed, Buffer.concat([original, Buffer.from('\n// offbox bench: one changed file\n')]));
+    let w;
+    try {
+      w = await measure('offbox-warm', warmArgs);
+    } finally {
+      writeFileSync(changed, original);
+    }
+    let warmReport = null;
+    try { warmReport = JSON.parse(readFileSync(output, 'utf8')); } catch {}
+    w.ok = warmReport !== null;
+    warm = w.ok ? w : null;
+    row('Offbox re-scan, one file changed (--cache)', w, warmReport?.findings?.length ?? null, `cached ${warmReport?.summary?.cached ?? '?'} files`);
   }
 }
 
@@ -142,6 +163,7 @@ const body = rows.map((r) => r.ok
   : [r.tool, files.length, fmt(mib), '—', '—', '—', '—', '—', `FAILED: ${r.notes ?? ''}`]);
 const ratios = [];
 const peer = (key) => rows.find((r) => r.key === key && r.ok);
+if (offbox && warm) ratios.push(`Offbox re-scan after one changed file / cold scan: ${((warm.wall / offbox.wall) * 100).toFixed(0)}%`);
 if (offbox && peer('eslint')) ratios.push(`Offbox vs ESLint (ESLint time / Offbox time): ${fmt(peer('eslint').wall / offbox.wall)}×`);
 if (offbox && peer('floor')) ratios.push(`Offbox vs createSourceFile (floor time / Offbox time): ${fmt(peer('floor').wall / offbox.wall)}×`);
 if (!offbox && peer('eslint') && peer('floor')) ratios.push(`ESLint vs createSourceFile (ESLint time / floor time): ${fmt(peer('eslint').wall / peer('floor').wall)}×`);

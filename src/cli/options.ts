@@ -2,7 +2,9 @@ import { existsSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { detectors } from '../analyzers/index';
-import { loadCatalog } from '../core/default-catalog';
+import { catalogContent, loadCatalog } from '../core/default-catalog';
+import { cacheKey, ScanCache } from '../core/scan-cache';
+import { VERSION } from '../core/version';
 import { toPosix } from '../core/files';
 import { parseGuards } from '../core/guards';
 import { loadPrivacyConfig, MODES, type PrivacyConfig, type PrivacyMode } from '../core/privacy-config';
@@ -21,6 +23,8 @@ export const SCAN_OPTIONS = {
   config: { type: 'string' },
   mode: { type: 'string' },
   baseline: { type: 'string' },
+  cache: { type: 'boolean', default: false },
+  'cache-location': { type: 'string' },
   force: { type: 'boolean', default: false },
   verbose: { type: 'boolean', default: false },
   'no-prefilter': { type: 'boolean', default: false },
@@ -67,14 +71,19 @@ export function runScan(values: ParsedOptions, paths: string[], cwd: string, con
   if (maxFileSize !== undefined && (!Number.isInteger(maxFileSize) || maxFileSize <= 0)) {
     throw new UsageError(`--max-file-size takes a number of bytes, such as 2097152, not '${values['max-file-size']}'.`);
   }
-  const result = scanPaths(paths, loadCatalog(), detectors, {
-    cwd,
+  const options = {
     includeTests: values['include-tests'],
     exclude: values.exclude,
     prefilter: !values['no-prefilter'],
     guards: parseGuards(config?.guards ?? []),
     ...(maxFileSize !== undefined ? { maxFileSize } : {}),
-  });
+  };
+  // Everything that changes an analysis is in the key: a different one starts the cache afresh.
+  const cache =
+    values.cache || values['cache-location']
+      ? new ScanCache(resolve(cwd, values['cache-location'] ?? join('.offbox-cache', 'scan.json')), cacheKey([VERSION, catalogContent(), options]))
+      : undefined;
+  const result = scanPaths(paths, loadCatalog(), detectors, { cwd, ...options, cache });
   const missing = result.skipped.find((skip) => paths.includes(skip.file) && skip.reason.startsWith('cannot be read'));
   if (missing) throw new UsageError(`${missing.file} ${missing.reason}. Give a directory or file that exists.`);
   return result;

@@ -7,6 +7,11 @@ import type { DataTypeEntry } from './data-types';
 
 let defaultCatalog: Catalog | undefined;
 
+/** The catalogs' content, for cache keys: a catalog change invalidates cached analyses. */
+export function catalogContent(): unknown[] {
+  return [vendorsJson, httpClientsJson, dataTypesJson, shellCommandsJson];
+}
+
 /** The catalog shipped in rules/, bundled into the build so that nothing is read or fetched at run time. */
 export function loadCatalog(): Catalog {
   defaultCatalog ??= new Catalog({

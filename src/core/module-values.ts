@@ -20,6 +20,8 @@ const MAX_CACHED_FILE = 256 * 1024;
  */
 export class ModuleValues {
   private readonly modules = new Map<string, ParsedModule | undefined>();
+  /** The modules each file's analysis read values from: the scan cache invalidates on them. */
+  readonly dependencies = new Map<string, Set<string>>();
 
   constructor(private readonly root: string, private readonly resolver: ModuleResolver) {}
 
@@ -27,6 +29,11 @@ export class ModuleValues {
   forFile(fromFile: string): ImportResolver {
     return (source, name) => {
       const target = this.resolver.resolve(fromFile, source);
+      if (target) {
+        const read = this.dependencies.get(fromFile) ?? new Set<string>();
+        read.add(target);
+        this.dependencies.set(fromFile, read);
+      }
       return target ? this.exported(target, name, 0) : undefined;
     };
   }

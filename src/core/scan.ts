@@ -6,6 +6,7 @@ import { DEFAULT_DISCOVERY, discoverFiles, readSource, toPosix, type DiscoveryOp
 import type { Finding } from './finding';
 import { ModuleResolver } from './module-resolver';
 import { ModuleValues } from './module-values';
+import { contentHash, type CacheEntry, type ScanCache } from './scan-cache';
 import { buildPrefilter } from './prefilter';
 import { WrapperIndex } from './wrappers';
 import { comparePositions } from './module-links';
@@ -22,13 +23,15 @@ export interface ScanOptions extends DiscoveryOptions {
   onProgress?: (done: number, total: number) => void;
   /** privacy.json guards, parsed: findings record the ones that dominate them. */
   guards?: readonly ParsedGuard[];
+  /** A content-hash cache (offbox scan --cache): unchanged files are not read, parsed or analysed again. */
+  cache?: ScanCache;
 }
 
 export interface ScanResult {
   roots: string[];
   findings: Finding[];
   /** Files found to scan, files parsed, files the prefilter let go unparsed. */
-  counts: { files: number; parsed: number; prefiltered: number; bytes: number };
+  counts: { files: number; parsed: number; prefiltered: number; bytes: number; cached: number };
   skipped: SkippedFile[];
   partial: Array<{ file: string; line: number; message: string }>;
   /** `offbox-ignore` comments by file (cwd-relative), for the policy layer to apply. */
@@ -55,7 +58,7 @@ export function scanPaths(paths: string[], catalog: Catalog, detectors: readonly
   const started = performance.now();
   const settings: ScanOptions = { ...DEFAULT_DISCOVERY, cwd: process.cwd(), prefilter: true, ...options };
   const prefilter = buildPrefilter(catalog, detectors);
-  const result: ScanResult = { roots: paths, findings: [], counts: { files: 0, parsed: 0, prefiltered: 0, bytes: 0 }, skipped: [], partial: [], suppressions: new Map(), cancelled: false, durationMs: 0 };
+  const result: ScanResult = { roots: paths, findings: [], counts: { files: 0, parsed: 0, prefiltered: 0, bytes: 0, cached: 0 }, skipped: [], partial: [], suppressions: new Map(), cancelled: false, durationMs: 0 };
   for (const path of paths) {
     const root = resolve(settings.cwd, path);
     const discovered = discoverFiles(root, settings);
@@ -68,6 +71,10 @@ export function scanPaths(paths: string[], catalog: Catalog, detectors: readonly
     const deferred = new Map<string, { file: SourceFile; imports: ImportedNames[] }>();
     result.counts.files += discovered.files.length;
     let done = 0;
+    const cache = settings.cache;
+    const seen = new Set<string>();
+    const fresh = new Set<string>();
+    const reused: Array<{ file: SourceFile; dependencies: string[] }> = [];
     const analyse = (file: SourceFile, text: string) => {
       const analysis = analyzeSource(file.relative, text, detectors, catalog, {
         isInRepoModule: (source) => resolver.isInRepo(source),
@@ -76,6 +83,22 @@ export function scanPaths(paths: string[], catalog: Catalog, detectors: readonly
       });
       analyses.set(file.relative, analysis);
       result.counts.parsed += 1;
+      const dependencies = closure(moduleValues.dependencies, file.relative).map((dependency) => resolve(root, dependency));
+      cache?.store(file.path, { hash: contentHash(text), state: 'analysed', analysis, dependencies });
+    };
+    /** Replays what the cache knew about a file; false when it knew nothing. */
+    const replay = (file: SourceFile, entry: CacheEntry | undefined): boolean => {
+      if (!entry) return false;
+      result.counts.cached += 1;
+      if (entry.state === 'skipped') result.skipped.push({ file: toCwd(file.relative), reason: entry.reason ?? 'skipped' });
+      else if (entry.state === 'prefiltered') {
+        result.counts.prefiltered += 1;
+        if (entry.imports?.length) deferred.set(file.relative, { file, imports: entry.imports });
+      } else if (entry.analysis) {
+        analyses.set(file.relative, entry.analysis);
+        if (entry.dependencies?.length) reused.push({ file, dependencies: entry.dependencies });
+      }
+      return true;
     };
     for (const file of discovered.files) {
       if (settings.isCancelled?.()) {
@@ -86,19 +109,31 @@ export function scanPaths(paths: string[], catalog: Catalog, detectors: readonly
       }
       settings.onProgress?.(done, discovered.files.length);
       done += 1;
+      seen.add(file.path);
+      if (cache && replay(file, cache.unchanged(file.path))) continue;
       const read = readSource(file.path, settings.maxFileSize);
       if ('skipped' in read) {
         result.skipped.push({ file: toCwd(file.relative), reason: read.skipped });
+        cache?.store(file.path, { hash: '', state: 'skipped', reason: read.skipped });
         continue;
       }
       result.counts.bytes += read.size ?? read.text.length;
+      if (cache && replay(file, cache.sameContent(file.path, contentHash(read.text)))) continue;
+      fresh.add(file.relative);
       if (settings.prefilter && !prefilter.test(read.text)) {
         const imports = inRepoImports(read.text, resolver);
         if (imports.length > 0) deferred.set(file.relative, { file, imports });
         result.counts.prefiltered += 1;
+        cache?.store(file.path, { hash: contentHash(read.text), state: 'prefiltered', imports });
         continue;
       }
       analyse(file, read.text);
+    }
+    // A cached analysis that read values from a module changed since is redone.
+    for (const { file, dependencies } of reused) {
+      if (!dependencies.some((dependency) => fresh.has(toPosix(relative(root, dependency))) || !seen.has(dependency))) continue;
+      const read = readSource(file.path, settings.maxFileSize);
+      if ('text' in read) analyse(file, read.text);
     }
     // Wrappers: analyse the files the prefilter let go that import a module exporting a sink,
     // until no new sink appears (a wrapper of a wrapper).
@@ -122,6 +157,7 @@ export function scanPaths(paths: string[], catalog: Catalog, detectors: readonly
       }
       index = new WrapperIndex(analyses, resolver, detectors);
     }
+    if (cache && !result.cancelled) cache.save(seen);
     const findings = [...[...analyses.values()].flatMap((analysis) => analysis.findings), ...index.findings(catalog)];
     for (const analysis of analyses.values()) {
       if (analysis.skipped) result.skipped.push({ file: toCwd(analysis.file), reason: analysis.skipped });
@@ -133,6 +169,19 @@ export function scanPaths(paths: string[], catalog: Catalog, detectors: readonly
   result.findings.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : comparePositions(a.range.start, b.range.start) || (a.ruleId < b.ruleId ? -1 : 1)));
   result.durationMs = performance.now() - started;
   return result;
+}
+
+/** Every module a file's analysis read values from, directly or through the modules it read. */
+function closure(dependencies: ReadonlyMap<string, ReadonlySet<string>>, file: string): string[] {
+  const found = new Set<string>();
+  const stack = [...(dependencies.get(file) ?? [])];
+  while (stack.length > 0) {
+    const next = stack.pop()!;
+    if (found.has(next) || next === file) continue;
+    found.add(next);
+    stack.push(...(dependencies.get(next) ?? []));
+  }
+  return [...found];
 }
 
 function inRepoImports(text: string, resolver: ModuleResolver): ImportedNames[] {

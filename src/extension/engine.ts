@@ -48,7 +48,7 @@ export function analyzeDocument(policy: FolderPolicy, relativePath: string, text
   const result: ScanResult = {
     roots: [policy.root],
     findings: analysis.findings,
-    counts: { files: 1, parsed: 1, prefiltered: 0, bytes: text.length },
+    counts: { files: 1, parsed: 1, prefiltered: 0, bytes: text.length, cached: 0 },
     skipped: [],
     partial: [],
     suppressions: new Map(analysis.suppressions?.length ? [[relativePath, analysis.suppressions]] : []),

@@ -42,6 +42,7 @@ export function formatJson(result: ScanResult, findings: LevelledFinding[], cont
         files: result.counts.files,
         parsed: result.counts.parsed,
         prefiltered: result.counts.prefiltered,
+        cached: result.counts.cached,
         skipped: result.skipped.length,
         partial: result.partial.length,
         byLevel: Object.fromEntries(countBy(active, (finding) => finding.level)),

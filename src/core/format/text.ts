@@ -25,11 +25,11 @@ export function formatText(result: ScanResult, all: LevelledFinding[], options: 
     for (const hop of finding.via ?? []) lines.push(pc.dim(`           via ${hop.name} (${hop.file}:${hop.range.start.line}) → ${hop.leadsTo}`));
   }
   if (findings.length > 0) lines.push('');
-  const { files, parsed, prefiltered } = result.counts;
+  const { files, parsed, prefiltered, cached } = result.counts;
   const fileCount = new Set(findings.map((finding) => finding.file)).size;
   lines.push(
     pc.bold(`${findings.length} finding${findings.length === 1 ? '' : 's'} in ${fileCount} file${fileCount === 1 ? '' : 's'}`) +
-      ` (${files} source files: ${parsed} parsed, ${prefiltered} without any sign of a send, ${result.skipped.length} skipped; ${(result.durationMs / 1000).toFixed(2)} s)`,
+      ` (${files} source files: ${parsed} parsed, ${prefiltered} without any sign of a send, ${result.skipped.length} skipped${cached ? `, ${cached} from the cache` : ''}; ${(result.durationMs / 1000).toFixed(2)} s)`,
   );
   const vendors = countBy(findings, (finding) => finding.vendor?.name);
   if (vendors.length > 0) lines.push(`By vendor:   ${vendors.map(([name, count]) => `${name} ${count}`).join(' · ')}`);

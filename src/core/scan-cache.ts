@@ -1,0 +1,100 @@
+import { createHash } from 'node:crypto';
+import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import type { FileAnalysis } from './analyze';
+
+/** What a scan learnt about one file, and the file's state when it learnt it. */
+export interface CacheEntry {
+  size: number;
+  mtimeMs: number;
+  /** sha1 of the bytes: a touched but unchanged file is still a hit. */
+  hash: string;
+  state: 'skipped' | 'prefiltered' | 'analysed';
+  reason?: string;
+  imports?: Array<{ source: string; names: string[] }>;
+  analysis?: FileAnalysis;
+  /** Files (absolute) whose exported values the analysis read: a change there invalidates it. */
+  dependencies?: string[];
+}
+
+interface CacheFile {
+  key: string;
+  entries: Record<string, CacheEntry>;
+}
+
+/**
+ * The content-hash cache behind `offbox scan --cache`. An entry is used while the file's size and
+ * mtime are unchanged, or, when they changed, while its content hash is; the whole cache is thrown
+ * away when the key (tool version, catalogs, guards, options) differs. Analyses that read values
+ * from other modules are redone when one of those modules changed.
+ */
+export class ScanCache {
+  private entries: Record<string, CacheEntry> = {};
+  readonly loaded: boolean;
+
+  constructor(private readonly location: string, private readonly key: string) {
+    let loaded = false;
+    try {
+      const data = JSON.parse(readFileSync(location, 'utf8')) as CacheFile;
+      if (data.key === key && data.entries && typeof data.entries === 'object') {
+        this.entries = data.entries;
+        loaded = true;
+      }
+    } catch {
+      // No cache yet, or an unreadable one: start empty.
+    }
+    this.loaded = loaded;
+  }
+
+  /** The entry for a file whose size and mtime are unchanged, without reading it. */
+  unchanged(path: string): CacheEntry | undefined {
+    const entry = this.entries[path];
+    if (!entry) return undefined;
+    try {
+      const stat = statSync(path);
+      return stat.size === entry.size && stat.mtimeMs === entry.mtimeMs ? entry : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** The entry for a file that was read: still valid when the content hash matches. */
+  sameContent(path: string, hash: string): CacheEntry | undefined {
+    const entry = this.entries[path];
+    if (!entry || entry.hash !== hash) return undefined;
+    this.touch(path, entry);
+    return entry;
+  }
+
+  store(path: string, entry: Omit<CacheEntry, 'size' | 'mtimeMs'>): void {
+    const stored = { ...entry, size: 0, mtimeMs: 0 } as CacheEntry;
+    this.touch(path, stored);
+    this.entries[path] = stored;
+  }
+
+  /** Keeps only the files this scan saw, and writes the cache. */
+  save(seen: ReadonlySet<string>): void {
+    for (const path of Object.keys(this.entries)) if (!seen.has(path)) delete this.entries[path];
+    mkdirSync(dirname(this.location), { recursive: true });
+    writeFileSync(this.location, JSON.stringify({ key: this.key, entries: this.entries } satisfies CacheFile));
+  }
+
+  private touch(path: string, entry: CacheEntry): void {
+    try {
+      const stat = statSync(path);
+      entry.size = stat.size;
+      entry.mtimeMs = stat.mtimeMs;
+    } catch {
+      // Deleted meanwhile: the next scan will not find it.
+    }
+  }
+}
+
+export function contentHash(text: string): string {
+  return createHash('sha1').update(text).digest('hex');
+}
+
+/** The cache key: anything that changes what an analysis would produce. */
+export function cacheKey(parts: unknown[]): string {
+  return createHash('sha1').update(JSON.stringify(parts)).digest('hex');
+}

@@ -1,0 +1,55 @@
+import { strict as assert } from 'node:assert';
+import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { detectors } from '../src/analyzers/index';
+import { loadCatalog } from '../src/core/default-catalog';
+import { scanPaths } from '../src/core/scan';
+import { cacheKey, ScanCache } from '../src/core/scan-cache';
+
+const ROOT = join(__dirname, '..');
+
+function copyOf(example: string): string {
+  const root = mkdtempSync(join(tmpdir(), 'offbox-cache-'));
+  cpSync(join(ROOT, 'examples', example), root, { recursive: true });
+  return root;
+}
+const scan = (root: string, cache?: ScanCache) => scanPaths(['.'], loadCatalog(), detectors, { cwd: root, includeTests: true, cache });
+/** Findings as every output writes them (JSON drops undefined fields, as the cache does). */
+const written = (result: ReturnType<typeof scan>) => JSON.parse(JSON.stringify(result.findings));
+const cached = (root: string) => new ScanCache(join(root, '.offbox-cache', 'scan.json'), cacheKey(['test']));
+
+// The cache must never change a result: after every edit, a warm scan equals a scan without it.
+describe('the scan cache', () => {
+  it('replays every file of an unchanged tree, with the same findings', () => {
+    const root = copyOf('onprem-helpdesk');
+    const cold = scan(root, cached(root));
+    const warm = scan(root, cached(root));
+    assert.equal(warm.counts.cached, warm.counts.files);
+    assert.equal(warm.counts.parsed, 0);
+    assert.deepEqual(written(warm), written(cold));
+  });
+
+  it('re-analyses a changed file, and a file whose imported constant changed elsewhere', () => {
+    const root = copyOf('onprem-helpdesk');
+    scan(root, cached(root));
+    // Another host for the licence server, in config.ts: license.ts reads it.
+    const config = join(root, 'src', 'server', 'config.ts');
+    writeFileSync(config, readFileSync(config, 'utf8').replace('licensing.acme-helpdesk.io', 'licensing.acme-new.io'));
+    const updates = join(root, 'src', 'server', 'updates.ts');
+    writeFileSync(updates, `${readFileSync(updates, 'utf8')}\nexport const ping = () => fetch('https://ping.acme-helpdesk.io');\n`);
+    const warm = scan(root, cached(root));
+    assert.deepEqual(written(warm), written(scan(root)));
+    assert.ok(warm.findings.some((finding) => finding.destination.host === 'licensing.acme-new.io'), 'license.ts saw the new constant');
+    assert.ok(warm.findings.some((finding) => finding.destination.host === 'ping.acme-helpdesk.io'));
+    assert.ok(warm.counts.cached > 0 && warm.counts.parsed >= 3, JSON.stringify(warm.counts));
+  });
+
+  it('starts afresh when the key differs (another version, catalog or options)', () => {
+    const root = copyOf('hosted-shipyard');
+    scan(root, cached(root));
+    const other = scan(root, new ScanCache(join(root, '.offbox-cache', 'scan.json'), cacheKey(['another version'])));
+    assert.equal(other.counts.cached, 0);
+  });
+});
