@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { join, posix } from 'node:path';
 import { parse as parseJsonc } from 'jsonc-parser';
 
@@ -22,7 +22,14 @@ export class ModuleResolver {
   private readonly workspacePackages = new Map<string, string>();
   private readonly cache = new Map<string, string | undefined>();
 
-  constructor(private readonly files: ReadonlySet<string>, root?: string, projectFiles: string[] = []) {
+  private readonly hasFile: (relative: string) => boolean;
+
+  /**
+   * `files` is the scanned tree; without one (the editor, before any workspace scan) candidates are
+   * looked up on disk under `root`.
+   */
+  constructor(files: ReadonlySet<string> | undefined, root?: string, projectFiles: string[] = []) {
+    this.hasFile = files ? (relative) => files.has(relative) : (relative) => isFileOnDisk(join(root ?? '.', relative));
     for (const file of projectFiles) {
       if (!root) break;
       const directory = posix.dirname(file) === '.' ? '' : posix.dirname(file);
@@ -90,13 +97,21 @@ export class ModuleResolver {
 
   private probe(base: string): string | undefined {
     const normalised = posix.normalize(base).replace(/^\.\//, '');
-    if (this.files.has(normalised)) return normalised;
+    if (this.hasFile(normalised)) return normalised;
     const withoutJs = normalised.replace(/\.(m|c)?jsx?$/, '');
     for (const stem of withoutJs === normalised ? [normalised] : [withoutJs, normalised]) {
-      for (const extension of EXTENSIONS) if (this.files.has(stem + extension)) return stem + extension;
-      for (const extension of EXTENSIONS) if (this.files.has(`${stem}/index${extension}`)) return `${stem}/index${extension}`;
+      for (const extension of EXTENSIONS) if (this.hasFile(stem + extension)) return stem + extension;
+      for (const extension of EXTENSIONS) if (this.hasFile(`${stem}/index${extension}`)) return `${stem}/index${extension}`;
     }
     return undefined;
+  }
+}
+
+function isFileOnDisk(path: string): boolean {
+  try {
+    return statSync(path).isFile();
+  } catch {
+    return false;
   }
 }
 

@@ -10,6 +10,10 @@ import { formatDisclosure } from '../core/format/disclosure';
 import { formatSarif } from '../core/format/sarif';
 import { parseGuards } from '../core/guards';
 import { buildPrefilter } from '../core/prefilter';
+import { ModuleResolver } from '../core/module-resolver';
+import { ModuleValues } from '../core/module-values';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { applyPolicy } from '../core/policy-run';
 import { loadPrivacyConfig, type GuardSpec, type PrivacyConfig, type PrivacyMode } from '../core/privacy-config';
 import { scanPaths } from '../core/scan';
@@ -21,6 +25,25 @@ import { starterConfig } from '../core/starter-config';
 export type { LevelledFinding, PrivacyConfig, PrivacyMode, ScanResult };
 
 let prefilter: RegExp | undefined;
+const folderValues = new Map<string, { resolver: ModuleResolver; moduleValues: ModuleValues; created: number }>();
+
+/**
+ * A folder's resolver and module values for the editor. Parsed modules are kept a few seconds, so a
+ * burst of keystrokes reuses them and an edited config module is read again soon after.
+ */
+function moduleValuesFor(root: string) {
+  const now = Date.now();
+  let entry = folderValues.get(root);
+  if (!entry || now - entry.created > MODULE_VALUES_TTL_MS) {
+    const projectFiles = ['tsconfig.json', 'jsconfig.json', 'package.json'].filter((name) => existsSync(join(root, name)));
+    const resolver = new ModuleResolver(undefined, root, projectFiles);
+    entry = { resolver, moduleValues: new ModuleValues(root, resolver), created: now };
+    folderValues.set(root, entry);
+  }
+  return entry;
+}
+
+const MODULE_VALUES_TTL_MS = 5000;
 export { formatSarif, loadPrivacyConfig, ruleDocsDirectory, ruleMetas, starterConfig };
 
 /** A folder's privacy.json as the editor holds it. */
@@ -44,7 +67,13 @@ export function analyzeDocument(policy: FolderPolicy, relativePath: string, text
   // prefilter as the workspace scan; wrapper calls come from the last scan).
   prefilter ??= buildPrefilter(catalog, detectors);
   if (!prefilter.test(text) && !text.includes('offbox-ignore')) return { findings: [] };
-  const analysis = analyzeSource(relativePath, text, detectors, catalog, { guards: parseGuards(policy.config?.guards ?? []) });
+  // URL constants imported from other modules resolve as in a workspace scan, read from disk.
+  const values = moduleValuesFor(policy.root);
+  const analysis = analyzeSource(relativePath, text, detectors, catalog, {
+    guards: parseGuards(policy.config?.guards ?? []),
+    isInRepoModule: (source) => values.resolver.isInRepo(source),
+    importResolver: (fromFile) => values.moduleValues.forFile(fromFile),
+  });
   const result: ScanResult = {
     roots: [policy.root],
     findings: analysis.findings,
