@@ -36,6 +36,9 @@ export default defineDetector({
     const importsByPackage = new Map<string, Node>();
     const reportedPackages = new Set<string>();
     const constructions: Array<{ node: TSESTree.NewExpression; name: string; vendor: Vendor; origin: Origin & { kind: 'module' } }> = [];
+    // Calls whose result is kept in a variable: a factory (`google.youtube()`) when something calls through it later.
+    const kept: Array<{ node: TSESTree.CallExpression; name: string; vendor: Vendor; origin: Origin & { kind: 'module' } }> = [];
+    const usedAsClient = new Set<Node>();
 
     function check(node: TSESTree.CallExpression | TSESTree.NewExpression): void {
       const module = requiredModule(node);
@@ -56,13 +59,18 @@ export default defineDetector({
       const name = packageName(origin.source);
       const vendor = context.catalog.vendorForPackage(name);
       if (!vendor) return;
-      if (isDataMethod(origin) || isCommandArgument(node)) return;
+      if (isDataMethod(origin) || isCommandArgument(node) || isLocalMethod(origin, vendor)) return;
+      for (const step of origin.steps) if (step.call && step.call !== node) usedAsClient.add(step.call);
       // Building a client sends nothing; it is reported only when nothing in the file calls through it.
       if (node.type === AST_NODE_TYPES.NewExpression) {
         constructions.push({ node, name, vendor, origin });
         return;
       }
       reportedPackages.add(name);
+      if (isKeptResult(node)) {
+        kept.push({ node, name, vendor, origin });
+        return;
+      }
       report(context, node, 'call', calleeLabel(node.callee), vendor, origin, node.arguments as Node[], origin.declaration);
     }
 
@@ -91,6 +99,9 @@ export default defineDetector({
         report(context, node, 'component', jsxName(node.name), vendor, origin, attributes, origin.declaration);
       },
       'Program:exit'() {
+        for (const { node, vendor, origin } of kept) {
+          if (!usedAsClient.has(node)) report(context, node, 'call', calleeLabel(node.callee), vendor, origin, node.arguments as Node[], origin.declaration);
+        }
         for (const { node, name, vendor, origin } of constructions) {
           if (reportedPackages.has(name)) continue;
           report(context, node, 'construct', `new ${calleeLabel(node.callee)}`, vendor, origin, node.arguments as Node[], origin.declaration, true);
@@ -157,6 +168,24 @@ function isDataMethod(origin: Origin & { kind: 'module' }): boolean {
   const steps = origin.steps;
   const last = steps[steps.length - 1]?.name === '()' ? steps[steps.length - 2]?.name : undefined;
   return last !== undefined && DATA_METHODS.has(last) && steps.slice(0, -2).some((step) => step.name === '()');
+}
+
+/** `auth.setCredentials(tokens)`: a method the catalog lists as local to the client. */
+function isLocalMethod(origin: Origin & { kind: 'module' }, vendor: Vendor): boolean {
+  const steps = origin.steps;
+  const method = steps[steps.length - 1]?.name === '()' ? steps[steps.length - 2]?.name : undefined;
+  return method !== undefined && (vendor.localMethods ?? []).includes(method);
+}
+
+/** `const youtube = google.youtube({ auth })`: the call's result is kept in a variable (or awaited into one). */
+function isKeptResult(node: Node): boolean {
+  let child: Node = node;
+  let parent = parentOf(child);
+  while (parent?.type === AST_NODE_TYPES.AwaitExpression || parent?.type === AST_NODE_TYPES.TSAsExpression || parent?.type === AST_NODE_TYPES.TSNonNullExpression) {
+    child = parent;
+    parent = parentOf(child);
+  }
+  return parent?.type === AST_NODE_TYPES.VariableDeclarator && parent.init === child;
 }
 
 /** `client.send(new GetSecretValueCommand(…))`: the command object is data; the `send` call is the request. */

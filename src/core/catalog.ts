@@ -10,6 +10,8 @@ export interface Vendor {
   packages: string[];
   hosts: string[];
   globals?: string[];
+  /** SDK methods that only work on the local client: calls to them are not sends. */
+  localMethods?: string[];
   cookies?: string[];
   homepage?: string;
 }
