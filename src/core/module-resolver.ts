@@ -1,6 +1,7 @@
 import { readFileSync, statSync } from 'node:fs';
 import { join, posix } from 'node:path';
 import { parse as parseJsonc } from 'jsonc-parser';
+import { isRelativeModule } from './module-links';
 
 interface PathAlias {
   /** Directory (relative to the root) whose files the alias applies to. */
@@ -55,7 +56,7 @@ export class ModuleResolver {
 
   /** Whether a specifier may name a module of this tree (cheap: used before parsing). */
   isInRepo(source: string): boolean {
-    if (/^(\.|\/|@\/|~\/|#)/.test(source)) return true;
+    if (isRelativeModule(source)) return true;
     if (this.aliases.some((alias) => source.startsWith(alias.prefix))) return true;
     const name = source.startsWith('@') ? source.split('/').slice(0, 2).join('/') : source.split('/')[0];
     return this.workspacePackages.has(name);

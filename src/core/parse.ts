@@ -120,11 +120,6 @@ function loadOxc(): OxcModule | undefined {
   return oxcModule ?? undefined;
 }
 
-/** Which parser this process uses for files without syntax errors. */
-export function activeParser(): ParserName {
-  return defaultParser() === 'oxc' && loadOxc() ? 'oxc' : 'typescript';
-}
-
 function defaultParser(): ParserName {
   return process.env.OFFBOX_PARSER === 'typescript' ? 'typescript' : 'oxc';
 }

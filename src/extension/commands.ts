@@ -23,7 +23,7 @@ export async function scanWorkspace(controller: Controller, extensionPath: strin
   await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'Offbox: scanning the workspace', cancellable: true }, async (progress, token) => {
     for (const state of controller.folders.values()) {
       if (token.isCancellationRequested) break;
-      const result = await runScanWorker(controller, extensionPath, state, progress, token, options.cancelAfterFiles);
+      const result = await scanInWorker(controller, extensionPath, state, progress, token, options.cancelAfterFiles);
       const findings = controller.applyScan(state, result);
       summary.files += result.counts.files;
       summary.findings += findings.length;
@@ -34,7 +34,8 @@ export async function scanWorkspace(controller: Controller, extensionPath: strin
   return summary;
 }
 
-function runScanWorker(
+/** Starts dist/scan-worker.js for one folder and relays its progress; the worker's side is engine.ts's runScanWorker. */
+function scanInWorker(
   controller: Controller,
   extensionPath: string,
   state: FolderState,

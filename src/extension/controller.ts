@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type * as Engine from './engine';
@@ -75,7 +76,7 @@ export class Controller implements vscode.Disposable {
     let text: string | undefined = open?.getText();
     if (text === undefined) {
       try {
-        text = require('node:fs').readFileSync(file, 'utf8') as string;
+        text = readFileSync(file, 'utf8');
       } catch {
         text = undefined;
       }

@@ -97,10 +97,6 @@ export function disclosure(findings: LevelledFinding[], config: PrivacyConfig | 
   return formatDisclosure(findings, config, loadCatalog());
 }
 
-export function parsedGuards(config: PrivacyConfig | undefined) {
-  return parseGuards(config?.guards ?? []);
-}
-
 interface ScanRequest {
   root: string;
   guards: GuardSpec[];
