@@ -30,6 +30,8 @@ Options for scan:
   --exclude PATTERN          leave out files matching a .gitignore-style pattern (repeatable)
   --verbose                  list every skipped file with its reason
   --no-prefilter             parse every file, even those without a sign of a send
+  --jobs N                   worker threads that read and analyse files (default: one per core,
+                             at most 8; 1 scans on the main thread)
 Options for init: --mode MODE (default: hosted), --force to overwrite privacy.json
 Options for disclose: --output FILE, --config FILE
   -h, --help                 show this help
@@ -38,7 +40,7 @@ Options for disclose: --output FILE, --config FILE
 Exit codes: 0 no finding at --fail-on, 1 findings at or above --fail-on, 2 usage or configuration error.`;
 
 /** Runs the CLI and returns its exit code; all output goes through the two writers. */
-export function main(argv: string[], stdout: (text: string) => void, stderr: (text: string) => void, cwd = process.cwd()): number {
+export async function main(argv: string[], stdout: (text: string) => void, stderr: (text: string) => void, cwd = process.cwd()): Promise<number> {
   try {
     const { values, positionals } = parseCommandLine(argv);
     if (values.version) {
@@ -52,11 +54,11 @@ export function main(argv: string[], stdout: (text: string) => void, stderr: (te
     }
     switch (command) {
       case 'scan':
-        return scanCommand(values, paths.length > 0 ? paths : ['.'], cwd, stdout, stderr);
+        return await scanCommand(values, paths.length > 0 ? paths : ['.'], cwd, stdout, stderr);
       case 'disclose':
-        return discloseCommand(values, paths.length > 0 ? paths : ['.'], cwd, stdout, stderr);
+        return await discloseCommand(values, paths.length > 0 ? paths : ['.'], cwd, stdout, stderr);
       case 'init':
-        return initCommand(values, paths.length > 0 ? paths : ['.'], cwd, stdout);
+        return await initCommand(values, paths.length > 0 ? paths : ['.'], cwd, stdout);
       case undefined:
         stderr(`${USAGE}\n`);
         return 2;

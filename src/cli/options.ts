@@ -8,7 +8,9 @@ import { VERSION } from '../core/version';
 import { toPosix } from '../core/files';
 import { parseGuards } from '../core/guards';
 import { loadPrivacyConfig, MODES, type PrivacyConfig, type PrivacyMode } from '../core/privacy-config';
-import { scanPaths, type ScanResult } from '../core/scan';
+import { defaultPoolSize } from '../core/analysis-pool';
+import type { ScanResult } from '../core/scan';
+import { scanPathsInParallel } from '../core/scan-parallel';
 
 /** A usage or configuration error: the CLI prints it and exits 2. */
 export class UsageError extends Error {}
@@ -28,6 +30,7 @@ export const SCAN_OPTIONS = {
   force: { type: 'boolean', default: false },
   verbose: { type: 'boolean', default: false },
   'no-prefilter': { type: 'boolean', default: false },
+  jobs: { type: 'string' },
   help: { type: 'boolean', short: 'h', default: false },
   version: { type: 'boolean', short: 'v', default: false },
 } as const;
@@ -66,11 +69,13 @@ export function parseMode(value: string | undefined): PrivacyMode | undefined {
 }
 
 /** Runs the scan the options describe, with the config's guards. */
-export function runScan(values: ParsedOptions, paths: string[], cwd: string, config: PrivacyConfig | undefined): ScanResult {
+export async function runScan(values: ParsedOptions, paths: string[], cwd: string, config: PrivacyConfig | undefined): Promise<ScanResult> {
   const maxFileSize = values['max-file-size'] === undefined ? undefined : Number(values['max-file-size']);
   if (maxFileSize !== undefined && (!Number.isInteger(maxFileSize) || maxFileSize <= 0)) {
     throw new UsageError(`--max-file-size takes a number of bytes, such as 2097152, not '${values['max-file-size']}'.`);
   }
+  const workers = values.jobs === undefined ? defaultPoolSize() : Number(values.jobs);
+  if (!Number.isInteger(workers) || workers < 1) throw new UsageError(`--jobs takes a number of worker threads, such as 4 (1 scans on the main thread), not '${values.jobs}'.`);
   const options = {
     includeTests: values['include-tests'],
     exclude: values.exclude,
@@ -83,7 +88,8 @@ export function runScan(values: ParsedOptions, paths: string[], cwd: string, con
     values.cache || values['cache-location']
       ? new ScanCache(resolve(cwd, values['cache-location'] ?? join('.offbox-cache', 'scan.json')), cacheKey([VERSION, catalogContent(), options]))
       : undefined;
-  const result = scanPaths(paths, loadCatalog(), detectors, { cwd, ...options, cache });
+  // The bundle (dist/cli.js) is its own worker script: bin.ts starts a pool worker under the pool's workerData.
+  const result = await scanPathsInParallel(paths, loadCatalog(), detectors, { cwd, ...options, cache, workers, workerScript: __filename });
   const missing = result.skipped.find((skip) => paths.includes(skip.file) && skip.reason.startsWith('cannot be read'));
   if (missing) throw new UsageError(`${missing.file} ${missing.reason}. Give a directory or file that exists.`);
   return result;

@@ -11,7 +11,7 @@ import { findConfig, parseMode, runScan, UsageError, type ParsedOptions } from '
 const FORMATS = ['text', 'json', 'sarif'] as const;
 
 /** `offbox scan`: scan, judge under privacy.json, write the report, and return the exit code. */
-export function scanCommand(values: ParsedOptions, paths: string[], cwd: string, stdout: (text: string) => void, stderr: (text: string) => void): number {
+export async function scanCommand(values: ParsedOptions, paths: string[], cwd: string, stdout: (text: string) => void, stderr: (text: string) => void): Promise<number> {
   const format = values.format as (typeof FORMATS)[number];
   if (!FORMATS.includes(format)) throw new UsageError(`--format must be one of ${FORMATS.join(', ')}, not '${values.format}'.`);
   const failOn = values['fail-on'] as Level;
@@ -24,7 +24,7 @@ export function scanCommand(values: ParsedOptions, paths: string[], cwd: string,
     if ('error' in read) throw new UsageError(read.error);
     baseline = read.fingerprints;
   }
-  const result = runScan(values, paths, cwd, config);
+  const result = await runScan(values, paths, cwd, config);
   const outcome = applyPolicy(result, { config: mode && !config ? { mode } : config, configFile, mode, baseline, catalog: loadCatalog(), cwd });
   if (outcome.documentError) stderr(`offbox: ${outcome.documentError}\n`);
   const findings = outcome.findings;

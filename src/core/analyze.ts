@@ -1,6 +1,6 @@
 import { visitorKeys } from '@typescript-eslint/visitor-keys';
 import type { TSESTree } from '@typescript-eslint/typescript-estree';
-import { type Node, enclosingFunctionName, locOf, parentOf } from './ast';
+import { type Node, enclosingFunctionName, locOf, parentOf, spanOf } from './ast';
 import type { Catalog } from './catalog';
 import type { Detector, DetectorContext, Report, Visitor } from './detector';
 import { destinationLabel, fingerprintOf, formatMessage, type Finding, type Range } from './finding';
@@ -160,7 +160,7 @@ function buildFindings(
       ...report.data,
     };
     const scope = enclosingFunctionName(report.node);
-    const snippet = text.slice(report.node.range[0], report.node.range[1]);
+    const snippet = text.slice(...spanOf(report.node));
     const key = [detector.meta.id, scope, snippet.replace(/\s+/g, ' '), data.destination].join('\u0000');
     const occurrence = occurrences.get(key) ?? 0;
     occurrences.set(key, occurrence + 1);

@@ -55,9 +55,10 @@ export function discoverFiles(root: string, options: DiscoveryOptions = DEFAULT_
     if (SOURCE_EXTENSIONS.includes(extname(root).toLowerCase())) files.push({ path: root, relative: root.split(sep).pop()! });
     return { files, skipped, projectFiles };
   }
-  const stack: Array<{ directory: string; rules: Array<{ base: string; matcher: Ignore }> }> = [{ directory: root, rules: [] }];
+  const excluded = options.exclude.length > 0 ? (path: string) => extra.ignores(path) : () => false;
+  const stack: Array<{ directory: string; relativeDirectory: string; rules: Array<{ base: string; matcher: Ignore }> }> = [{ directory: root, relativeDirectory: '', rules: [] }];
   while (stack.length > 0) {
-    const { directory, rules: inherited } = stack.pop()!;
+    const { directory, relativeDirectory, rules: inherited } = stack.pop()!;
     const rules = [...inherited];
     const gitignore = join(directory, '.gitignore');
     if (existsSync(gitignore)) {
@@ -71,26 +72,29 @@ export function discoverFiles(root: string, options: DiscoveryOptions = DEFAULT_
     try {
       entries = readdirSync(directory, { withFileTypes: true });
     } catch (error) {
-      skipped.push({ file: toPosix(relative(root, directory)) || '.', reason: `directory cannot be read: ${(error as NodeJS.ErrnoException).code ?? String(error)}` });
+      skipped.push({ file: relativeDirectory || '.', reason: `directory cannot be read: ${(error as NodeJS.ErrnoException).code ?? String(error)}` });
       continue;
     }
     const hasPackageJson = entries.some((entry) => entry.name === 'package.json');
     for (const entry of entries.sort((a, b) => (a.name < b.name ? 1 : -1))) {
-      const path = join(directory, entry.name);
-      const relativePath = toPosix(relative(root, path));
       const isDirectory = entry.isDirectory();
-      if (isIgnored(rules, path, isDirectory) || extra.ignores(isDirectory ? `${relativePath}/` : relativePath)) continue;
+      // Names that could never be scanned or listed are passed over before the (costlier) ignore rules.
+      if (!isDirectory && !isSource(entry.name) && !(entry.isFile() && PROJECT_FILES.has(entry.name)) && !(entry.isSymbolicLink() && !entry.name.includes('.'))) continue;
+      if (isDirectory && SKIPPED_DIRECTORIES.has(entry.name)) continue;
+      const path = join(directory, entry.name);
+      const relativePath = relativeDirectory ? `${relativeDirectory}/${entry.name}` : entry.name;
+      if (isIgnored(rules, path, isDirectory) || excluded(isDirectory ? `${relativePath}/` : relativePath)) continue;
       if (entry.isSymbolicLink()) {
         if (isSource(entry.name) || !entry.name.includes('.')) skipped.push({ file: relativePath, reason: 'symbolic link (not followed)' });
         continue;
       }
       if (isDirectory) {
-        if (SKIPPED_DIRECTORIES.has(entry.name) || (entry.name === 'build' && hasPackageJson)) continue;
+        if (entry.name === 'build' && hasPackageJson) continue;
         if (!options.includeTests && TEST_DIRECTORIES.has(entry.name)) {
           skipped.push({ file: `${relativePath}/`, reason: 'test directory (use --include-tests)' });
           continue;
         }
-        stack.push({ directory: path, rules });
+        stack.push({ directory: path, relativeDirectory: relativePath, rules });
         continue;
       }
       if (entry.isFile() && PROJECT_FILES.has(entry.name)) projectFiles.push(relativePath);

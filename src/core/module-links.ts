@@ -1,5 +1,5 @@
 import type { TSESTree } from '@typescript-eslint/typescript-estree';
-import { AST_NODE_TYPES, type Node, calleeLabel, enclosingFunctionName, isFunctionNode, locOf, moduleSource, propertyKeyName, staticPath, unwrap } from './ast';
+import { AST_NODE_TYPES, type Node, calleeLabel, enclosingFunctionName, isFunctionNode, locOf, moduleSource, propertyKeyName, spanOf, staticPath, unwrap } from './ast';
 import type { Finding, GuardHit, Position, Range } from './finding';
 import { dominatingGuards, type ParsedGuard } from './guards';
 import { originOf } from './origin';
@@ -224,7 +224,7 @@ function collectImportedCalls(
       api: calleeLabel(node.callee),
       range: { start: locOf(node).start, end: locOf(node).end },
       scope: enclosingFunctionName(node),
-      snippet: text.slice(node.range[0], node.range[1]).replace(/\s+/g, ' ').slice(0, 400),
+      snippet: text.slice(...spanOf(node)).replace(/\s+/g, ' ').slice(0, 400),
       dataNames: payloadNames(node.arguments, scopes),
       guards: dominatingGuards(node, guards, scopes),
       args: node.arguments.slice(0, MAX_BOUND_ARGUMENTS).map((argument) => (STRING_LIKE.has(argument.type) ? renderString(evaluateString(argument, scopes)).slice(0, 2000) : '{expr:argument}')),

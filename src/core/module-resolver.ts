@@ -22,6 +22,7 @@ export class ModuleResolver {
   private readonly aliases: PathAlias[] = [];
   private readonly workspacePackages = new Map<string, string>();
   private readonly cache = new Map<string, string | undefined>();
+  private readonly byFile = new Map<string, Map<string, string | undefined>>();
 
   private readonly hasFile: (relative: string) => boolean;
 
@@ -64,11 +65,17 @@ export class ModuleResolver {
 
   /** The file (relative to the root) an import in `fromFile` resolves to, if it is in the tree. */
   resolve(fromFile: string, source: string): string | undefined {
+    // The wrapper index asks the same (file, specifier) pairs over and over: a per-file map answers
+    // those without building a key.
+    let known = this.byFile.get(fromFile);
+    if (!known) this.byFile.set(fromFile, (known = new Map()));
+    if (known.has(source)) return known.get(source);
     // Aliases are scoped by directory, so the directory and the specifier decide the answer.
     const key = `${posix.dirname(fromFile)}\u0000${source}`;
-    if (this.cache.has(key)) return this.cache.get(key);
-    const resolved = this.resolveUncached(fromFile, source);
-    this.cache.set(key, resolved);
+    let resolved: string | undefined;
+    if (this.cache.has(key)) resolved = this.cache.get(key);
+    else this.cache.set(key, (resolved = this.resolveUncached(fromFile, source)));
+    known.set(source, resolved);
     return resolved;
   }
 

@@ -68,7 +68,7 @@ export function parseSource(fileName: string, text: string, parser: ParserName =
     try {
       const extension = fileName.slice(fileName.lastIndexOf('.')).toLowerCase();
       // JavaScript files may hold JSX, as TypeScript's parser allows; parentheses are not nodes in ESTree.
-      const result = oxc.parseSync(fileName, text, { lang: OXC_LANG[extension] ?? 'ts', range: true, preserveParens: false, showSemanticErrors: false });
+      const result = oxc.parseSync(fileName, text, { lang: OXC_LANG[extension] ?? 'ts', preserveParens: false, showSemanticErrors: false });
       // A top-level `return` (CommonJS and Meteor modules) is an error to oxc but not to TypeScript's
       // parser, and oxc's tree is complete: the reference parser would read the same program.
       if (result.errors.every((error) => BENIGN_OXC_ERRORS.has(error.message))) {

@@ -58,6 +58,11 @@ export class ScanCache {
     }
   }
 
+  /** The content hash the cache holds for a file, if any: a worker compares it with what it reads. */
+  knownHash(path: string): string | undefined {
+    return this.entries[path]?.hash || undefined;
+  }
+
   /** The entry for a file that was read: still valid when the content hash matches. */
   sameContent(path: string, hash: string): CacheEntry | undefined {
     const entry = this.entries[path];

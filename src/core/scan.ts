@@ -1,13 +1,12 @@
 import { relative, resolve } from 'node:path';
-import { analyzeSource, type FileAnalysis } from './analyze';
+import type { FileAnalysis } from './analyze';
+import { AnalysisContext, type AnalysisJob, type ImportedNames, type JobOutcome, type RootSpec } from './analysis-job';
 import type { Catalog } from './catalog';
 import type { Detector } from './detector';
-import { DEFAULT_DISCOVERY, discoverFiles, readSource, toPosix, type DiscoveryOptions, type SkippedFile, type SourceFile } from './files';
+import { DEFAULT_DISCOVERY, discoverFiles, toPosix, type DiscoveryOptions, type SkippedFile, type SourceFile } from './files';
 import type { Finding } from './finding';
 import { ModuleResolver } from './module-resolver';
-import { ModuleValues } from './module-values';
-import { contentHash, type CacheEntry, type ScanCache } from './scan-cache';
-import { buildPrefilter } from './prefilter';
+import type { CacheEntry, ScanCache } from './scan-cache';
 import { WrapperIndex } from './wrappers';
 import { comparePositions } from './module-links';
 import type { SuppressionDirective } from './suppressions';
@@ -40,51 +39,83 @@ export interface ScanResult {
   durationMs: number;
 }
 
-// `import x, { a, b as c } from 's'`, `export … from 's'`, `import('s')`, `require('s')`: the clause (if any) and the specifier.
-const IMPORT_SPECIFIER = /(?:\b(?:import|export)\s+((?:type\s+)?[^'"`;]*?)\s*from\s*|\bimport\s*\(\s*|\brequire\s*\(\s*)["'`]([^"'`\n]+)["'`]/g;
-
-/** What a file imports from a module: named imports by name, `*` when the whole module or its default is reachable. */
-interface ImportedNames {
-  source: string;
-  names: string[];
+/** A batch of jobs for one root: the scan yields it and is resumed with the outcomes, in job order. */
+export interface ScanStep {
+  spec: RootSpec;
+  jobs: AnalysisJob[];
+  /** Whether progress is reported for this batch (the first pass over the files). */
+  counted: boolean;
 }
+
+/** Outcomes for a step's jobs, in order; fewer than the jobs when the scan was cancelled meanwhile. */
+export type StepOutcomes = JobOutcome[];
 
 /**
  * Scans directories (or files): discovers sources, prefilters, analyses each file once, then joins
  * the files through the wrapper index. Files the prefilter let go are analysed after all when
- * they import a module that turned out to export a wrapper.
+ * they import a module that turned out to export a wrapper. Runs every job on this thread; see
+ * scanPathsInParallel for a pool of workers. Both drive the same steps, so their results are equal.
  */
 export function scanPaths(paths: string[], catalog: Catalog, detectors: readonly Detector[], options: Partial<ScanOptions> = {}): ScanResult {
+  const settings = scanSettings(options);
+  const steps = scanSteps(paths, catalog, detectors, settings);
+  let context: AnalysisContext | undefined;
+  for (let next = steps.next(); ; ) {
+    if (next.done) return next.value;
+    const { spec, jobs, counted } = next.value;
+    if (context?.spec !== spec) context = new AnalysisContext(spec, catalog, detectors);
+    next = steps.next(runJobs(context, jobs, settings, counted));
+  }
+}
+
+/** Runs a step's jobs on this thread, in order, until the scan is cancelled. */
+export function runJobs(context: AnalysisContext, jobs: AnalysisJob[], settings: ScanOptions, counted: boolean): StepOutcomes {
+  const outcomes: JobOutcome[] = [];
+  for (const job of jobs) {
+    if (settings.isCancelled?.()) break;
+    if (counted) settings.onProgress?.(outcomes.length, jobs.length);
+    outcomes.push(context.run(job));
+  }
+  return outcomes;
+}
+
+export function scanSettings(options: Partial<ScanOptions>): ScanOptions {
+  return { ...DEFAULT_DISCOVERY, cwd: process.cwd(), prefilter: true, ...options };
+}
+
+/**
+ * The scan as a sequence of job batches. Everything but reading and analysing files happens here,
+ * on the caller's thread: discovery, the cache, the wrapper rounds, and the order of the results.
+ */
+export function* scanSteps(paths: string[], catalog: Catalog, detectors: readonly Detector[], settings: ScanOptions): Generator<ScanStep, ScanResult, StepOutcomes> {
   const started = performance.now();
-  const settings: ScanOptions = { ...DEFAULT_DISCOVERY, cwd: process.cwd(), prefilter: true, ...options };
-  const prefilter = buildPrefilter(catalog, detectors);
   const result: ScanResult = { roots: paths, findings: [], counts: { files: 0, parsed: 0, prefiltered: 0, bytes: 0, cached: 0 }, skipped: [], partial: [], suppressions: new Map(), cancelled: false, durationMs: 0 };
+  const cache = settings.cache;
   for (const path of paths) {
+    if (result.cancelled) break;
     const root = resolve(settings.cwd, path);
     const discovered = discoverFiles(root, settings);
     const toCwd = (file: string) => toPosix(relative(settings.cwd, resolve(root, file))) || file;
     result.skipped.push(...discovered.skipped.map((skip) => ({ ...skip, file: toCwd(skip.file) })));
-    const relativeFiles = new Set(discovered.files.map((file) => file.relative));
-    const resolver = new ModuleResolver(relativeFiles, root, discovered.projectFiles);
-    const moduleValues = new ModuleValues(root, resolver);
+    const spec: RootSpec = { root, files: discovered.files.map((file) => file.relative), projectFiles: discovered.projectFiles, guards: settings.guards };
+    const resolver = new ModuleResolver(new Set(spec.files), root, discovered.projectFiles);
     const analyses = new Map<string, FileAnalysis>();
     const deferred = new Map<string, { file: SourceFile; imports: ImportedNames[] }>();
-    result.counts.files += discovered.files.length;
-    let done = 0;
-    const cache = settings.cache;
     const seen = new Set<string>();
     const fresh = new Set<string>();
     const reused: Array<{ file: SourceFile; dependencies: string[] }> = [];
-    const analyse = (file: SourceFile, text: string) => {
-      const analysis = analyzeSource(file.relative, text, detectors, catalog, {
-        isInRepoModule: (source) => resolver.isInRepo(source),
-        importResolver: (fromFile) => moduleValues.forFile(fromFile),
-        guards: settings.guards,
-      });
-      analyses.set(file.relative, analysis);
+    const job = (file: SourceFile, prefilter: boolean, maxFileSize: number): AnalysisJob => ({
+      path: file.path,
+      relative: file.relative,
+      maxFileSize,
+      prefilter,
+      hash: cache !== undefined,
+      knownHash: prefilter ? cache?.knownHash(file.path) : undefined,
+    });
+    const analysed = (file: SourceFile, outcome: Extract<JobOutcome, { state: 'analysed' }>) => {
+      analyses.set(file.relative, outcome.analysis);
       result.counts.parsed += 1;
-      const dependencies = closure(moduleValues.dependencies, file.relative).map((dependency) => resolve(root, dependency));
-      cache?.store(file.path, { hash: contentHash(text), state: 'analysed', analysis, dependencies });
+      cache?.store(file.path, { hash: outcome.hash, state: 'analysed', analysis: outcome.analysis, dependencies: outcome.dependencies });
     };
     /** Replays what the cache knew about a file; false when it knew nothing. */
     const replay = (file: SourceFile, entry: CacheEntry | undefined): boolean => {
@@ -100,42 +131,53 @@ export function scanPaths(paths: string[], catalog: Catalog, detectors: readonly
       }
       return true;
     };
-    for (const file of discovered.files) {
-      if (settings.isCancelled?.()) {
+
+    // 1. Every file: replayed from the cache when unchanged, else read, prefiltered and analysed.
+    const unchanged = discovered.files.map((file) => cache?.unchanged(file.path));
+    const pending = discovered.files.filter((_, index) => unchanged[index] === undefined);
+    const outcomes: StepOutcomes = pending.length > 0 ? yield { spec, jobs: pending.map((file) => job(file, settings.prefilter, settings.maxFileSize)), counted: true } : [];
+    let looked = 0;
+    for (const [index, file] of discovered.files.entries()) {
+      const entry = unchanged[index];
+      const outcome = entry ? undefined : outcomes[looked++];
+      if (!entry && !outcome) {
         // A cancelled scan counts what it looked at, not what it found to look at.
         result.cancelled = true;
-        result.counts.files -= discovered.files.length - done;
+        result.counts.files -= discovered.files.length - index;
         break;
       }
-      settings.onProgress?.(done, discovered.files.length);
-      done += 1;
       seen.add(file.path);
-      if (cache && replay(file, cache.unchanged(file.path))) continue;
-      const read = readSource(file.path, settings.maxFileSize);
-      if ('skipped' in read) {
-        result.skipped.push({ file: toCwd(file.relative), reason: read.skipped });
-        cache?.store(file.path, { hash: '', state: 'skipped', reason: read.skipped });
+      if (entry) {
+        replay(file, entry);
         continue;
       }
-      result.counts.bytes += read.size ?? read.text.length;
-      if (cache && replay(file, cache.sameContent(file.path, contentHash(read.text)))) continue;
+      if (outcome!.state === 'skipped') {
+        result.skipped.push({ file: toCwd(file.relative), reason: outcome!.reason });
+        cache?.store(file.path, { hash: '', state: 'skipped', reason: outcome!.reason });
+        continue;
+      }
+      result.counts.bytes += outcome!.size;
+      if (outcome!.state === 'same' && replay(file, cache?.sameContent(file.path, outcome!.hash))) continue;
       fresh.add(file.relative);
-      if (settings.prefilter && !prefilter.test(read.text)) {
-        const imports = inRepoImports(read.text, resolver);
-        if (imports.length > 0) deferred.set(file.relative, { file, imports });
+      if (outcome!.state === 'prefiltered') {
+        if (outcome!.imports.length > 0) deferred.set(file.relative, { file, imports: outcome!.imports });
         result.counts.prefiltered += 1;
-        cache?.store(file.path, { hash: contentHash(read.text), state: 'prefiltered', imports });
-        continue;
-      }
-      analyse(file, read.text);
+        cache?.store(file.path, { hash: outcome!.hash, state: 'prefiltered', imports: outcome!.imports });
+      } else if (outcome!.state === 'analysed') analysed(file, outcome!);
     }
-    // A cached analysis that read values from a module changed since is redone.
-    for (const { file, dependencies } of reused) {
-      if (!dependencies.some((dependency) => fresh.has(toPosix(relative(root, dependency))) || !seen.has(dependency))) continue;
-      const read = readSource(file.path, settings.maxFileSize);
-      if ('text' in read) analyse(file, read.text);
+    result.counts.files += discovered.files.length;
+
+    // 2. A cached analysis that read values from a module changed since is redone.
+    const stale = reused.filter(({ dependencies }) => dependencies.some((dependency) => fresh.has(toPosix(relative(root, dependency))) || !seen.has(dependency)));
+    if (stale.length > 0 && !result.cancelled) {
+      const redone: StepOutcomes = yield { spec, jobs: stale.map(({ file }) => job(file, false, settings.maxFileSize)), counted: false };
+      stale.forEach(({ file }, at) => {
+        const outcome = redone[at];
+        if (outcome?.state === 'analysed') analysed(file, outcome);
+      });
     }
-    // Wrappers: analyse the files the prefilter let go that import a module exporting a sink,
+
+    // 3. Wrappers: analyse the files the prefilter let go that import a module exporting a sink,
     // until no new sink appears (a wrapper of a wrapper).
     let index = new WrapperIndex(analyses, resolver, detectors);
     for (let round = 0; round < 8 && deferred.size > 0 && !result.cancelled; round += 1) {
@@ -147,14 +189,16 @@ export function scanPaths(paths: string[], catalog: Catalog, detectors: readonly
         }),
       );
       if (next.length === 0) break;
-      for (const { file } of next) {
+      const roundOutcomes: StepOutcomes = yield { spec, jobs: next.map(({ file }) => job(file, false, Infinity)), counted: false };
+      next.forEach(({ file }, at) => {
         deferred.delete(file.relative);
-        const read = readSource(file.path);
-        if ('text' in read) {
-          analyse(file, read.text);
+        const outcome = roundOutcomes[at];
+        if (outcome?.state === 'analysed') {
+          analysed(file, outcome);
           result.counts.prefiltered -= 1;
         }
-      }
+      });
+      if (roundOutcomes.length < next.length) result.cancelled = true;
       index = new WrapperIndex(analyses, resolver, detectors);
     }
     if (cache && !result.cancelled) cache.save(seen);
@@ -169,38 +213,6 @@ export function scanPaths(paths: string[], catalog: Catalog, detectors: readonly
   result.findings.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : comparePositions(a.range.start, b.range.start) || (a.ruleId < b.ruleId ? -1 : 1)));
   result.durationMs = performance.now() - started;
   return result;
-}
-
-/** Every module a file's analysis read values from, directly or through the modules it read. */
-function closure(dependencies: ReadonlyMap<string, ReadonlySet<string>>, file: string): string[] {
-  const found = new Set<string>();
-  const stack = [...(dependencies.get(file) ?? [])];
-  while (stack.length > 0) {
-    const next = stack.pop()!;
-    if (found.has(next) || next === file) continue;
-    found.add(next);
-    stack.push(...(dependencies.get(next) ?? []));
-  }
-  return [...found];
-}
-
-function inRepoImports(text: string, resolver: ModuleResolver): ImportedNames[] {
-  const imports: ImportedNames[] = [];
-  for (const match of text.matchAll(IMPORT_SPECIFIER)) {
-    const [, clause, source] = match;
-    if (resolver.isInRepo(source)) imports.push({ source, names: importedNames(clause) });
-  }
-  return imports;
-}
-
-/** `{ a, b as c }` → [a, b]; a default, a namespace, `export *` or a require → ['*'] (anything may be reached). */
-function importedNames(clause: string | undefined): string[] {
-  const braces = clause ? /^(?:type\s+)?\{([^}]*)\}$/.exec(clause.trim()) : null;
-  if (!braces) return ['*'];
-  return braces[1]
-    .split(',')
-    .map((part) => part.trim().replace(/^type\s+/, '').split(/\s+as\s+/)[0])
-    .filter(Boolean);
 }
 
 /** Rewrites root-relative paths to cwd-relative ones, in the finding and its related locations. */

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { writeFileSync, existsSync } from 'node:fs';
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
@@ -57,6 +58,8 @@ function scanInWorker(
       includeTests: settings.includeTests,
       cancel,
       cancelAfterFiles,
+      // One cache per folder in the workspace storage: a second scan reads only the files changed since.
+      cacheFile: controller.storagePath ? path.join(controller.storagePath, `scan-${createHash('sha1').update(state.policy.root).digest('hex').slice(0, 12)}.json`) : undefined,
     },
   });
   const subscription = token.onCancellationRequested(() => Atomics.store(new Int32Array(cancel), 0, 1));

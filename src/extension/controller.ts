@@ -37,7 +37,8 @@ export class Controller implements vscode.Disposable {
   readonly onDidChange = this.changeEmitter.event;
   private engineModule: typeof Engine | undefined;
 
-  constructor(private readonly extensionPath: string) {}
+  /** `storagePath`: the workspace storage folder VS Code gives the extension, where scan caches live. */
+  constructor(private readonly extensionPath: string, readonly storagePath?: string) {}
 
   /** The scanner core, loaded on first use. */
   engine(): typeof Engine {

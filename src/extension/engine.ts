@@ -4,7 +4,8 @@
  */
 import { detectors } from '../analyzers/index';
 import { analyzeSource } from '../core/analyze';
-import { loadCatalog } from '../core/default-catalog';
+import { defaultPoolSize, isAnalysisWorker, runAnalysisWorker } from '../core/analysis-pool';
+import { catalogContent, loadCatalog } from '../core/default-catalog';
 import type { LevelledFinding } from '../core/format/json';
 import { formatDisclosure } from '../core/format/disclosure';
 import { formatSarif } from '../core/format/sarif';
@@ -13,13 +14,16 @@ import { buildPrefilter } from '../core/prefilter';
 import { ModuleResolver } from '../core/module-resolver';
 import { ModuleValues } from '../core/module-values';
 import { existsSync } from 'node:fs';
+import * as path from 'node:path';
 import { join } from 'node:path';
 import { applyPolicy } from '../core/policy-run';
 import { loadPrivacyConfig, type GuardSpec, type PrivacyConfig, type PrivacyMode } from '../core/privacy-config';
-import { scanPaths } from '../core/scan';
 import { parentPort, workerData } from 'node:worker_threads';
 import { ruleDocsDirectory, ruleMetas } from '../core/rules';
 import type { ScanResult } from '../core/scan';
+import { cacheKey, ScanCache } from '../core/scan-cache';
+import { scanPathsInParallel } from '../core/scan-parallel';
+import { VERSION } from '../core/version';
 import { starterConfig } from '../core/starter-config';
 
 export type { LevelledFinding, PrivacyConfig, PrivacyMode, ScanResult };
@@ -107,23 +111,28 @@ interface ScanRequest {
   cancel: SharedArrayBuffer;
   /** For tests: cancel by itself after this many files. */
   cancelAfterFiles?: number;
+  /** The scan cache in the extension's workspace storage: a re-scan reads only what changed. */
+  cacheFile?: string;
 }
 
 /**
  * The body of the scan worker: the host sends the folder and options; the worker posts progress and
  * then the result. Cancellation is a flag in shared memory that the scan checks between files.
  */
-export function runScanWorker(): void {
+export async function runScanWorker(): Promise<void> {
   const request = workerData as ScanRequest;
   const cancelFlag = new Int32Array(request.cancel);
   let lastPost = 0;
-  const result = scanPaths(['.'], loadCatalog(), detectors, {
+  const options = { exclude: request.exclude, maxFileSize: request.maxFileSize, includeTests: request.includeTests, prefilter: true, guards: parseGuards(request.guards) };
+  // The same key as the CLI's: anything that changes an analysis starts the cache afresh.
+  const cache = request.cacheFile ? new ScanCache(request.cacheFile, cacheKey([VERSION, catalogContent(), options])) : undefined;
+  const result = await scanPathsInParallel(['.'], loadCatalog(), detectors, {
     cwd: request.root,
-    exclude: request.exclude,
-    maxFileSize: request.maxFileSize,
-    includeTests: request.includeTests,
-    prefilter: true,
-    guards: parseGuards(request.guards),
+    ...options,
+    cache,
+    // This worker coordinates; the pool leaves a core to the editor.
+    workers: defaultPoolSize() - 1,
+    workerScript: path.join(__dirname, 'scan-worker.js'),
     isCancelled: () => Atomics.load(cancelFlag, 0) === 1,
     onProgress: (done, total) => {
       if (request.cancelAfterFiles !== undefined && done >= request.cancelAfterFiles) Atomics.store(cancelFlag, 0, 1);
@@ -135,4 +144,10 @@ export function runScanWorker(): void {
     },
   });
   parentPort?.postMessage({ type: 'result', result: { ...result, suppressions: [...result.suppressions] } });
+}
+
+/** dist/scan-worker.js's dispatch: a pool worker analyses files; otherwise it is the scan's coordinator. */
+export function runWorker(): void {
+  if (isAnalysisWorker()) runAnalysisWorker(loadCatalog(), detectors);
+  else void runScanWorker();
 }

@@ -16,7 +16,7 @@ const SELECTOR: vscode.DocumentSelector = ['typescript', 'typescriptreact', 'jav
  */
 export function activate(context: vscode.ExtensionContext): void {
   const started = performance.now();
-  const controller = new Controller(context.extensionPath);
+  const controller = new Controller(context.extensionPath, context.storageUri?.fsPath);
   const status = vscode.window.createStatusBarItem('offbox.status', vscode.StatusBarAlignment.Left, 20);
   status.name = 'Offbox privacy mode';
   status.command = 'offbox.showReport';

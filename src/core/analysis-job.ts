@@ -1,0 +1,116 @@
+import { resolve } from 'node:path';
+import { analyzeSource, type FileAnalysis } from './analyze';
+import type { Catalog } from './catalog';
+import type { Detector } from './detector';
+import { readSource } from './files';
+import type { ParsedGuard } from './guards';
+import { ModuleResolver } from './module-resolver';
+import { ModuleValues } from './module-values';
+import { buildPrefilter } from './prefilter';
+import { contentHash } from './scan-cache';
+
+/**
+ * One file to read and analyse: the unit of work a scan hands out, to its own thread or to a pool
+ * of workers (analysis-pool.ts). Jobs and outcomes are plain data so they cross thread boundaries.
+ */
+export interface AnalysisJob {
+  /** Absolute path. */
+  path: string;
+  /** Relative to the scan root: what findings name. */
+  relative: string;
+  maxFileSize: number;
+  /** Whether the prefilter may let the file go unparsed (off for files a wrapper reaches). */
+  prefilter: boolean;
+  /** Whether the outcome needs the content hash (for the cache). */
+  hash: boolean;
+  /** The hash the cache holds: when the content still has it, the job stops at `same`. */
+  knownHash?: string;
+}
+
+/** What an in-repo module's file imports from a module: named imports, `*` when anything may be reached. */
+export interface ImportedNames {
+  source: string;
+  names: string[];
+}
+
+export type JobOutcome =
+  | { state: 'skipped'; reason: string }
+  | { state: 'same'; hash: string; size: number }
+  | { state: 'prefiltered'; hash: string; size: number; imports: ImportedNames[] }
+  | { state: 'analysed'; hash: string; size: number; analysis: FileAnalysis; dependencies: string[] };
+
+/** What every job of one scan root shares; plain data, so a worker can build its own context from it. */
+export interface RootSpec {
+  root: string;
+  /** The scanned files, relative to the root: the module resolver's universe. */
+  files: string[];
+  /** tsconfig/jsconfig/package.json files, relative to the root. */
+  projectFiles: string[];
+  guards?: readonly ParsedGuard[];
+}
+
+/** The per-root state jobs run in: resolver, imported-module values, prefilter. */
+export class AnalysisContext {
+  readonly resolver: ModuleResolver;
+  private readonly moduleValues: ModuleValues;
+  private readonly prefilter: RegExp;
+
+  constructor(readonly spec: RootSpec, private readonly catalog: Catalog, private readonly detectors: readonly Detector[]) {
+    this.resolver = new ModuleResolver(new Set(spec.files), spec.root, spec.projectFiles);
+    this.moduleValues = new ModuleValues(spec.root, this.resolver);
+    this.prefilter = buildPrefilter(catalog, detectors);
+  }
+
+  run(job: AnalysisJob): JobOutcome {
+    const read = readSource(job.path, job.maxFileSize);
+    if ('skipped' in read) return { state: 'skipped', reason: read.skipped };
+    const size = read.size ?? read.text.length;
+    const hash = job.hash ? contentHash(read.text) : '';
+    if (job.knownHash !== undefined && job.knownHash === hash) return { state: 'same', hash, size };
+    if (job.prefilter && !this.prefilter.test(read.text)) return { state: 'prefiltered', hash, size, imports: inRepoImports(read.text, this.resolver) };
+    const analysis = analyzeSource(job.relative, read.text, this.detectors, this.catalog, {
+      isInRepoModule: (source) => this.resolver.isInRepo(source),
+      importResolver: (fromFile) => this.moduleValues.forFile(fromFile),
+      guards: this.spec.guards,
+    });
+    // Absolute, so a cache entry can be checked against files changed since.
+    const dependencies = closure(this.moduleValues.dependencies, job.relative).map((dependency) => resolve(this.spec.root, dependency));
+    return { state: 'analysed', hash, size, analysis, dependencies };
+  }
+}
+
+/** Every module a file's analysis read values from, directly or through the modules it read. */
+function closure(dependencies: ReadonlyMap<string, ReadonlySet<string>>, file: string): string[] {
+  const found = new Set<string>();
+  const stack = [...(dependencies.get(file) ?? [])];
+  while (stack.length > 0) {
+    const next = stack.pop()!;
+    if (found.has(next) || next === file) continue;
+    found.add(next);
+    stack.push(...(dependencies.get(next) ?? []));
+  }
+  return [...found];
+}
+
+// `import x, { a, b as c } from 's'`, `export … from 's'`, `import('s')`, `require('s')`: the clause (if any) and the specifier.
+const IMPORT_SPECIFIER = /(?:\b(?:import|export)\s+((?:type\s+)?[^'"`;]*?)\s*from\s*|\bimport\s*\(\s*|\brequire\s*\(\s*)["'`]([^"'`\n]+)["'`]/g;
+
+/** The in-repo modules an unparsed file imports, and which of their names: enough to tell whether it calls a wrapper. */
+function inRepoImports(text: string, resolver: ModuleResolver): ImportedNames[] {
+  const imports: ImportedNames[] = [];
+  for (const match of text.matchAll(IMPORT_SPECIFIER)) {
+    const [, clause, source] = match;
+    if (resolver.isInRepo(source)) imports.push({ source, names: importedNames(clause) });
+  }
+  return imports;
+}
+
+/** `{ a, b as c }` → [a, b]; a default, a namespace, `export *` or a require → ['*'] (anything may be reached). */
+function importedNames(clause: string | undefined): string[] {
+  const braces = clause ? /^(?:type\s+)?\{([^}]*)\}$/.exec(clause.trim()) : null;
+  if (!braces) return ['*'];
+  return braces[1]
+    .split(',')
+    .map((part) => part.trim().replace(/^type\s+/, '').split(/\s+as\s+/)[0])
+    .filter(Boolean);
+}

@@ -1,0 +1,50 @@
+import { existsSync } from 'node:fs';
+import { AnalysisContext, type AnalysisJob, type JobOutcome, type RootSpec } from './analysis-job';
+import { AnalysisPool } from './analysis-pool';
+import type { Catalog } from './catalog';
+import type { Detector } from './detector';
+import { runJobs, scanSettings, scanSteps, type ScanOptions, type ScanResult } from './scan';
+
+export interface ParallelOptions {
+  /** Worker threads to use; 1 or fewer scans on this thread. */
+  workers: number;
+  /** A bundle entry that starts as a pool worker under ANALYSIS_WORKER_ROLE (dist/cli.js, dist/scan-worker.js). */
+  workerScript: string;
+  /** Batches smaller than this run on the calling thread (default 64); tests set 1 to pool everything. */
+  minPooledJobs?: number;
+}
+
+// Batches smaller than this run on the calling thread: starting workers would cost more than the work.
+const MIN_POOLED_JOBS = 64;
+
+/**
+ * scanPaths with the files read and analysed by a pool of worker threads. Discovery, the cache, the
+ * wrapper rounds and the result stay on this thread and are the same steps as scanPaths (scanSteps),
+ * so the findings are the same; test/scan-parallel.test.ts compares the two.
+ */
+export async function scanPathsInParallel(paths: string[], catalog: Catalog, detectors: readonly Detector[], options: Partial<ScanOptions> & ParallelOptions): Promise<ScanResult> {
+  const settings = scanSettings(options);
+  // From sources (tests under tsx) there is no bundle to start a worker from: scan on this thread.
+  const poolable = options.workers > 1 && /\.c?js$/.test(options.workerScript) && existsSync(options.workerScript);
+  // A cold scan starts the workers at once, so they load while files are discovered; with a cache
+  // most files are replayed, and workers start only if a large batch turns up.
+  let pool = poolable && !settings.cache ? new AnalysisPool(options.workerScript, options.workers, catalog, detectors) : undefined;
+  const minPooled = options.minPooledJobs ?? MIN_POOLED_JOBS;
+  let local: AnalysisContext | undefined;
+  const runHere = (spec: RootSpec, jobs: AnalysisJob[], counted: boolean): JobOutcome[] => {
+    if (local?.spec !== spec) local = new AnalysisContext(spec, catalog, detectors);
+    return runJobs(local, jobs, settings, counted);
+  };
+  try {
+    const steps = scanSteps(paths, catalog, detectors, settings);
+    for (let next = steps.next(); ; ) {
+      if (next.done) return next.value;
+      const { spec, jobs, counted } = next.value;
+      if (!pool && poolable && jobs.length >= minPooled) pool = new AnalysisPool(options.workerScript, options.workers, catalog, detectors);
+      const outcomes = pool && jobs.length >= minPooled ? await pool.run(spec, jobs, { isCancelled: settings.isCancelled, onProgress: counted ? settings.onProgress : undefined }) : runHere(spec, jobs, counted);
+      next = steps.next(outcomes);
+    }
+  } finally {
+    await pool?.close();
+  }
+}
