@@ -42,6 +42,8 @@ export interface AnalyzeOptions {
   guards?: readonly ParsedGuard[];
   /** Reads values exported by other in-repo modules (see ModuleValues). */
   importResolver?: (fromFile: string) => ImportResolver;
+  /** Whether to collect the exports and in-repo calls the wrapper index joins (default true); the editor, which takes wrapper calls from the last scan, skips them on every keystroke. */
+  links?: boolean;
 }
 
 export function analyzeSource(file: string, text: string, detectors: readonly Detector[], catalog: Catalog, options: AnalyzeOptions = {}): FileAnalysis {
@@ -82,7 +84,7 @@ function analyzeParsed(file: string, text: string, detectors: readonly Detector[
   const built = buildFindings(file, text, reports, scopes, catalog, guards);
   const findings = built.filter((_, index) => !reports[index].report.latent);
   const latent = built.filter((_, index) => reports[index].report.latent);
-  const links = collectModuleLinks(program, scopes, [...findings, ...latent], callNodes, text, options.isInRepoModule, guards);
+  const links = options.links === false ? undefined : collectModuleLinks(program, scopes, [...findings, ...latent], callNodes, text, options.isInRepoModule, guards);
   return { file, findings, latent, partial: parsed.partial, links, suppressions: readSuppressions(text) };
 }
 

@@ -68,7 +68,7 @@ export function parseSource(fileName: string, text: string, parser: ParserName =
     try {
       const extension = fileName.slice(fileName.lastIndexOf('.')).toLowerCase();
       // JavaScript files may hold JSX, as TypeScript's parser allows; parentheses are not nodes in ESTree.
-      const result = oxc.parseSync(fileName, text, { lang: OXC_LANG[extension] ?? 'ts', preserveParens: false, showSemanticErrors: false });
+      const result = oxc.parseSync(fileName, text, { lang: OXC_LANG[extension] ?? 'ts', preserveParens: false, showSemanticErrors: false, experimentalRawTransfer: useRawTransfer(oxc) } as Parameters<OxcModule['parseSync']>[2]);
       // A top-level `return` (CommonJS and Meteor modules) is an error to oxc but not to TypeScript's
       // parser, and oxc's tree is complete: the reference parser would read the same program.
       if (result.errors.every((error) => BENIGN_OXC_ERRORS.has(error.message))) {
@@ -118,6 +118,19 @@ function loadOxc(): OxcModule | undefined {
     }
   }
   return oxcModule ?? undefined;
+}
+
+let rawTransfer: boolean | undefined;
+
+/**
+ * oxc hands its tree over as JSON, and JSON.parse is most of the cost of a parse (about 5 of 6 ms
+ * for a 1,400-line file). Where the runtime allows (Node 22 and later: VS Code's extension host
+ * since 1.101, current CI images), raw transfer reads the tree straight from oxc's memory instead:
+ * the same nodes, about 5x faster. OFFBOX_OXC_RAW=0 turns it off.
+ */
+function useRawTransfer(oxc: OxcModule): boolean {
+  rawTransfer ??= process.env.OFFBOX_OXC_RAW !== '0' && oxc.rawTransferSupported();
+  return rawTransfer;
 }
 
 function defaultParser(): ParserName {

@@ -77,6 +77,7 @@ export function analyzeDocument(policy: FolderPolicy, relativePath: string, text
     guards: parseGuards(policy.config?.guards ?? []),
     isInRepoModule: (source) => values.resolver.isInRepo(source),
     importResolver: (fromFile) => values.moduleValues.forFile(fromFile),
+    links: false,
   });
   const result: ScanResult = {
     roots: [policy.root],
