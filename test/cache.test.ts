@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
@@ -51,5 +51,25 @@ describe('the scan cache', () => {
     scan(root, cached(root));
     const other = scan(root, new ScanCache(join(root, '.offbox-cache', 'scan.json'), cacheKey(['another version'])));
     assert.equal(other.counts.cached, 0);
+  });
+
+  it('remembers the file list, and reads the tree again when a file is added, removed or ignored', () => {
+    const root = copyOf('onprem-helpdesk');
+    scan(root, cached(root));
+    // A new file in an existing folder changes that folder's mtime.
+    writeFileSync(join(root, 'src', 'server', 'beacon.ts'), "export const beacon = () => fetch('https://beacon.acme-stats.io/hit');\n");
+    let warm = scan(root, cached(root));
+    assert.deepEqual(written(warm), written(scan(root)));
+    assert.ok(warm.findings.some((finding) => finding.file === 'src/server/beacon.ts'), 'the added file was found');
+    // An edited .gitignore changes no folder's mtime, but is watched itself.
+    writeFileSync(join(root, '.gitignore'), 'src/server/beacon.ts\n');
+    warm = scan(root, cached(root));
+    assert.deepEqual(written(warm), written(scan(root)));
+    assert.ok(!warm.findings.some((finding) => finding.file === 'src/server/beacon.ts'), 'the ignored file is gone');
+    rmSync(join(root, '.gitignore'));
+    rmSync(join(root, 'src', 'server', 'updates.ts'));
+    warm = scan(root, cached(root));
+    assert.deepEqual(written(warm), written(scan(root)));
+    assert.ok(!warm.findings.some((finding) => finding.file === 'src/server/updates.ts'), 'the removed file is gone');
   });
 });

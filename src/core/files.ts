@@ -40,7 +40,16 @@ const TEST_FILE = /\.(test|spec|stories|story|cy|e2e)\.[cm]?[jt]sx?$/;
  * dependencies, build output, symbolic links (they may loop or leave the tree) and, unless asked,
  * tests. Every file passed over for a reason a user may not expect is listed with that reason.
  */
-export function discoverFiles(root: string, options: DiscoveryOptions = DEFAULT_DISCOVERY): { files: SourceFile[]; skipped: SkippedFile[]; projectFiles: string[] } {
+/** What discovery found, and (when asked) the state of the tree it read: enough to tell later that nothing moved. */
+export interface Discovery {
+  files: SourceFile[];
+  skipped: SkippedFile[];
+  projectFiles: string[];
+  /** Every directory read and every .gitignore applied, with its mtime when it was read. */
+  watched?: Record<string, number>;
+}
+
+export function discoverFiles(root: string, options: DiscoveryOptions = DEFAULT_DISCOVERY, watch = false): Discovery {
   const files: SourceFile[] = [];
   const projectFiles: string[] = [];
   const skipped: SkippedFile[] = [];
@@ -55,13 +64,25 @@ export function discoverFiles(root: string, options: DiscoveryOptions = DEFAULT_
     if (SOURCE_EXTENSIONS.includes(extname(root).toLowerCase())) files.push({ path: root, relative: root.split(sep).pop()! });
     return { files, skipped, projectFiles };
   }
+  // mtimes are taken before a directory is read, so a change while it is read shows up as a change.
+  const watched: Record<string, number> | undefined = watch ? {} : undefined;
+  const note = (path: string) => {
+    if (!watched) return;
+    try {
+      watched[path] = statSync(path).mtimeMs;
+    } catch {
+      watched[path] = -1;
+    }
+  };
   const excluded = options.exclude.length > 0 ? (path: string) => extra.ignores(path) : () => false;
   const stack: Array<{ directory: string; relativeDirectory: string; rules: Array<{ base: string; matcher: Ignore }> }> = [{ directory: root, relativeDirectory: '', rules: [] }];
   while (stack.length > 0) {
     const { directory, relativeDirectory, rules: inherited } = stack.pop()!;
     const rules = [...inherited];
+    note(directory);
     const gitignore = join(directory, '.gitignore');
     if (existsSync(gitignore)) {
+      note(gitignore);
       try {
         rules.push({ base: directory, matcher: ignore().add(readFileSync(gitignore, 'utf8')) });
       } catch {
@@ -112,7 +133,7 @@ export function discoverFiles(root: string, options: DiscoveryOptions = DEFAULT_
     }
   }
   files.sort((a, b) => (a.relative < b.relative ? -1 : a.relative > b.relative ? 1 : 0));
-  return { files, skipped, projectFiles };
+  return { files, skipped, projectFiles, ...(watched ? { watched } : {}) };
 }
 
 export type ReadResult = { text: string } | { skipped: string };

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { FileAnalysis } from './analyze';
+import type { Discovery } from './files';
 
 /** What a scan learnt about one file, and the file's state when it learnt it. */
 export interface CacheEntry {
@@ -20,6 +21,8 @@ export interface CacheEntry {
 interface CacheFile {
   key: string;
   entries: Record<string, CacheEntry>;
+  /** The last discovery of each scanned root, with the mtimes of the directories and .gitignore files it read. */
+  discoveries?: Record<string, Discovery>;
 }
 
 /**
@@ -30,6 +33,7 @@ interface CacheFile {
  */
 export class ScanCache {
   private entries: Record<string, CacheEntry> = {};
+  private discoveries: Record<string, Discovery> = {};
   readonly loaded: boolean;
 
   constructor(private readonly location: string, private readonly key: string) {
@@ -38,12 +42,34 @@ export class ScanCache {
       const data = JSON.parse(readFileSync(location, 'utf8')) as CacheFile;
       if (data.key === key && data.entries && typeof data.entries === 'object') {
         this.entries = data.entries;
+        this.discoveries = data.discoveries && typeof data.discoveries === 'object' ? data.discoveries : {};
         loaded = true;
       }
     } catch {
       // No cache yet, or an unreadable one: start empty.
     }
     this.loaded = loaded;
+  }
+
+  /**
+   * The files of a root as the last scan found them, while no directory it read and no .gitignore it
+   * applied has changed (adding, removing or renaming an entry changes its directory's mtime).
+   */
+  discovery(root: string): Discovery | undefined {
+    const known = this.discoveries[root];
+    if (!known?.watched) return undefined;
+    for (const [path, mtimeMs] of Object.entries(known.watched)) {
+      try {
+        if (statSync(path).mtimeMs !== mtimeMs) return undefined;
+      } catch {
+        return undefined;
+      }
+    }
+    return known;
+  }
+
+  storeDiscovery(root: string, discovery: Discovery): void {
+    if (discovery.watched) this.discoveries[root] = discovery;
   }
 
   /** The entry for a file whose size and mtime are unchanged, without reading it. */
@@ -81,7 +107,7 @@ export class ScanCache {
   save(seen: ReadonlySet<string>): void {
     for (const path of Object.keys(this.entries)) if (!seen.has(path)) delete this.entries[path];
     mkdirSync(dirname(this.location), { recursive: true });
-    writeFileSync(this.location, JSON.stringify({ key: this.key, entries: this.entries } satisfies CacheFile));
+    writeFileSync(this.location, JSON.stringify({ key: this.key, entries: this.entries, discoveries: this.discoveries } satisfies CacheFile));
   }
 
   private touch(path: string, entry: CacheEntry): void {

@@ -94,7 +94,10 @@ export function* scanSteps(paths: string[], catalog: Catalog, detectors: readonl
   for (const path of paths) {
     if (result.cancelled) break;
     const root = resolve(settings.cwd, path);
-    const discovered = discoverFiles(root, settings);
+    // A cache remembers the tree as well: while no directory changed, discovery is a stat per directory.
+    const remembered = cache?.discovery(root);
+    const discovered = remembered ?? discoverFiles(root, settings, cache !== undefined);
+    if (!remembered) cache?.storeDiscovery(root, discovered);
     const toCwd = (file: string) => toPosix(relative(settings.cwd, resolve(root, file))) || file;
     result.skipped.push(...discovered.skipped.map((skip) => ({ ...skip, file: toCwd(skip.file) })));
     const spec: RootSpec = { root, files: discovered.files.map((file) => file.relative), projectFiles: discovered.projectFiles, guards: settings.guards };
