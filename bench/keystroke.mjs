@@ -1,6 +1,9 @@
 // Per-keystroke analysis of an open file, as the editor does it: dist/engine.js's analyzeDocument on
 // a ~2,000-line file, after each of 200 one-character edits. Prints p50/p95/max in milliseconds.
-//   node bench/keystroke.mjs [file]   (default: the longest file under 2,500 lines of the corpus that has findings)
+//   node bench/keystroke.mjs [file] [--sends] [--json]
+// Default file: the corpus file closest to 2,000 lines; with --sends, the closest among files that
+// call fetch or an HTTP client and have a finding (so the whole analysis runs, not only the prefilter). --json prints
+// the figures as one JSON line last (bench/run.mjs reads it).
 import { createRequire } from 'node:module';
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -12,12 +15,20 @@ const repo = join(dirname(fileURLToPath(import.meta.url)), '..');
 const engine = require(join(repo, 'dist', 'engine.js'));
 const corpus = process.env.OFFBOX_CORPUS ?? '/work/corpus/rocketchat';
 
-let file = process.argv[2];
+const args = process.argv.slice(2);
+const withSends = args.includes('--sends');
+let file = args.find((arg) => !arg.startsWith('--'));
 if (!file) {
   // A real file near 2,000 lines: the closest to that in the corpus.
-  const candidates = listCorpusFiles(corpus).files.map((path) => ({ path, lines: readFileSync(path, 'utf8').split('\n').length }));
+  const sends = /\bfetch\(|\bHTTP\.(?:call|get|post)\(|\baxios\b/;
+  const candidates = listCorpusFiles(corpus)
+    .files.map((path) => ({ path, text: readFileSync(path, 'utf8') }))
+    .filter(({ text }) => !withSends || sends.test(text))
+    .map(({ path, text }) => ({ path, lines: text.split('\n').length }));
   candidates.sort((a, b) => Math.abs(a.lines - 2000) - Math.abs(b.lines - 2000));
-  file = candidates[0].path;
+  // With --sends, the closest file in which the editor reports at least one send.
+  const hasFindings = ({ path }) => engine.analyzeDocument({ root: dirname(path), config: { mode: 'on-prem' } }, path.split('/').pop(), readFileSync(path, 'utf8')).findings.length > 0;
+  file = (withSends ? candidates.find(hasFindings) : candidates[0])?.path ?? candidates[0].path;
 }
 const original = readFileSync(file, 'utf8');
 const lines = original.split('\n');
@@ -38,3 +49,4 @@ times.sort((a, b) => a - b);
 const at = (q) => times[Math.min(times.length - 1, Math.floor(q * times.length))].toFixed(1);
 console.log(`${file}: ${lines.length} lines, ${(original.length / 1024).toFixed(0)} KiB, ${findings} findings`);
 console.log(`keystroke analysis over 200 edits: p50 ${at(0.5)} ms, p95 ${at(0.95)} ms, max ${times[times.length - 1].toFixed(1)} ms`);
+if (args.includes('--json')) console.log(JSON.stringify({ file, lines: lines.length, findings, p50: Number(at(0.5)), p95: Number(at(0.95)), max: times[times.length - 1], node: process.version }));

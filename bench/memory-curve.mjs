@@ -1,7 +1,7 @@
 // Peak memory and time of a cold scan as the codebase grows: the first 1k, 2k, 4k and 8k files of a
 // corpus (sorted), hard-linked into a temp tree (the scanner never follows symlinks). Growth should be
 // linear in the corpus size.
-//   node bench/memory-curve.mjs [corpus-dir]   (default: $OFFBOX_CORPUS or /work/corpus)
+//   node bench/memory-curve.mjs [corpus-dir] [--json]   (default: $OFFBOX_CORPUS or /work/corpus)
 import { spawnSync } from 'node:child_process';
 import { linkSync, mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -10,7 +10,8 @@ import { fileURLToPath } from 'node:url';
 import { listCorpusFiles, MiB } from './lib/files.mjs';
 
 const repo = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const corpus = resolve(process.argv[2] ?? process.env.OFFBOX_CORPUS ?? '/work/corpus');
+const args = process.argv.slice(2);
+const corpus = resolve(args.find((arg) => !arg.startsWith('--')) ?? process.env.OFFBOX_CORPUS ?? '/work/corpus');
 const { files } = listCorpusFiles(corpus);
 const rows = [];
 for (const count of [1000, 2000, 4000, 8000].filter((n) => n <= files.length)) {
@@ -31,3 +32,4 @@ console.log(`corpus ${corpus}: the first N files (sorted), cold scans`);
 console.log('| files | MiB | wall s | peak RSS MB | MB per 1k files |');
 console.log('|---|---|---|---|---|');
 for (const row of rows) console.log(`| ${row.files} | ${row.MiB} | ${row.wall} | ${row.rssMB} | ${(row.rssMB / (row.files / 1000)).toFixed(0)} |`);
+if (args.includes('--json')) console.log(JSON.stringify({ corpus, rows }));

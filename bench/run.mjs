@@ -132,6 +132,15 @@ if (!peersOnly) {
     w.ok = warmReport !== null;
     warm = w.ok ? w : null;
     row('Offbox re-scan, one file changed (--cache)', w, warmReport?.findings?.length ?? null, `cached ${warmReport?.summary?.cached ?? '?'} files`);
+
+    // The worker pool: by default a scan uses one thread on two cores (measured no faster there) and
+    // one worker per core above that. This row forces a pool of one worker per core (at least two).
+    const jobs = Math.max(2, cpus().length);
+    const pooled = await measure('offbox-pool', [process.execPath, bin, 'scan', corpus, '--format', 'json', '--output', output, '--include-tests', '--jobs', String(jobs)]);
+    let pooledReport = null;
+    try { pooledReport = JSON.parse(readFileSync(output, 'utf8')); } catch {}
+    pooled.ok = pooledReport !== null;
+    row(`Offbox scan (cold, --jobs ${jobs}: worker pool)`, pooled, pooledReport?.findings?.length ?? null, pooledReport && report && JSON.stringify(pooledReport.findings) === JSON.stringify(report.findings) ? 'same findings as the cold row' : 'FINDINGS DIFFER from the cold row');
   }
 }
 
@@ -154,6 +163,33 @@ if (!peersOnly) {
 }
 rmSync(tmp, { recursive: true, force: true });
 
+// ---- 4. Per keystroke, and memory as the codebase grows (child processes; JSON line last) -------
+/** Runs a bench script with a Node binary; its last stdout line is JSON. */
+function benchScript(node, script, scriptArgs) {
+  process.stderr.write(`running ${script} ${scriptArgs.join(' ')} (${node === process.execPath ? 'this Node' : node}) ...\n`);
+  const run = spawnSync(node, [join(repo, 'bench', script), ...scriptArgs], { cwd: repo, encoding: 'utf8', env: { ...process.env, OFFBOX_CORPUS: corpus } });
+  try {
+    return JSON.parse(run.stdout.trim().split('\n').pop());
+  } catch {
+    console.error(`${script} failed (exit ${run.status}):\n${tail(run.stderr ?? '')}`);
+    return null;
+  }
+}
+// A second runtime to compare, e.g. Node 22, where oxc's raw transfer applies (see bench/README.md).
+const otherNode = process.env.OFFBOX_BENCH_NODE && existsSync(process.env.OFFBOX_BENCH_NODE) ? process.env.OFFBOX_BENCH_NODE : undefined;
+const keystrokes = [];
+if (!peersOnly) {
+  for (const node of [process.execPath, ...(otherNode ? [otherNode] : [])]) {
+    for (const flags of [[], ['--sends']]) {
+      const figures = benchScript(node, 'keystroke.mjs', [...flags, '--json']);
+      if (figures) keystrokes.push({ ...figures, kind: flags.length ? 'with sends' : 'no send' });
+    }
+  }
+}
+// The curve needs 8,000 files: by default the folder that holds the corpus (all corpora together).
+const memoryCorpus = process.env.OFFBOX_MEMORY_CORPUS ?? dirname(corpus);
+const memory = peersOnly || process.env.OFFBOX_BENCH_SKIP_MEMORY ? null : benchScript(process.execPath, 'memory-curve.mjs', [memoryCorpus, '--json']);
+
 // ---- table -----------------------------------------------------------------------
 const mib = bytes / MiB;
 const fmt = (x, d = 2) => (x == null || !Number.isFinite(x) ? '—' : x.toFixed(d));
@@ -167,6 +203,10 @@ if (offbox && warm) ratios.push(`Offbox re-scan after one changed file / cold sc
 if (offbox && peer('eslint')) ratios.push(`Offbox vs ESLint (ESLint time / Offbox time): ${fmt(peer('eslint').wall / offbox.wall)}×`);
 if (offbox && peer('floor')) ratios.push(`Offbox vs createSourceFile (floor time / Offbox time): ${fmt(peer('floor').wall / offbox.wall)}×`);
 if (!offbox && peer('eslint') && peer('floor')) ratios.push(`ESLint vs createSourceFile (ESLint time / floor time): ${fmt(peer('eslint').wall / peer('floor').wall)}×`);
+
+const keystrokeLine = (k) => `Keystroke (${k.kind}), ${k.file.split('/').pop()} (${k.lines} lines), Node ${k.node}: p50 ${fmt(k.p50, 1)} ms, p95 ${fmt(k.p95, 1)} ms, max ${fmt(k.max, 1)} ms`;
+for (const k of keystrokes) ratios.push(keystrokeLine(k));
+if (memory?.rows?.length) ratios.push(`Peak RSS by corpus size (${memory.corpus}): ${memory.rows.map((r) => `${r.files} files ${r.rssMB} MB`).join(', ')}`);
 
 const widths = header.map((h, i) => Math.max(h.length, ...body.map((b) => String(b[i]).length)));
 const line = (cells) => cells.map((c, i) => String(c).padEnd(widths[i])).join('  ');
@@ -197,6 +237,23 @@ each a fresh process timed from spawn to exit; see bench/README.md for the metho
 ${body.map((b) => `| ${b.join(' | ')} |`).join('\n')}
 
 ${ratios.map((r) => `- ${r}`).join('\n')}
+
+## Per keystroke
+
+The editor's analysis of one open document (\`bench/keystroke.mjs\`: dist/engine.js's analyzeDocument after
+each of 200 one-character edits${otherNode ? '; also under a second Node given by OFFBOX_BENCH_NODE' : ''}):
+
+| file | lines | findings | Node | p50 ms | p95 ms | max ms |
+|---|---|---|---|---|---|---|
+${keystrokes.map((k) => `| ${k.kind}: \`${k.file.slice(corpus.length + 1)}\` | ${k.lines} | ${k.findings} | ${k.node} | ${fmt(k.p50, 1)} | ${fmt(k.p95, 1)} | ${fmt(k.max, 1)} |`).join('\n')}
+
+## Memory as the codebase grows
+
+Cold scans of the first N files of \`${memory?.corpus ?? memoryCorpus}\` (sorted; \`bench/memory-curve.mjs\`):
+
+| files | MiB | wall s | peak RSS MB | MB per 1k files |
+|---|---|---|---|---|
+${(memory?.rows ?? []).map((r) => `| ${r.files} | ${r.MiB} | ${r.wall} | ${r.rssMB} | ${(r.rssMB / (r.files / 1000)).toFixed(0)} |`).join('\n')}
 `;
 if (peersOnly) {
   console.log('\n(--peers-only: bench/results.md not written)');
