@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { detectors } from '../src/analyzers/index';
 import { loadCatalog } from '../src/core/default-catalog';
+import { buildPrefilter } from '../src/core/prefilter';
 import { scanPaths } from '../src/core/scan';
 
 const ROOT = join(__dirname, '..');
@@ -22,4 +23,32 @@ describe('the prefilter never changes findings', () => {
       assert.deepEqual(fast.findings, full.findings);
     });
   }
+});
+
+// What the prefilter lets through decides what gets parsed: these lines are signs of a send or not.
+describe('the prefilter reads globals as globals', () => {
+  const prefilter = buildPrefilter(loadCatalog(), detectors);
+  const passes = [
+    "ga('send', 'pageview');",
+    "window.ga('send', 'pageview');",
+    "window['ga']('send');",
+    'H.track("signup");',
+    'posthog?.capture("x");',
+    'analytics!.page();',
+    'const { track } = analytics;',
+    'const send = navigator.sendBeacon.bind(navigator);',
+    'const xhr = new XMLHttpRequest;',
+    'const socket = new WebSocket(url);',
+    'await fetch<Response>(url);',
+    'const img = new Image();',
+  ];
+  const fails = [
+    "const letter = 'H';",
+    'const agent = navigator.userAgent;',
+    'type Props = { analytics: boolean };',
+    'const icon = <ImageIcon />;',
+    'export function getImage() {}',
+  ];
+  for (const text of passes) it(`passes ${text}`, () => assert.equal(prefilter.test(text), true));
+  for (const text of fails) it(`lets go ${text}`, () => assert.equal(prefilter.test(text), false));
 });

@@ -29,7 +29,7 @@ export default defineDetector({
       injected: 'An injected <{{element}}> loads from {{destination}}: the visitor\'s IP address, user agent and referrer go there{{vendorNote}}.',
       inlineSnippet: 'An inline script snippet loads from {{destination}}{{vendorNote}}: the visitor\'s IP address, user agent and referrer go there.',
     },
-    keywords: ['<script', '<Script', '<iframe', '<img', '<link', 'createElement', 'Image'],
+    keywords: ['<script', '<Script', '<iframe', '<img', '<link', 'createElement', /\bImage\b/],
   },
   create(context) {
     return {

@@ -6,7 +6,7 @@ import { readSource } from './files';
 import type { ParsedGuard } from './guards';
 import { ModuleResolver } from './module-resolver';
 import { ModuleValues } from './module-values';
-import { buildPrefilter } from './prefilter';
+import { buildPrefilter, type Prefilter } from './prefilter';
 import { contentHash } from './scan-cache';
 
 /**
@@ -53,7 +53,7 @@ export interface RootSpec {
 export class AnalysisContext {
   readonly resolver: ModuleResolver;
   private readonly moduleValues: ModuleValues;
-  private readonly prefilter: RegExp;
+  private readonly prefilter: Prefilter;
 
   constructor(readonly spec: RootSpec, private readonly catalog: Catalog, private readonly detectors: readonly Detector[]) {
     this.resolver = new ModuleResolver(new Set(spec.files), spec.root, spec.projectFiles);

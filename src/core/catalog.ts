@@ -114,9 +114,15 @@ export class Catalog {
     return [...new Set([...this.vendorByPackage.keys(), ...this.clientByPackage.keys()])];
   }
 
-  /** The first word of every global call path (`gtag`, `dataLayer`, `fetch`, `navigator`). */
-  globalRoots(): string[] {
-    return [...new Set([...this.vendorByGlobal.keys(), ...this.clientByGlobal.keys()].map((path) => path.split('.')[0]))];
+  /**
+   * The names a file must contain to use a catalog global: a vendor's root (`analytics` of
+   * `analytics.track`: any member of it is the vendor's), and a client's own name (`sendBeacon` of
+   * `navigator.sendBeacon`: reading `navigator` alone sends nothing).
+   */
+  globalSignals(): string[] {
+    const roots = [...this.vendorByGlobal.keys()].map((path) => path.split('.')[0]);
+    const clients = [...this.clientByGlobal.keys()].map((path) => path.slice(path.lastIndexOf('.') + 1));
+    return [...new Set([...roots, ...clients])];
   }
 }
 

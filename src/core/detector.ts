@@ -16,9 +16,10 @@ export interface DetectorMeta {
   messages: Record<string, string>;
   /**
    * Words a file must contain for this detector to find anything in it, besides the catalog's own.
-   * The prefilter skips files with none of them, so they must be necessary conditions.
+   * The prefilter skips files with none of them, so they must be necessary conditions. A string is
+   * matched anywhere; a RegExp (its source) where a plain substring would match far too much.
    */
-  keywords: string[];
+  keywords: Array<string | RegExp>;
 }
 
 export interface Report {

@@ -1,24 +1,46 @@
 import type { Catalog } from './catalog';
 import type { Detector } from './detector';
 
+/** A text test that every file with a finding passes, so files that fail it are never parsed. */
+export interface Prefilter {
+  test(text: string): boolean;
+}
+
 /**
- * A text test that every file with a finding passes, so files that fail it are never parsed.
- *
- * It is sound by construction: a detector can only report through an import of a catalog package
- * (whose name then stands quoted in the file), a catalog global (whose name stands in the file) or
- * one of the words its descriptor lists as necessary. The test that parses everything and compares
- * (test/prefilter.test.ts) keeps it honest.
+ * Builds the prefilter. It is sound by construction: a detector can only report through an import
+ * of a catalog package (whose name then stands quoted in the file), a catalog global used as one
+ * (below), or one of the words its descriptor lists as necessary. The test that parses everything
+ * and compares (test/prefilter.test.ts, and the corpora in bench/README.md) keeps it honest.
  */
-export function buildPrefilter(catalog: Catalog, detectors: readonly Detector[]): RegExp {
+export function buildPrefilter(catalog: Catalog, detectors: readonly Detector[]): Prefilter {
   const packages = catalog.packageNames().map(escape).sort(byLengthDescending);
-  const globals = catalog.globalRoots().map(escape).sort(byLengthDescending);
-  const words = [...new Set(detectors.flatMap((detector) => detector.meta.keywords))].map(escape).sort(byLengthDescending);
-  const alternatives = [
-    `["'\`](?:node:)?(?:${packages.join('|')})["'\`/]`,
-    `\\b(?:${globals.join('|')})\\b`,
-    ...(words.length > 0 ? [words.join('|')] : []),
-  ];
-  return new RegExp(alternatives.join('|'));
+  const keywords = [...new Set(detectors.flatMap((detector) => detector.meta.keywords))];
+  const words = keywords.map((word) => (typeof word === 'string' ? escape(word) : word.source)).sort(byLengthDescending);
+  const plain = new RegExp([`["'\`](?:node:)?(?:${packages.join('|')})["'\`/]`, ...(words.length > 0 ? [words.join('|')] : [])].join('|'));
+  const globals = new RegExp(`\\b(?:${catalog.globalSignals().map(escape).sort(byLengthDescending).join('|')})\\b`, 'g');
+  return {
+    test(text: string): boolean {
+      if (plain.test(text)) return true;
+      globals.lastIndex = 0;
+      for (let match = globals.exec(text); match; match = globals.exec(text)) {
+        if (usedAsGlobal(text, match.index, globals.lastIndex)) return true;
+      }
+      return false;
+    },
+  };
+}
+
+// A global reaches a detector only when it is called, constructed or a member of it is read (`ga(`,
+// `fetch<T>(`, `new WebSocket`, `H.track`, `posthog?.capture`, `analytics!.page`, `Sentry [`), read
+// off the global object (`window.H`, `window['ga']`), or assigned or destructured
+// (`const { track } = analytics`): a bare `H` in a string or a type is no sign.
+const USED_AFTER = /\s*(?:\(|\.|\?\.|\[|!|<)/y;
+const USED_BEFORE = /(?:\bnew\s+|\b(?:window|self|globalThis)\s*(?:\.\s*|\[\s*["'`])|[=:]\s*)$/;
+
+function usedAsGlobal(text: string, start: number, end: number): boolean {
+  USED_AFTER.lastIndex = end;
+  if (USED_AFTER.test(text)) return true;
+  return USED_BEFORE.test(text.slice(Math.max(0, start - 24), start));
 }
 
 function escape(text: string): string {

@@ -10,7 +10,7 @@ import type { LevelledFinding } from '../core/format/json';
 import { formatDisclosure } from '../core/format/disclosure';
 import { formatSarif } from '../core/format/sarif';
 import { parseGuards } from '../core/guards';
-import { buildPrefilter } from '../core/prefilter';
+import { buildPrefilter, type Prefilter } from '../core/prefilter';
 import { ModuleResolver } from '../core/module-resolver';
 import { ModuleValues } from '../core/module-values';
 import { existsSync } from 'node:fs';
@@ -28,7 +28,7 @@ import { starterConfig } from '../core/starter-config';
 
 export type { LevelledFinding, PrivacyConfig, PrivacyMode, ScanResult };
 
-let prefilter: RegExp | undefined;
+let prefilter: Prefilter | undefined;
 const folderValues = new Map<string, { resolver: ModuleResolver; moduleValues: ModuleValues; created: number }>();
 
 /**
