@@ -45,7 +45,7 @@ export interface Discovery {
   files: SourceFile[];
   skipped: SkippedFile[];
   projectFiles: string[];
-  /** Every directory read and every .gitignore applied, with its mtime when it was read. */
+  /** Every directory read, .gitignore applied and project file listed, with its mtime when it was read. */
   watched?: Record<string, number>;
 }
 
@@ -118,7 +118,11 @@ export function discoverFiles(root: string, options: DiscoveryOptions = DEFAULT_
         stack.push({ directory: path, relativeDirectory: relativePath, rules });
         continue;
       }
-      if (entry.isFile() && PROJECT_FILES.has(entry.name)) projectFiles.push(relativePath);
+      if (entry.isFile() && PROJECT_FILES.has(entry.name)) {
+        projectFiles.push(relativePath);
+        // Their aliases and package names decide how imports resolve: a change must be seen.
+        note(path);
+      }
       if (!entry.isFile() || !isSource(entry.name) || entry.name.endsWith('.d.ts')) continue;
       if (!options.includeTests && TEST_FILE.test(entry.name)) {
         skipped.push({ file: relativePath, reason: 'test file (use --include-tests)' });

@@ -35,8 +35,13 @@ export class ScanCache {
   private entries: Record<string, CacheEntry> = {};
   private discoveries: Record<string, Discovery> = {};
   readonly loaded: boolean;
+  private dirty = false;
 
-  constructor(private readonly location: string, private readonly key: string) {
+  /**
+   * `writeBehind`: save() only marks the cache changed and flush() writes it, so a process that stays
+   * up (the extension's scan worker) answers first and writes after.
+   */
+  constructor(private readonly location: string, private readonly key: string, private readonly options: { writeBehind?: boolean } = {}) {
     let loaded = false;
     try {
       const data = JSON.parse(readFileSync(location, 'utf8')) as CacheFile;
@@ -103,11 +108,19 @@ export class ScanCache {
     this.entries[path] = stored;
   }
 
-  /** Keeps only the files this scan saw, and writes the cache. */
+  /** Keeps only the files this scan saw, and writes the cache (or, writing behind, marks it to be written). */
   save(seen: ReadonlySet<string>): void {
     for (const path of Object.keys(this.entries)) if (!seen.has(path)) delete this.entries[path];
+    this.dirty = true;
+    if (!this.options.writeBehind) this.flush();
+  }
+
+  /** Writes the cache if a scan changed it since the last write. */
+  flush(): void {
+    if (!this.dirty) return;
     mkdirSync(dirname(this.location), { recursive: true });
     writeFileSync(this.location, JSON.stringify({ key: this.key, entries: this.entries, discoveries: this.discoveries } satisfies CacheFile));
+    this.dirty = false;
   }
 
   private touch(path: string, entry: CacheEntry): void {

@@ -3,7 +3,7 @@ import type { FileAnalysis } from './analyze';
 import { AnalysisContext, type AnalysisJob, type ImportedNames, type JobOutcome, type RootSpec } from './analysis-job';
 import type { Catalog } from './catalog';
 import type { Detector } from './detector';
-import { DEFAULT_DISCOVERY, discoverFiles, toPosix, type DiscoveryOptions, type SkippedFile, type SourceFile } from './files';
+import { DEFAULT_DISCOVERY, discoverFiles, toPosix, type Discovery, type DiscoveryOptions, type SkippedFile, type SourceFile } from './files';
 import type { Finding } from './finding';
 import { ModuleResolver } from './module-resolver';
 import type { CacheEntry, ScanCache } from './scan-cache';
@@ -91,6 +91,7 @@ export function* scanSteps(paths: string[], catalog: Catalog, detectors: readonl
   const started = performance.now();
   const result: ScanResult = { roots: paths, findings: [], counts: { files: 0, parsed: 0, prefiltered: 0, bytes: 0, cached: 0 }, skipped: [], partial: [], suppressions: new Map(), cancelled: false, durationMs: 0 };
   const cache = settings.cache;
+  const seen = new Set<string>();
   for (const path of paths) {
     if (result.cancelled) break;
     const root = resolve(settings.cwd, path);
@@ -101,10 +102,9 @@ export function* scanSteps(paths: string[], catalog: Catalog, detectors: readonl
     const toCwd = (file: string) => toPosix(relative(settings.cwd, resolve(root, file))) || file;
     result.skipped.push(...discovered.skipped.map((skip) => ({ ...skip, file: toCwd(skip.file) })));
     const spec: RootSpec = { root, files: discovered.files.map((file) => file.relative), projectFiles: discovered.projectFiles, guards: settings.guards };
-    const resolver = new ModuleResolver(new Set(spec.files), root, discovered.projectFiles);
+    const resolver = resolverFor(discovered, root);
     const analyses = new Map<string, FileAnalysis>();
     const deferred = new Map<string, { file: SourceFile; imports: ImportedNames[] }>();
-    const seen = new Set<string>();
     const fresh = new Set<string>();
     const reused: Array<{ file: SourceFile; dependencies: string[] }> = [];
     const job = (file: SourceFile, prefilter: boolean, maxFileSize: number): AnalysisJob => ({
@@ -204,7 +204,6 @@ export function* scanSteps(paths: string[], catalog: Catalog, detectors: readonl
       if (roundOutcomes.length < next.length) result.cancelled = true;
       index = new WrapperIndex(analyses, resolver, detectors);
     }
-    if (cache && !result.cancelled) cache.save(seen);
     const findings = [...[...analyses.values()].flatMap((analysis) => analysis.findings), ...index.findings(catalog)];
     for (const analysis of analyses.values()) {
       if (analysis.skipped) result.skipped.push({ file: toCwd(analysis.file), reason: analysis.skipped });
@@ -213,9 +212,21 @@ export function* scanSteps(paths: string[], catalog: Catalog, detectors: readonl
     }
     result.findings.push(...findings.map((finding) => relocate(finding, toCwd)));
   }
+  // Once for all roots: saving prunes the files this scan did not see.
+  if (cache && !result.cancelled) cache.save(seen);
   result.findings.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : comparePositions(a.range.start, b.range.start) || (a.ruleId < b.ruleId ? -1 : 1)));
   result.durationMs = performance.now() - started;
   return result;
+}
+
+// A process that scans again (the extension's scan worker) keeps a tree's resolver, and the answers
+// it has cached, for as long as the cache hands back the same discovery (no directory changed).
+const resolvers = new WeakMap<Discovery, ModuleResolver>();
+
+function resolverFor(discovered: Discovery, root: string): ModuleResolver {
+  let resolver = resolvers.get(discovered);
+  if (!resolver) resolvers.set(discovered, (resolver = new ModuleResolver(new Set(discovered.files.map((file) => file.relative)), root, discovered.projectFiles)));
+  return resolver;
 }
 
 /** Rewrites root-relative paths to cwd-relative ones, in the finding and its related locations. */

@@ -37,7 +37,8 @@ const MAX_ROUNDS = 8;
  * and every call to a sink from another file is a `wrapper-call` finding carrying the chain.
  */
 export class WrapperIndex {
-  private readonly sinks = new Map<string, Sink>();
+  /** Sinks by file, then by export key: callers look them up by (file, key) many times per scan. */
+  private readonly sinks = new Map<string, Map<string, Sink>>();
 
   private readonly detectorsById: Map<string, Detector>;
 
@@ -56,12 +57,13 @@ export class WrapperIndex {
    */
   sinkFiles(): Map<string, Set<string>> {
     const files = new Map<string, Set<string>>();
-    for (const key of this.sinks.keys()) {
-      const [file, exportKey] = [key.slice(0, key.indexOf('#')), key.slice(key.indexOf('#') + 1)];
-      if (exportKey.startsWith('#')) continue;
-      const names = files.get(file) ?? new Set<string>();
-      names.add(exportKey.split('.')[0]);
-      files.set(file, names);
+    for (const [file, sinks] of this.sinks) {
+      for (const exportKey of sinks.keys()) {
+        if (exportKey.startsWith('#')) continue;
+        const names = files.get(file) ?? new Set<string>();
+        names.add(exportKey.split('.')[0]);
+        files.set(file, names);
+      }
     }
     for (let changed = true; changed; ) {
       changed = false;
@@ -161,7 +163,7 @@ export class WrapperIndex {
         // The most telling send names the sink: a vendor's first, then a resolved host, then a latent one.
         const chosen =
           inside.find(({ finding, latent }) => !latent && finding.vendor) ?? inside.find(({ finding, latent }) => !latent && finding.destination.kind === 'host') ?? inside.find(({ latent }) => !latent) ?? inside[0];
-        this.sinks.set(`${file}#${exported.key}`, {
+        this.sinkMap(file).set(exported.key, {
           chain: [{ name: exported.name, file, range: exported.range, leadsTo: chosen.finding.api }],
           inner: chosen.finding,
           latent: chosen.latent,
@@ -175,13 +177,12 @@ export class WrapperIndex {
     // wrapper is the shortest one, and it does not depend on the order files were analysed in.
     const files = [...this.analyses.keys()].sort();
     for (let round = 0; round < MAX_ROUNDS; round += 1) {
-      const found: Array<[string, Sink]> = [];
+      const found: Array<[string, string, Sink]> = [];
       for (const file of files) {
         const links = this.analyses.get(file)!.links;
         if (!links) continue;
         for (const exported of links.exports) {
-          const key = `${file}#${exported.key}`;
-          if (this.sinks.has(key)) continue;
+          if (this.sinks.get(file)?.has(exported.key)) continue;
           for (const index of exported.calls) {
             const call = links.importedCalls[index];
             const target = this.resolveCall(file, call.source, call.key);
@@ -190,7 +191,8 @@ export class WrapperIndex {
             const forwarded = call.args;
             const outerParams = exported.params;
             found.push([
-              key,
+              file,
+              exported.key,
               {
                 ...target,
                 chain: [{ name: exported.name, file, range: exported.range, leadsTo: call.api }, ...target.chain],
@@ -202,8 +204,14 @@ export class WrapperIndex {
         }
       }
       if (found.length === 0) break;
-      for (const [key, sink] of found) this.sinks.set(key, sink);
+      for (const [file, key, sink] of found) this.sinkMap(file).set(key, sink);
     }
+  }
+
+  private sinkMap(file: string): Map<string, Sink> {
+    let sinks = this.sinks.get(file);
+    if (!sinks) this.sinks.set(file, (sinks = new Map()));
+    return sinks;
   }
 
   private resolveCall(fromFile: string, source: string, key: string): Sink | undefined {
@@ -213,10 +221,12 @@ export class WrapperIndex {
 
   /** Follows barrels: `export { capture } from './analytics'` and `export * from './analytics'`. */
   private resolveExport(file: string, key: string, depth: number): Sink | undefined {
-    const direct = this.sinks.get(`${file}#${key}`);
+    const direct = this.sinks.get(file)?.get(key);
     if (direct || depth > 5) return direct;
+    const reExports = this.analyses.get(file)?.links?.reExports;
+    if (!reExports?.length) return undefined;
     const [head, ...rest] = key.split('.');
-    for (const reExport of this.analyses.get(file)?.links?.reExports ?? []) {
+    for (const reExport of reExports) {
       if (reExport.key !== head && reExport.key !== '*') continue;
       const target = this.resolver.resolve(file, reExport.source);
       if (!target) continue;

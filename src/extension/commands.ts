@@ -1,7 +1,6 @@
 import { createHash } from 'node:crypto';
 import { writeFileSync, existsSync } from 'node:fs';
 import * as path from 'node:path';
-import { Worker } from 'node:worker_threads';
 import * as vscode from 'vscode';
 import type { Controller, FolderState } from './controller';
 import type { LevelledFinding, PrivacyMode, ScanResult } from './engine';
@@ -11,23 +10,28 @@ import { log } from './safe';
 export interface ScanSummary {
   files: number;
   findings: number;
+  /** Files replayed from the scan cache (unchanged since the last scan). */
+  cached: number;
+  durationMs: number;
   cancelled: boolean;
 }
 
 /** "Privacy: Scan Workspace": every folder, in a worker thread, with a cancellable progress notification. */
-export async function scanWorkspace(controller: Controller, extensionPath: string, options: { cancelAfterFiles?: number } = {}): Promise<ScanSummary> {
+export async function scanWorkspace(controller: Controller, options: { cancelAfterFiles?: number } = {}): Promise<ScanSummary> {
   if (!vscode.workspace.isTrusted) {
     void vscode.window.showInformationMessage('Offbox: Scan Workspace runs once you trust this folder (Restricted Mode analyses open files only).');
-    return { files: 0, findings: 0, cancelled: true };
+    return { files: 0, findings: 0, cached: 0, durationMs: 0, cancelled: true };
   }
-  const summary: ScanSummary = { files: 0, findings: 0, cancelled: false };
+  const summary: ScanSummary = { files: 0, findings: 0, cached: 0, durationMs: 0, cancelled: false };
   await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'Offbox: scanning the workspace', cancellable: true }, async (progress, token) => {
     for (const state of controller.folders.values()) {
       if (token.isCancellationRequested) break;
-      const result = await scanInWorker(controller, extensionPath, state, progress, token, options.cancelAfterFiles);
+      const result = await scanInWorker(controller, state, progress, token, options.cancelAfterFiles);
       const findings = controller.applyScan(state, result);
       summary.files += result.counts.files;
       summary.findings += findings.length;
+      summary.cached += result.counts.cached;
+      summary.durationMs += result.durationMs;
       summary.cancelled ||= result.cancelled;
       log(`Scanned ${state.folder.name}: ${result.counts.files} files (${result.counts.parsed} parsed) in ${(result.durationMs / 1000).toFixed(2)} s, ${findings.length} findings${result.cancelled ? ' (cancelled)' : ''}`);
     }
@@ -35,10 +39,9 @@ export async function scanWorkspace(controller: Controller, extensionPath: strin
   return summary;
 }
 
-/** Starts dist/scan-worker.js for one folder and relays its progress; the worker's side is engine.ts's runScanWorker. */
+/** Scans one folder in its scan worker (scan-worker-host.ts) and relays its progress; the worker's side is engine.ts's runScanWorker. */
 function scanInWorker(
   controller: Controller,
-  extensionPath: string,
   state: FolderState,
   progress: vscode.Progress<{ message?: string; increment?: number }>,
   token: vscode.CancellationToken,
@@ -49,37 +52,25 @@ function scanInWorker(
   const filesExclude = Object.entries(vscode.workspace.getConfiguration('files', state.folder.uri).get<Record<string, boolean>>('exclude', {}))
     .filter(([, on]) => on)
     .map(([pattern]) => pattern.replace(/^\*\*\//, ''));
-  const worker = new Worker(path.join(extensionPath, 'dist', 'scan-worker.js'), {
-    workerData: {
-      root: state.policy.root,
-      guards: state.policy.config?.guards ?? [],
-      exclude: [...filesExclude, ...settings.exclude, ...(state.policy.config?.ignore ?? [])],
-      maxFileSize: settings.maxFileSize,
-      includeTests: settings.includeTests,
-      cancel,
-      cancelAfterFiles,
-      // One cache per folder in the workspace storage: a second scan reads only the files changed since.
-      cacheFile: controller.storagePath ? path.join(controller.storagePath, `scan-${createHash('sha1').update(state.policy.root).digest('hex').slice(0, 12)}.json`) : undefined,
-    },
-  });
   const subscription = token.onCancellationRequested(() => Atomics.store(new Int32Array(cancel), 0, 1));
   let reported = 0;
-  return new Promise<ScanResult>((resolve, reject) => {
-    worker.on('message', (message: { type: string; done?: number; total?: number; result?: ScanResult & { suppressions: Array<[string, never]> } }) => {
-      if (message.type === 'progress' && message.total) {
-        const percent = (message.done! / message.total) * 100;
-        progress.report({ message: `${state.folder.name}: ${message.done} of ${message.total} files`, increment: percent - reported });
-        reported = percent;
-      } else if (message.type === 'result' && message.result) {
-        resolve({ ...message.result, suppressions: new Map(message.result.suppressions) });
-      }
-    });
-    worker.on('error', reject);
-    worker.on('exit', (code) => {
-      subscription.dispose();
-      if (code !== 0) reject(new Error(`the scan worker exited with code ${code}`));
-    });
-  });
+  const request = {
+    root: state.policy.root,
+    guards: state.policy.config?.guards ?? [],
+    exclude: [...filesExclude, ...settings.exclude, ...(state.policy.config?.ignore ?? [])],
+    maxFileSize: settings.maxFileSize,
+    includeTests: settings.includeTests,
+    cancel,
+    cancelAfterFiles,
+    // One cache per folder in the workspace storage: a second scan reads only the files changed since.
+    cacheFile: controller.storagePath ? path.join(controller.storagePath, `scan-${createHash('sha1').update(state.policy.root).digest('hex').slice(0, 12)}.json`) : undefined,
+  };
+  const onProgress = (done: number, total: number) => {
+    const percent = (done / total) * 100;
+    progress.report({ message: `${state.folder.name}: ${done} of ${total} files`, increment: percent - reported });
+    reported = percent;
+  };
+  return controller.scanWorkers.scan(request, onProgress).finally(() => subscription.dispose());
 }
 
 /** Every finding of the last scans, for the report, the status bar, SARIF and the disclosure. */
@@ -88,8 +79,8 @@ export function lastFindings(controller: Controller): Array<{ state: FolderState
 }
 
 /** "Privacy: Export SARIF": the last scan of the first folder (scanning first when there is none). */
-export async function exportSarif(controller: Controller, extensionPath: string, target?: string): Promise<string | undefined> {
-  const state = await ensureScanned(controller, extensionPath);
+export async function exportSarif(controller: Controller, target?: string): Promise<string | undefined> {
+  const state = await ensureScanned(controller);
   if (!state?.scanResult) return undefined;
   const file = target ?? (await vscode.window.showSaveDialog({ defaultUri: vscode.Uri.file(path.join(state.policy.root, 'offbox.sarif')), filters: { SARIF: ['sarif', 'json'] } }))?.fsPath;
   if (!file) return undefined;
@@ -100,8 +91,8 @@ export async function exportSarif(controller: Controller, extensionPath: string,
 }
 
 /** "Privacy: Generate Disclosure": the Markdown table, in a new editor. */
-export async function generateDisclosure(controller: Controller, extensionPath: string): Promise<void> {
-  const state = await ensureScanned(controller, extensionPath);
+export async function generateDisclosure(controller: Controller): Promise<void> {
+  const state = await ensureScanned(controller);
   if (!state) return;
   const markdown = controller.engine().disclosure([...(state.scanned?.values() ?? [])].flat(), state.policy.config);
   const document = await vscode.workspace.openTextDocument({ language: 'markdown', content: markdown });
@@ -109,7 +100,7 @@ export async function generateDisclosure(controller: Controller, extensionPath: 
 }
 
 /** "Privacy: Set Privacy Mode": edits privacy.json's mode, or creates privacy.json from a scan. */
-export async function setMode(controller: Controller, extensionPath: string, chosen?: PrivacyMode): Promise<void> {
+export async function setMode(controller: Controller, chosen?: PrivacyMode): Promise<void> {
   const state = [...controller.folders.values()][0];
   if (!state) return;
   const mode =
@@ -130,7 +121,7 @@ export async function setMode(controller: Controller, extensionPath: string, cho
     await editPrivacyJson(vscode.Uri.file(file), ['mode'], mode);
   } else {
     if (!vscode.workspace.isTrusted) throw new Error('privacy.json is created only in a trusted folder');
-    await scanWorkspace(controller, extensionPath);
+    await scanWorkspace(controller);
     const config = controller.engine().starterConfig([...(state.scanned?.values() ?? [])].flat(), mode);
     writeFileSync(file, `${JSON.stringify(config, null, 2)}\n`);
     await vscode.window.showTextDocument(vscode.Uri.file(file));
@@ -138,8 +129,8 @@ export async function setMode(controller: Controller, extensionPath: string, cho
   controller.reloadConfigs();
 }
 
-async function ensureScanned(controller: Controller, extensionPath: string): Promise<FolderState | undefined> {
+async function ensureScanned(controller: Controller): Promise<FolderState | undefined> {
   const state = [...controller.folders.values()][0];
-  if (state && !state.scanResult) await scanWorkspace(controller, extensionPath);
+  if (state && !state.scanResult) await scanWorkspace(controller);
   return state;
 }

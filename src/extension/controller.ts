@@ -4,6 +4,7 @@ import * as vscode from 'vscode';
 import type * as Engine from './engine';
 import { toDiagnostic, isOffboxDiagnostic } from './diagnostics';
 import { log, safely } from './safe';
+import { ScanWorkerHost } from './scan-worker-host';
 
 type LevelledFinding = Engine.LevelledFinding;
 
@@ -36,9 +37,13 @@ export class Controller implements vscode.Disposable {
   private readonly changeEmitter = new vscode.EventEmitter<void>();
   readonly onDidChange = this.changeEmitter.event;
   private engineModule: typeof Engine | undefined;
+  /** Scan workers, one per folder, kept between scans. */
+  readonly scanWorkers: ScanWorkerHost;
 
   /** `storagePath`: the workspace storage folder VS Code gives the extension, where scan caches live. */
-  constructor(private readonly extensionPath: string, readonly storagePath?: string) {}
+  constructor(private readonly extensionPath: string, readonly storagePath?: string) {
+    this.scanWorkers = new ScanWorkerHost(extensionPath);
+  }
 
   /** The scanner core, loaded on first use. */
   engine(): typeof Engine {
@@ -194,6 +199,7 @@ export class Controller implements vscode.Disposable {
 
   dispose(): void {
     for (const timer of this.timers.values()) clearTimeout(timer);
+    this.scanWorkers.dispose();
     this.diagnostics.dispose();
     this.configDiagnostics.dispose();
     this.changeEmitter.dispose();

@@ -18,9 +18,10 @@ import * as path from 'node:path';
 import { join } from 'node:path';
 import { applyPolicy } from '../core/policy-run';
 import { loadPrivacyConfig, type GuardSpec, type PrivacyConfig, type PrivacyMode } from '../core/privacy-config';
-import { parentPort, workerData } from 'node:worker_threads';
+import { parentPort } from 'node:worker_threads';
 import { ruleDocsDirectory, ruleMetas } from '../core/rules';
 import type { ScanResult } from '../core/scan';
+import type { SuppressionDirective } from '../core/suppressions';
 import { cacheKey, ScanCache } from '../core/scan-cache';
 import { scanPathsInParallel } from '../core/scan-parallel';
 import { VERSION } from '../core/version';
@@ -116,39 +117,73 @@ interface ScanRequest {
   cacheFile?: string;
 }
 
+/** What the host sends the scan worker, and what the worker answers (see scanInWorker in commands.ts). */
+export type ScanWorkerMessage = { type: 'scan'; id: number; request: ScanRequest };
+export type ScanWorkerReply =
+  | { type: 'progress'; id: number; done: number; total: number }
+  | { type: 'result'; id: number; result: Omit<ScanResult, 'suppressions'> & { suppressions: Array<[string, SuppressionDirective[]]> } }
+  | { type: 'failed'; id: number; message: string };
+
 /**
- * The body of the scan worker: the host sends the folder and options; the worker posts progress and
- * then the result. Cancellation is a flag in shared memory that the scan checks between files.
+ * The body of the scan worker, which stays up between scans: the host sends a folder and options;
+ * the worker posts progress and then the result. Its caches stay in memory (and are written to the
+ * workspace storage after each answer), so a re-scan stats files and re-reads only what changed.
+ * Cancellation is a flag in shared memory that the scan checks between files.
  */
-export async function runScanWorker(): Promise<void> {
-  const request = workerData as ScanRequest;
-  const cancelFlag = new Int32Array(request.cancel);
-  let lastPost = 0;
-  const options = { exclude: request.exclude, maxFileSize: request.maxFileSize, includeTests: request.includeTests, prefilter: true, guards: parseGuards(request.guards) };
-  // The same key as the CLI's: anything that changes an analysis starts the cache afresh.
-  const cache = request.cacheFile ? new ScanCache(request.cacheFile, cacheKey([VERSION, catalogContent(), options])) : undefined;
-  const result = await scanPathsInParallel(['.'], loadCatalog(), detectors, {
-    cwd: request.root,
-    ...options,
-    cache,
-    // This worker coordinates; the pool leaves a core to the editor.
-    workers: defaultPoolSize() - 1,
-    workerScript: path.join(__dirname, 'scan-worker.js'),
-    isCancelled: () => Atomics.load(cancelFlag, 0) === 1,
-    onProgress: (done, total) => {
-      if (request.cancelAfterFiles !== undefined && done >= request.cancelAfterFiles) Atomics.store(cancelFlag, 0, 1);
-      const now = Date.now();
-      if (now - lastPost > 100) {
-        lastPost = now;
-        parentPort?.postMessage({ type: 'progress', done, total });
-      }
-    },
+export function runScanWorker(): void {
+  const caches = new Map<string, ScanCache>();
+  let queue = Promise.resolve();
+  parentPort?.on('message', (message: ScanWorkerMessage) => {
+    if (message.type !== 'scan') return;
+    // One scan at a time: a second request waits for the first.
+    queue = queue.then(() => scanForHost(message.id, message.request, caches)).catch(() => undefined);
   });
-  parentPort?.postMessage({ type: 'result', result: { ...result, suppressions: [...result.suppressions] } });
+}
+
+async function scanForHost(id: number, request: ScanRequest, caches: Map<string, ScanCache>): Promise<void> {
+  const post = (reply: ScanWorkerReply) => parentPort?.postMessage(reply);
+  try {
+    const cancelFlag = new Int32Array(request.cancel);
+    let lastPost = 0;
+    const options = { exclude: request.exclude, maxFileSize: request.maxFileSize, includeTests: request.includeTests, prefilter: true, guards: parseGuards(request.guards) };
+    // The same key as the CLI's: anything that changes an analysis starts the cache afresh.
+    const key = cacheKey([VERSION, catalogContent(), options]);
+    let cache: ScanCache | undefined;
+    if (request.cacheFile) {
+      cache = caches.get(`${request.cacheFile}\u0000${key}`);
+      if (!cache) caches.set(`${request.cacheFile}\u0000${key}`, (cache = new ScanCache(request.cacheFile, key, { writeBehind: true })));
+    }
+    const result = await scanPathsInParallel(['.'], loadCatalog(), detectors, {
+      cwd: request.root,
+      ...options,
+      cache,
+      // This worker coordinates; the pool leaves a core to the editor.
+      workers: defaultPoolSize() - 1,
+      workerScript: path.join(__dirname, 'scan-worker.js'),
+      isCancelled: () => Atomics.load(cancelFlag, 0) === 1,
+      onProgress: (done, total) => {
+        if (request.cancelAfterFiles !== undefined && done >= request.cancelAfterFiles) Atomics.store(cancelFlag, 0, 1);
+        const now = Date.now();
+        if (now - lastPost > 100) {
+          lastPost = now;
+          post({ type: 'progress', id, done, total });
+        }
+      },
+    });
+    post({ type: 'result', id, result: { ...result, suppressions: [...result.suppressions] } });
+    // After the answer: the host does not wait for the cache to be written.
+    try {
+      cache?.flush();
+    } catch {
+      // A read-only or full workspace storage costs the next cold start, nothing else.
+    }
+  } catch (error) {
+    post({ type: 'failed', id, message: error instanceof Error ? error.message : String(error) });
+  }
 }
 
 /** dist/scan-worker.js's dispatch: a pool worker analyses files; otherwise it is the scan's coordinator. */
 export function runWorker(): void {
   if (isAnalysisWorker()) runAnalysisWorker(loadCatalog(), detectors);
-  else void runScanWorker();
+  else runScanWorker();
 }

@@ -54,13 +54,13 @@ export function activate(context: vscode.ExtensionContext): void {
   const reload = safely('privacy.json watcher', () => controller.reloadConfigs());
   context.subscriptions.push(watcher, watcher.onDidChange(reload), watcher.onDidCreate(reload), watcher.onDidDelete(reload));
 
-  command('offbox.scanWorkspace', (options?: { cancelAfterFiles?: number }) => scanWorkspace(controller, context.extensionPath, options ?? {}));
+  command('offbox.scanWorkspace', (options?: { cancelAfterFiles?: number }) => scanWorkspace(controller, options ?? {}));
   command('offbox.showReport', () => {
     ReportPanel.show(controller, context.extensionUri);
   });
-  command('offbox.setMode', (mode?: 'air-gapped' | 'on-prem' | 'hosted') => setMode(controller, context.extensionPath, mode));
-  command('offbox.exportSarif', (target?: string) => exportSarif(controller, context.extensionPath, target));
-  command('offbox.generateDisclosure', () => generateDisclosure(controller, context.extensionPath));
+  command('offbox.setMode', (mode?: 'air-gapped' | 'on-prem' | 'hosted') => setMode(controller, mode));
+  command('offbox.exportSarif', (target?: string) => exportSarif(controller, target));
+  command('offbox.generateDisclosure', () => generateDisclosure(controller));
   command('offbox.openRuleDoc', async (ruleId: string) => {
     const uri = vscode.Uri.file(path.join(context.extensionPath, 'rules', 'docs', `${ruleId}.md`));
     await vscode.commands.executeCommand('markdown.showPreview', uri);

@@ -7,6 +7,8 @@ import { activateExtension, fileUri, list, offboxDiagnostics, waitForRule } from
 interface ScanResult {
   files: number;
   findings: number;
+  cached: number;
+  durationMs: number;
   cancelled: boolean;
 }
 
@@ -45,5 +47,14 @@ suite('Scan Workspace', () => {
     const diagnostic = await waitForRule(fileUri(UNOPENED), 'network-call', vscode.DiagnosticSeverity.Error, 5_000);
     assert.match(diagnostic.message, /updates\.acme-tools\.io/, list(offboxDiagnostics(fileUri(UNOPENED))));
     assert.equal(diagnostic.range.start.line, 2);
+  });
+
+  test('scans again from the worker\'s cache: unchanged files are replayed, the findings are the same', async () => {
+    const first = await vscode.commands.executeCommand<ScanResult>('offbox.scanWorkspace');
+    const second = await vscode.commands.executeCommand<ScanResult>('offbox.scanWorkspace');
+    console.log(`TIMING scan ${first.files} files: ${first.durationMs.toFixed(0)} ms, then ${second.durationMs.toFixed(0)} ms with ${second.cached} replayed`);
+    assert.equal(second.cancelled, false);
+    assert.equal(second.cached, second.files, JSON.stringify(second));
+    assert.equal(second.findings, first.findings, `${JSON.stringify(first)} vs ${JSON.stringify(second)}`);
   });
 });
