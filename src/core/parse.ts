@@ -120,6 +120,12 @@ function loadOxc(): OxcModule | undefined {
   return oxcModule ?? undefined;
 }
 
+/** Which parser serves files here and how oxc hands its tree over: for the extension's log and its tests. */
+export function parserInfo(): { parser: ParserName; rawTransfer: boolean } {
+  const oxc = defaultParser() === 'oxc' ? loadOxc() : undefined;
+  return { parser: oxc ? 'oxc' : 'typescript', rawTransfer: oxc ? useRawTransfer(oxc) : false };
+}
+
 let rawTransfer: boolean | undefined;
 
 /**

@@ -13,6 +13,7 @@ import { parseGuards } from '../core/guards';
 import { buildPrefilter, type Prefilter } from '../core/prefilter';
 import { ModuleResolver } from '../core/module-resolver';
 import { ModuleValues } from '../core/module-values';
+import { parserInfo } from '../core/parse';
 import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import { join } from 'node:path';
@@ -49,7 +50,7 @@ function moduleValuesFor(root: string) {
 }
 
 const MODULE_VALUES_TTL_MS = 5000;
-export { formatSarif, loadPrivacyConfig, ruleDocsDirectory, ruleMetas, starterConfig };
+export { formatSarif, loadPrivacyConfig, parserInfo, ruleDocsDirectory, ruleMetas, starterConfig };
 
 /** A folder's privacy.json as the editor holds it. */
 export interface FolderPolicy {

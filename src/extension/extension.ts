@@ -74,7 +74,7 @@ export function activate(context: vscode.ExtensionContext): void {
     const editor = vscode.window.visibleTextEditors.find((candidate) => candidate.document.uri.toString() === uri.toString());
     if (editor) editor.selection = new vscode.Selection(range.start, range.end);
   });
-  command('offbox.test.state', () => ({ statusBarText: status.text, reportPanelOpen: ReportPanel.isOpen(), mode: [...controller.folders.values()][0]?.policy.config?.mode }));
+  command('offbox.test.state', () => ({ statusBarText: status.text, reportPanelOpen: ReportPanel.isOpen(), mode: [...controller.folders.values()][0]?.policy.config?.mode, engine: controller.engine().parserInfo() }));
 
   updateStatus();
   setTimeout(

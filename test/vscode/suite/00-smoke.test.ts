@@ -23,4 +23,12 @@ suite('smoke', () => {
     const extension = await activateExtension();
     assert.equal(extension.isActive, true);
   });
+
+  test('parses with oxc, in the repository and in the installed .vsix alike', async () => {
+    await activateExtension();
+    const state = await vscode.commands.executeCommand<{ engine: { parser: string; rawTransfer: boolean } }>('offbox.test.state');
+    console.log(`ENGINE parser ${state.engine.parser}, raw transfer ${state.engine.rawTransfer}, extension host Node ${process.version}`);
+    // This machine is linux-x64, whose binding the .vsix carries (scripts/package.mjs).
+    assert.equal(state.engine.parser, 'oxc');
+  });
 });
