@@ -5,7 +5,7 @@ import type { Catalog } from './catalog';
 import type { Detector, DetectorContext, Report, Visitor } from './detector';
 import { destinationLabel, fingerprintOf, formatMessage, type Finding, type Range } from './finding';
 import { payloadNames } from './data-types';
-import { parseSource } from './parse';
+import { parseSource, type ParseResult } from './parse';
 import { ScopeMap, type ImportResolver } from './scope';
 import { collectModuleLinks, type ModuleLinks } from './module-links';
 import { dominatingGuards, type ParsedGuard } from './guards';
@@ -42,6 +42,8 @@ export interface AnalyzeOptions {
   guards?: readonly ParsedGuard[];
   /** Reads values exported by other in-repo modules (see ModuleValues). */
   importResolver?: (fromFile: string) => ImportResolver;
+  /** Parses the text instead of parseSource: the editor's IncrementalParser for an open document. */
+  parse?: (text: string) => ParseResult;
   /** Whether to collect the exports and in-repo calls the wrapper index joins (default true); the editor, which takes wrapper calls from the last scan, skips them on every keystroke. */
   links?: boolean;
 }
@@ -57,7 +59,7 @@ export function analyzeSource(file: string, text: string, detectors: readonly De
 }
 
 function analyzeParsed(file: string, text: string, detectors: readonly Detector[], catalog: Catalog, options: AnalyzeOptions): FileAnalysis {
-  const parsed = parseSource(file, text);
+  const parsed = options.parse ? options.parse(text) : parseSource(file, text);
   if (!parsed.program) return { file, findings: [], skipped: parsed.failure ?? 'could not be parsed' };
   const program = parsed.program;
   const scopes = new ScopeMap();

@@ -83,6 +83,22 @@ export function parseSource(fileName: string, text: string, parser: ParserName =
   return parseWithTypeScript(fileName, text);
 }
 
+/**
+ * Parses a snippet with oxc alone, for the editor's incremental re-parse: the program when oxc reads it
+ * without any error, else undefined (the caller then parses the whole file as usual).
+ */
+export function parseSnippetWithOxc(fileName: string, text: string, sourceType: 'module' | 'script'): TSESTree.Program | undefined {
+  const oxc = defaultParser() === 'oxc' ? loadOxc() : undefined;
+  if (!oxc || nestsDeeperThan(text, MAX_OXC_NESTING)) return undefined;
+  try {
+    const extension = fileName.slice(fileName.lastIndexOf('.')).toLowerCase();
+    const result = oxc.parseSync(fileName, text, { lang: OXC_LANG[extension] ?? 'ts', sourceType, preserveParens: false, showSemanticErrors: false, experimentalRawTransfer: useRawTransfer(oxc) } as Parameters<OxcModule['parseSync']>[2]);
+    return result.errors.length === 0 ? (result.program as unknown as TSESTree.Program) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 const MAX_OXC_NESTING = 2000;
 
 /** Whether brackets nest deeper than `limit` anywhere (counted roughly: strings and comments too, which only errs on the safe side). */

@@ -14,6 +14,7 @@ import { buildPrefilter, type Prefilter } from '../core/prefilter';
 import { ModuleResolver } from '../core/module-resolver';
 import { ModuleValues } from '../core/module-values';
 import { parserInfo } from '../core/parse';
+import { IncrementalParser } from '../core/incremental-parse';
 import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import { join } from 'node:path';
@@ -66,6 +67,21 @@ export interface DocumentAnalysis {
   skipped?: string;
 }
 
+// One incremental parser per recently analysed document: a keystroke re-parses one function body.
+const documentParsers = new Map<string, IncrementalParser>();
+const MAX_DOCUMENT_PARSERS = 16;
+
+function documentParser(root: string, relativePath: string): IncrementalParser {
+  const key = `${root}\u0000${relativePath}`;
+  let parser = documentParsers.get(key);
+  if (parser) documentParsers.delete(key);
+  else parser = new IncrementalParser(relativePath);
+  // Most recently used last: the oldest document's tree is the one let go.
+  documentParsers.set(key, parser);
+  if (documentParsers.size > MAX_DOCUMENT_PARSERS) documentParsers.delete(documentParsers.keys().next().value!);
+  return parser;
+}
+
 /** Analyses one open document (path relative to its folder) and judges it under the folder's privacy.json. */
 export function analyzeDocument(policy: FolderPolicy, relativePath: string, text: string): DocumentAnalysis {
   const catalog = loadCatalog();
@@ -80,6 +96,7 @@ export function analyzeDocument(policy: FolderPolicy, relativePath: string, text
     isInRepoModule: (source) => values.resolver.isInRepo(source),
     importResolver: (fromFile) => values.moduleValues.forFile(fromFile),
     links: false,
+    parse: (source) => documentParser(policy.root, relativePath).parse(source),
   });
   const result: ScanResult = {
     roots: [policy.root],

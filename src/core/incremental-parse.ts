@@ -1,0 +1,251 @@
+import { visitorKeys } from '@typescript-eslint/visitor-keys';
+import type { TSESTree } from '@typescript-eslint/typescript-estree';
+import { setLineStarts, type Node } from './ast';
+import { parseSnippetWithOxc, parseSource, type ParseResult } from './parse';
+
+/** An oxc node as this module sees it: a type and offsets (typescript-estree's trees have `range` and are never spliced). */
+interface Positioned {
+  type: string;
+  start: number;
+  end: number;
+  loc?: unknown;
+}
+
+interface FunctionWithBody extends Positioned {
+  async?: boolean;
+  generator?: boolean;
+  body: Positioned & { body: Positioned[] };
+}
+
+const FUNCTION_TYPES = new Set(['FunctionDeclaration', 'FunctionExpression', 'ArrowFunctionExpression']);
+
+/**
+ * Parses one open document again after each edit, re-reading only the innermost braced list the edit
+ * falls in (a function's body; outside functions, an object literal's or a class's members) and
+ * splicing the new items into the previous tree. A keystroke in a
+ * 1,400-line file then costs the parse of one function instead of the file, and the rest of the tree,
+ * old by now, is not copied by the collector again (the p95 of bench/keystroke.mjs).
+ *
+ * Each list is parsed in a wrapper where it reads as in the file (WRAPPERS). Anything else falls back
+ * to a whole parse: an edit outside such a list or touching its braces, a snippet oxc reports any
+ * error in, a snippet whose braces do not close where the list's did. test/incremental-parse.test.ts
+ * compares spliced trees with whole parses after thousands of random edits.
+ */
+export class IncrementalParser {
+  private previous: { text: string; program: TSESTree.Program } | undefined;
+  /** Parses answered by a splice, for tests and the log. */
+  spliced = 0;
+
+  constructor(private readonly fileName: string) {}
+
+  parse(text: string): ParseResult {
+    const previous = this.previous;
+    if (previous?.text === text) return { program: previous.program };
+    // A script's strictness can come from an enclosing function's directive, which the snippet would
+    // not see: only modules (every TypeScript file, most JavaScript) are spliced.
+    const program = previous && previous.program.sourceType === 'module' ? this.splice(previous.program, previous.text, text) : undefined;
+    if (program) {
+      this.spliced += 1;
+      this.previous = { text, program };
+      return { program };
+    }
+    const result = parseSource(this.fileName, text);
+    // Only a whole oxc tree is a base for the next edit: not a partial one, nor typescript-estree's.
+    const base = result.program && !result.partial && typeof (result.program as unknown as Positioned).start === 'number' && !result.program.range;
+    this.previous = base ? { text, program: result.program! } : undefined;
+    return result;
+  }
+
+  private splice(program: TSESTree.Program, oldText: string, text: string): TSESTree.Program | undefined {
+    // The changed span: after the common prefix, before the common suffix.
+    let start = 0;
+    const shorter = Math.min(oldText.length, text.length);
+    while (start < shorter && oldText.charCodeAt(start) === text.charCodeAt(start)) start += 1;
+    let oldEnd = oldText.length;
+    let newEnd = text.length;
+    while (oldEnd > start && newEnd > start && oldText.charCodeAt(oldEnd - 1) === text.charCodeAt(newEnd - 1)) {
+      oldEnd -= 1;
+      newEnd -= 1;
+    }
+    const delta = newEnd - oldEnd;
+    const container = innermostContainer(program as unknown as Positioned, start, oldEnd);
+    if (!container) return undefined;
+    const { node, field, kind } = container;
+    const contentStart = node.start + 1;
+    const content = text.slice(contentStart, node.end - 1 + delta);
+    const [prefix, suffix] = container.wrapper;
+    const snippet = parseSnippetWithOxc(this.fileName, `${prefix}${content}${suffix}`, 'module');
+    const items = wrappedList(snippet, kind, prefix.length - 1, prefix.length + content.length + 1);
+    if (!items) return undefined;
+    // The old list goes; everything after the edit moves by delta; the new items move into place.
+    const list = node as unknown as Record<string, Positioned[]>;
+    list[field] = [];
+    shiftAfter(program as unknown as Positioned, start, oldEnd, delta);
+    for (const item of items) moveBy(item, contentStart - prefix.length);
+    list[field] = items;
+    setLineStarts(program as unknown as Node, text);
+    return program;
+  }
+}
+
+type ContainerKind = 'function' | 'object' | 'class';
+
+/** Where a function sits, as far as what its body may hold goes (`super`, `new.target`, `arguments`). */
+type Context = 'module' | 'function' | 'method' | 'field' | 'other';
+
+/** A braced list the edit falls in: a function's statements, or an object's or class's members outside any function or class. */
+interface Container {
+  kind: ContainerKind;
+  /** The braced node: the function's block body, the object expression, the class body. */
+  node: Positioned;
+  /** Its list field. */
+  field: 'body' | 'properties';
+  /** The text before and after the list in a snippet where the list reads as it does in the file. */
+  wrapper: [string, string];
+}
+
+// Each list is parsed where it reads the same as in the file: a method's statements in a method, a
+// plain function's in a plain function, an arrow's in an arrow placed as the file places it (at the
+// top, in a function, in a method, in a class field), with the same async and generator flags, so
+// `await`, `yield`, `super`, `new.target`, `arguments` and `return` read alike. Objects and classes
+// are spliced only outside functions and classes; constructors and static blocks never are.
+function functionWrapper(fn: FunctionWithBody, context: Context, isMethod: boolean, isConstructor: boolean): [string, string] | undefined {
+  const async = fn.async ? 'async ' : '';
+  if (fn.type !== 'ArrowFunctionExpression') {
+    if (isConstructor) return undefined;
+    return isMethod ? [`({ ${async}${fn.generator ? '*' : ''}offbox__body() {`, '} })'] : [`(${async}function${fn.generator ? '*' : ''} () {`, '})'];
+  }
+  const arrow: [string, string] = [`(${async}() => {`, '})'];
+  switch (context) {
+    case 'module':
+      return arrow;
+    case 'function':
+      return [`(function () { ${arrow[0]}`, `${arrow[1]} })`];
+    case 'method':
+      return [`({ offbox__body() { ${arrow[0]}`, `${arrow[1]} } })`];
+    case 'field':
+      return [`(class { offbox__field = ${async}() => {`, '} })'];
+    default:
+      return undefined;
+  }
+}
+
+/** The innermost container whose braces hold [start, end) strictly inside. */
+function innermostContainer(root: Positioned, start: number, end: number): Container | undefined {
+  let found: Container | undefined;
+  let context: Context = 'module';
+  let parent: Positioned | undefined;
+  let node: Positioned | undefined = root;
+  const inside = (braced: Positioned) => braced.start < start && end < braced.end;
+  while (node) {
+    if (FUNCTION_TYPES.has(node.type)) {
+      const fn = node as FunctionWithBody;
+      const isMethod = parent?.type === 'MethodDefinition' || (parent?.type === 'Property' && ((parent as unknown as { method?: boolean }).method || (parent as unknown as { kind?: string }).kind !== 'init'));
+      const isConstructor = parent?.type === 'MethodDefinition' && (parent as unknown as { kind?: string }).kind === 'constructor';
+      if (fn.body?.type === 'BlockStatement' && inside(fn.body)) {
+        const wrapper = functionWrapper(fn, context, isMethod, isConstructor);
+        found = wrapper ? { kind: 'function', node: fn.body, field: 'body', wrapper } : undefined;
+      }
+      if (fn.type !== 'ArrowFunctionExpression') context = isConstructor ? 'other' : isMethod ? 'method' : 'function';
+    } else if (context === 'module' && node.type === 'ObjectExpression' && inside(node)) {
+      found = { kind: 'object', node, field: 'properties', wrapper: ['({', '})'] };
+    } else if (context === 'module' && (node.type === 'ClassDeclaration' || node.type === 'ClassExpression')) {
+      const body = (node as unknown as { body: Positioned }).body;
+      const derived = Boolean((node as unknown as { superClass?: unknown }).superClass);
+      if (inside(body)) found = { kind: 'class', node: body, field: 'body', wrapper: [derived ? '(class extends Object {' : '(class {', '})'] };
+    } else if (node.type === 'PropertyDefinition' || node.type === 'AccessorProperty' || node.type === 'TSAbstractPropertyDefinition') {
+      // A field's initializer, wherever its class is: `arguments` may not appear there.
+      context = 'field';
+    } else if (node.type === 'StaticBlock') {
+      context = 'other';
+    }
+    let next: Positioned | undefined;
+    forEachChild(node, (child) => {
+      if (child.start > start || end > child.end) return true;
+      next = child;
+      return false;
+    });
+    parent = node;
+    node = next;
+  }
+  return found;
+}
+
+const LIST_FIELD: Record<ContainerKind, { type: string; field: string }> = {
+  function: { type: 'BlockStatement', field: 'body' },
+  object: { type: 'ObjectExpression', field: 'properties' },
+  class: { type: 'ClassBody', field: 'body' },
+};
+
+/** The list inside the snippet's wrapper: the node of the container's type whose braces stand exactly where the wrapper put them. */
+function wrappedList(snippet: TSESTree.Program | undefined, kind: ContainerKind, open: number, close: number): Positioned[] | undefined {
+  if (snippet?.body.length !== 1) return undefined;
+  const { type, field } = LIST_FIELD[kind];
+  let node: Positioned | undefined = snippet.body[0] as unknown as Positioned;
+  while (node) {
+    if (node.type === type && node.start === open && node.end === close) return (node as unknown as Record<string, Positioned[]>)[field];
+    let next: Positioned | undefined;
+    forEachChild(node, (child) => {
+      if (child.start > open || close > child.end) return true;
+      next = child;
+      return false;
+    });
+    node = next;
+  }
+  return undefined;
+}
+
+/** The node-valued fields of a node type (visitor keys; for a type they do not know, every field). */
+function keysOf(node: Positioned): readonly string[] {
+  return visitorKeys[node.type] ?? Object.keys(node).filter((key) => key !== 'parent' && key !== 'loc');
+}
+
+/** Calls `visit` on each child node, in field order. */
+function forEachChild(node: Positioned, visit: (child: Positioned) => boolean | void): void {
+  const keys = keysOf(node);
+  for (let index = 0; index < keys.length; index += 1) {
+    const value = (node as unknown as Record<string, unknown>)[keys[index]];
+    if (Array.isArray(value)) {
+      for (let item = 0; item < value.length; item += 1) if (isNode(value[item]) && visit(value[item]) === false) return;
+    } else if (isNode(value) && visit(value) === false) return;
+  }
+}
+
+function isNode(value: unknown): value is Positioned {
+  return typeof value === 'object' && value !== null && typeof (value as Positioned).type === 'string' && typeof (value as Positioned).start === 'number';
+}
+
+/** Moves every offset at or after `oldEnd` by `delta`; subtrees that end before the edit are left alone. */
+function shiftAfter(root: Positioned, start: number, oldEnd: number, delta: number): void {
+  const stack = [root];
+  while (stack.length > 0) {
+    const node = stack.pop()!;
+    if (node.end < start) continue;
+    let moved = false;
+    if (node.start >= oldEnd) {
+      node.start += delta;
+      moved = true;
+    }
+    if (node.end >= oldEnd) {
+      node.end += delta;
+      moved = true;
+    }
+    // A line and column computed before the edit are stale.
+    if (moved && node.loc !== undefined) delete node.loc;
+    forEachChild(node, (child) => {
+      stack.push(child);
+    });
+  }
+}
+
+function moveBy(root: Positioned, offset: number): void {
+  const stack = [root];
+  while (stack.length > 0) {
+    const node = stack.pop()!;
+    node.start += offset;
+    node.end += offset;
+    forEachChild(node, (child) => {
+      stack.push(child);
+    });
+  }
+}

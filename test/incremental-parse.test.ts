@@ -1,0 +1,117 @@
+import { strict as assert } from 'node:assert';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { detectors } from '../src/analyzers/index';
+import { analyzeSource } from '../src/core/analyze';
+import { loadCatalog } from '../src/core/default-catalog';
+import { IncrementalParser } from '../src/core/incremental-parse';
+import { parseSource } from '../src/core/parse';
+
+const ROOT = join(__dirname, '..');
+const SOURCE = /\.(ts|tsx|js|jsx|mjs|cjs)$/;
+
+function sources(directory: string): string[] {
+  return readdirSync(directory).flatMap((name) => {
+    const path = join(directory, name);
+    if (statSync(path).isDirectory()) return name === 'node_modules' ? [] : sources(path);
+    return SOURCE.test(name) && !name.endsWith('.d.ts') ? [path] : [];
+  });
+}
+
+/** A tree as text, without what a walk or a report adds to nodes (parents, cached line/column). */
+function shape(program: unknown): string {
+  return JSON.stringify(program, (key, value) => (key === 'parent' || key === 'loc' ? undefined : typeof value === 'bigint' ? `${value}n` : value instanceof RegExp ? String(value) : value));
+}
+
+/** A small deterministic generator, so a failure names the edit that caused it. */
+function random(seed: number): () => number {
+  let state = seed;
+  return () => {
+    state = (state * 1103515245 + 12345) & 0x7fffffff;
+    return state / 0x7fffffff;
+  };
+}
+
+// What a person types: characters, words, whole statements, and deletions, some of them breaking the code.
+const TYPED = ['a', ' ', '\n', ';', '(', ')', '{', '}', "'", '`', '/', '*', 'x', '1', '.', ',', 'return ', 'await ', 'const z = 1;', "fetch('https://t.example.org/' + z);", 'if (a) {', '}', '//', '/*'];
+
+function edit(text: string, next: () => number): string {
+  const at = Math.floor(next() * (text.length + 1));
+  if (next() < 0.3 && text.length > 0) return text.slice(0, at) + text.slice(Math.min(text.length, at + 1 + Math.floor(next() * 8)));
+  return text.slice(0, at) + TYPED[Math.floor(next() * TYPED.length)] + text.slice(at);
+}
+
+const files = [...sources(join(ROOT, 'test', 'fixtures')), ...sources(join(ROOT, 'examples'))];
+
+// A spliced tree must be the tree a whole parse gives, after every edit, or the splice must not happen.
+describe('incremental parsing of an open document', () => {
+  let spliced = 0;
+  for (const file of files) {
+    it(`matches a whole parse after every edit: ${file.slice(ROOT.length + 1)}`, () => {
+      const next = random(file.length);
+      const parser = new IncrementalParser(file);
+      let text = readFileSync(file, 'utf8');
+      parser.parse(text);
+      let lastGood = text;
+      for (let step = 0; step < 150; step += 1) {
+        // A person fixes most of what breaks the code: often, a broken text is undone before the next edit.
+        text = edit(parseSource(file, text).partial && next() < 0.8 ? lastGood : text, next);
+        const incremental = parser.parse(text);
+        const whole = parseSource(file, text);
+        assert.equal(Boolean(incremental.partial), Boolean(whole.partial), `partial after edit ${step}`);
+        assert.equal(shape(incremental.program), shape(whole.program), `tree after edit ${step} of ${file}:\n${text}`);
+        if (!whole.partial) lastGood = text;
+      }
+      spliced += parser.spliced;
+    });
+  }
+
+  it('splices most keystrokes inside functions, with the findings of a whole analysis', () => {
+    console.log(`${spliced} of ${files.length * 150} random edits spliced`);
+    assert.ok(spliced > files.length * 10, `${spliced} edits spliced over ${files.length} files`);
+    const file = join(ROOT, 'examples', 'onprem-helpdesk', 'src', 'server', 'license.ts');
+    const parser = new IncrementalParser(file);
+    let text = readFileSync(file, 'utf8');
+    const catalog = loadCatalog();
+    const before = parser.spliced;
+    const inside = text.indexOf('fetch(');
+    for (let step = 0; step < 20; step += 1) {
+      text = `${text.slice(0, inside)}${step % 2 ? ' ' : 'void 0;\n'}${text.slice(inside)}`;
+      const withSplices = analyzeSource('license.ts', text, detectors, catalog, { parse: (source) => parser.parse(source) });
+      const plain = analyzeSource('license.ts', text, detectors, catalog);
+      assert.deepEqual(withSplices.findings, plain.findings);
+    }
+    assert.ok(parser.spliced - before >= 19, `${parser.spliced - before} of 20 edits spliced`);
+  });
+
+  // Each edit is valid in some function and not in another: the splice must read it as the file does.
+  const CONTEXTS: Array<[string, string, string]> = [
+    ['new.target in a top-level arrow', 'export const f = () => {\n  go();\n};\n', 'new.target;'],
+    ['new.target in a plain function', 'export function f() {\n  go();\n}\n', 'new.target;'],
+    ['super.x in a plain function', 'export function f() {\n  go();\n}\n', 'super.x();'],
+    ['super.x in an object method', 'export const o = {\n  m() {\n    go();\n  },\n};\n', 'super.x();'],
+    ['super.x in an arrow in a method', 'export const o = {\n  m() {\n    return () => {\n      go();\n    };\n  },\n};\n', 'super.x();'],
+    ['arguments in a class field arrow', 'export class A {\n  f = () => {\n    go();\n  };\n}\n', 'arguments;'],
+    ['arguments in a class field arrow, class in a function', 'export function k() {\n  return class {\n    f = () => {\n      go();\n    };\n  };\n}\n', 'arguments;'],
+    ['await in a plain function', 'export function f() {\n  go();\n}\n', 'await go();'],
+    ['await in an async arrow', 'export const f = async () => {\n  go();\n};\n', 'await go();'],
+    ['yield in a generator', 'export function* f() {\n  go();\n}\n', 'yield 1;'],
+    ['a member added to a top-level object', 'export const o = {\n  a: 1,\n  go() {},\n};\n', 'b: fetch("https://x.example.org"),'],
+    ['a member added to a class', 'export class A extends B {\n  go() {}\n}\n', 'constructor() { super(); }'],
+    ['super() in a method', 'export class A extends B {\n  m() {\n    go();\n  }\n}\n', 'super();'],
+    ['return at the top of a function', 'export function f() {\n  go();\n}\n', 'return 1;'],
+  ];
+  for (const [name, base, typed] of CONTEXTS) {
+    it(`reads ${name} as a whole parse does`, () => {
+      const parser = new IncrementalParser('context.ts');
+      parser.parse(base);
+      const at = base.indexOf('go()') >= 0 && !name.startsWith('a member') ? base.indexOf('go()') : base.lastIndexOf('\n}') + 1;
+      const text = `${base.slice(0, at)}${typed}\n${base.slice(at)}`;
+      const incremental = parser.parse(text);
+      const whole = parseSource('context.ts', text);
+      assert.equal(Boolean(incremental.partial), Boolean(whole.partial), `partial: ${text}`);
+      assert.equal(shape(incremental.program), shape(whole.program), text);
+    });
+  }
+});
