@@ -26,6 +26,9 @@ export interface FileAnalysis {
   suppressions?: SuppressionDirective[];
 }
 
+// Read once: a bundled import is a getter, and the walk reads it for every node.
+const VISITOR_KEYS: Record<string, readonly string[] | undefined> = visitorKeys;
+
 // Type annotations and declarations never run, so the walk does not enter them.
 const SKIPPED_KEYS = new Set(['parent', 'typeAnnotation', 'typeParameters', 'typeArguments', 'returnType', 'superTypeArguments', 'decorators']);
 const SKIPPED_TYPES = new Set(['TSInterfaceDeclaration', 'TSTypeAliasDeclaration', 'TSDeclareFunction', 'TSModuleDeclaration', 'TSEnumDeclaration']);
@@ -119,7 +122,7 @@ function walk(program: TSESTree.Program, scopes: ScopeMap, handlers: Map<string,
     scopes.collect(node);
     if (handlers.has(node.type)) wanted.push(node);
     // A node type the visitor keys do not know (a newer parser's) is walked through all its fields.
-    const keys = visitorKeys[node.type] ?? Object.keys(node);
+    const keys = VISITOR_KEYS[node.type] ?? Object.keys(node);
     for (let keyIndex = keys.length - 1; keyIndex >= 0; keyIndex -= 1) {
       const key = keys[keyIndex];
       if (SKIPPED_KEYS.has(key)) continue;

@@ -17,6 +17,9 @@ interface FunctionWithBody extends Positioned {
   body: Positioned & { body: Positioned[] };
 }
 
+// Read once: a bundled import is a getter, and the shift reads it for every node.
+const VISITOR_KEYS: Record<string, readonly string[] | undefined> = visitorKeys;
+
 const FUNCTION_TYPES = new Set(['FunctionDeclaration', 'FunctionExpression', 'ArrowFunctionExpression']);
 
 /**
@@ -58,15 +61,10 @@ export class IncrementalParser {
 
   private splice(program: TSESTree.Program, oldText: string, text: string): TSESTree.Program | undefined {
     // The changed span: after the common prefix, before the common suffix.
-    let start = 0;
-    const shorter = Math.min(oldText.length, text.length);
-    while (start < shorter && oldText.charCodeAt(start) === text.charCodeAt(start)) start += 1;
-    let oldEnd = oldText.length;
-    let newEnd = text.length;
-    while (oldEnd > start && newEnd > start && oldText.charCodeAt(oldEnd - 1) === text.charCodeAt(newEnd - 1)) {
-      oldEnd -= 1;
-      newEnd -= 1;
-    }
+    const start = commonPrefix(oldText, text);
+    const same = commonSuffix(oldText, text, start);
+    const oldEnd = oldText.length - same;
+    const newEnd = text.length - same;
     const delta = newEnd - oldEnd;
     const container = innermostContainer(program as unknown as Positioned, start, oldEnd);
     if (!container) return undefined;
@@ -195,9 +193,36 @@ function wrappedList(snippet: TSESTree.Program | undefined, kind: ContainerKind,
   return undefined;
 }
 
+/** The length of the common prefix: string comparisons of halving spans (native), then characters. */
+function commonPrefix(a: string, b: string): number {
+  let low = 0;
+  let high = Math.min(a.length, b.length);
+  // Invariant: the first `low` characters are equal; the answer is at most `high`.
+  while (high - low > 64) {
+    const middle = (low + high) >> 1;
+    if (a.slice(low, middle) === b.slice(low, middle)) low = middle;
+    else high = middle;
+  }
+  while (low < high && a.charCodeAt(low) === b.charCodeAt(low)) low += 1;
+  return low;
+}
+
+/** The length of the common suffix, not reaching into the first `floor` characters of either. */
+function commonSuffix(a: string, b: string, floor: number): number {
+  let low = 0;
+  let high = Math.min(a.length, b.length) - floor;
+  while (high - low > 64) {
+    const middle = (low + high) >> 1;
+    if (a.slice(a.length - middle, a.length - low) === b.slice(b.length - middle, b.length - low)) low = middle;
+    else high = middle;
+  }
+  while (low < high && a.charCodeAt(a.length - 1 - low) === b.charCodeAt(b.length - 1 - low)) low += 1;
+  return low;
+}
+
 /** The node-valued fields of a node type (visitor keys; for a type they do not know, every field). */
 function keysOf(node: Positioned): readonly string[] {
-  return visitorKeys[node.type] ?? Object.keys(node).filter((key) => key !== 'parent' && key !== 'loc');
+  return VISITOR_KEYS[node.type] ?? Object.keys(node).filter((key) => key !== 'parent' && key !== 'loc');
 }
 
 /** Calls `visit` on each child node, in field order. */
