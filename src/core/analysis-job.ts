@@ -25,6 +25,11 @@ export interface AnalysisJob {
   hash: boolean;
   /** The hash the cache holds: when the content still has it, the job stops at `same`. */
   knownHash?: string;
+  /**
+   * Set for a file the prefilter let go and a wrapper reaches: it cannot hold a send of its own (the
+   * prefilter is sound), so only its exports and in-repo calls are collected, without detectors.
+   */
+  linksOnly?: boolean;
 }
 
 /** What an in-repo module's file imports from a module: named imports, `*` when anything may be reached. */
@@ -68,7 +73,7 @@ export class AnalysisContext {
     const hash = job.hash ? contentHash(read.text) : '';
     if (job.knownHash !== undefined && job.knownHash === hash) return { state: 'same', hash, size };
     if (job.prefilter && !this.prefilter.test(read.text)) return { state: 'prefiltered', hash, size, imports: inRepoImports(read.text, this.resolver) };
-    const analysis = analyzeSource(job.relative, read.text, this.detectors, this.catalog, {
+    const analysis = analyzeSource(job.relative, read.text, job.linksOnly ? [] : this.detectors, this.catalog, {
       isInRepoModule: (source) => this.resolver.isInRepo(source),
       importResolver: (fromFile) => this.moduleValues.forFile(fromFile),
       guards: this.spec.guards,

@@ -192,7 +192,7 @@ export function* scanSteps(paths: string[], catalog: Catalog, detectors: readonl
         }),
       );
       if (next.length === 0) break;
-      const roundOutcomes: StepOutcomes = yield { spec, jobs: next.map(({ file }) => job(file, false, Infinity)), counted: false };
+      const roundOutcomes: StepOutcomes = yield { spec, jobs: next.map(({ file }) => ({ ...job(file, false, Infinity), linksOnly: true })), counted: false };
       next.forEach(({ file }, at) => {
         deferred.delete(file.relative);
         const outcome = roundOutcomes[at];
