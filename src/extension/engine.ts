@@ -149,7 +149,7 @@ export type ScanWorkerReply =
  * Cancellation is a flag in shared memory that the scan checks between files.
  */
 export function runScanWorker(): void {
-  const caches = new Map<string, ScanCache>();
+  const caches = new Map<string, { key: string; cache: ScanCache }>();
   let queue = Promise.resolve();
   parentPort?.on('message', (message: ScanWorkerMessage) => {
     if (message.type !== 'scan') return;
@@ -158,7 +158,7 @@ export function runScanWorker(): void {
   });
 }
 
-async function scanForHost(id: number, request: ScanRequest, caches: Map<string, ScanCache>): Promise<void> {
+async function scanForHost(id: number, request: ScanRequest, caches: Map<string, { key: string; cache: ScanCache }>): Promise<void> {
   const post = (reply: ScanWorkerReply) => parentPort?.postMessage(reply);
   try {
     const cancelFlag = new Int32Array(request.cancel);
@@ -168,8 +168,10 @@ async function scanForHost(id: number, request: ScanRequest, caches: Map<string,
     const key = cacheKey([VERSION, catalogContent(), options]);
     let cache: ScanCache | undefined;
     if (request.cacheFile) {
-      cache = caches.get(`${request.cacheFile}\u0000${key}`);
-      if (!cache) caches.set(`${request.cacheFile}\u0000${key}`, (cache = new ScanCache(request.cacheFile, key, { writeBehind: true })));
+      // One cache per file, for the key in force: new settings or guards replace it rather than add one.
+      const held = caches.get(request.cacheFile);
+      cache = held?.key === key ? held.cache : new ScanCache(request.cacheFile, key, { writeBehind: true });
+      caches.set(request.cacheFile, { key, cache });
     }
     const result = await scanPathsInParallel(['.'], loadCatalog(), detectors, {
       cwd: request.root,
