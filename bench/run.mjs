@@ -251,7 +251,7 @@ ${ratios.map((r) => `- ${r}`).join('\n')}
 ## Per keystroke
 
 The editor's analysis of one open document (\`bench/keystroke.mjs\`: dist/engine.js's analyzeDocument after
-each of 200 one-character edits${otherNode ? '; also under a second Node given by OFFBOX_BENCH_NODE' : ''}):
+each of 1,000 one-character edits${otherNode ? '; also under a second Node given by OFFBOX_BENCH_NODE' : ''}):
 
 | file | lines | findings | Node | p50 ms | p95 ms | max ms |
 |---|---|---|---|---|---|---|
