@@ -157,14 +157,8 @@ function innermostContainer(root: Positioned, start: number, end: number): Conta
     } else if (node.type === 'StaticBlock') {
       context = 'other';
     }
-    let next: Positioned | undefined;
-    forEachChild(node, (child) => {
-      if (child.start > start || end > child.end) return true;
-      next = child;
-      return false;
-    });
     parent = node;
-    node = next;
+    node = childSpanning(node, start, end);
   }
   return found;
 }
@@ -182,13 +176,7 @@ function wrappedList(snippet: TSESTree.Program | undefined, kind: ContainerKind,
   let node: Positioned | undefined = snippet.body[0] as unknown as Positioned;
   while (node) {
     if (node.type === type && node.start === open && node.end === close) return (node as unknown as Record<string, Positioned[]>)[field];
-    let next: Positioned | undefined;
-    forEachChild(node, (child) => {
-      if (child.start > open || close > child.end) return true;
-      next = child;
-      return false;
-    });
-    node = next;
+    node = childSpanning(node, open, close);
   }
   return undefined;
 }
@@ -223,6 +211,17 @@ function commonSuffix(a: string, b: string, floor: number): number {
 /** The node-valued fields of a node type (visitor keys; for a type they do not know, every field). */
 function keysOf(node: Positioned): readonly string[] {
   return VISITOR_KEYS[node.type] ?? Object.keys(node).filter((key) => key !== 'parent' && key !== 'loc');
+}
+
+/** The child whose span holds [start, end], if one does. */
+function childSpanning(node: Positioned, start: number, end: number): Positioned | undefined {
+  let found: Positioned | undefined;
+  forEachChild(node, (child) => {
+    if (child.start > start || end > child.end) return true;
+    found = child;
+    return false;
+  });
+  return found;
 }
 
 /** Calls `visit` on each child node, in field order. */
