@@ -46,7 +46,13 @@ export class IncrementalParser {
     if (previous?.text === text) return { program: previous.program };
     // A script's strictness can come from an enclosing function's directive, which the snippet would
     // not see: only modules (every TypeScript file, most JavaScript) are spliced.
-    const program = previous && previous.program.sourceType === 'module' ? this.splice(previous.program, previous.text, text) : undefined;
+    let program: TSESTree.Program | undefined;
+    try {
+      program = previous && previous.program.sourceType === 'module' ? this.splice(previous.program, previous.text, text) : undefined;
+    } catch {
+      // A splice that fails half-way may have left the old tree changed: it is dropped, and the file parsed whole.
+      program = undefined;
+    }
     if (program) {
       this.spliced += 1;
       this.previous = { text, program };
