@@ -224,7 +224,7 @@ function collectImportedCalls(
       api: calleeLabel(node.callee),
       range: { start: locOf(node).start, end: locOf(node).end },
       scope: enclosingFunctionName(node),
-      snippet: text.slice(...spanOf(node)).replace(/\s+/g, ' ').slice(0, 400),
+      snippet: collapsedPrefix(text, ...spanOf(node), 400),
       dataNames: payloadNames(node.arguments, scopes),
       guards: dominatingGuards(node, guards, scopes),
       args: node.arguments.slice(0, MAX_BOUND_ARGUMENTS).map((argument) => (STRING_LIKE.has(argument.type) ? renderString(evaluateString(argument, scopes)).slice(0, 2000) : '{expr:argument}')),
@@ -233,6 +233,18 @@ function collectImportedCalls(
   return calls;
 }
 
+
+/**
+ * `text.slice(start, end).replace(/\s+/g, ' ').slice(0, length)`, without collapsing all of a call
+ * that spans a whole file (`Meteor.methods({ … })`): raw spans twice as long are tried until one
+ * collapses to more than `length` characters, after which the first `length` cannot change.
+ */
+function collapsedPrefix(text: string, start: number, end: number, length: number): string {
+  for (let span = length * 2; ; span *= 2) {
+    const collapsed = text.slice(start, Math.min(end, start + span)).replace(/\s+/g, ' ');
+    if (collapsed.length > length || start + span >= end) return collapsed.slice(0, length);
+  }
+}
 
 function calleeName(key: string): string {
   return key === 'default' ? 'default export' : key.replace(/^default\.|^#/, '');
