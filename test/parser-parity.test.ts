@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { detectors } from '../src/analyzers/index';
 import { loadCatalog } from '../src/core/default-catalog';
+import { parserInfo } from '../src/core/parse';
 import { scanPaths } from '../src/core/scan';
 
 const ROOT = join(__dirname, '..');
@@ -31,4 +32,12 @@ describe('oxc and the TypeScript reference parser give identical findings', () =
       assert.deepEqual(scanWith('oxc', workspace), scanWith('typescript', workspace));
     });
   }
+});
+
+// Raw transfer is the default where the runtime allows it; `npm run test:node22` runs this suite on Node 22.
+describe('how oxc hands its tree over', () => {
+  it('uses raw transfer on Node 22 and later, JSON before', () => {
+    const major = Number(process.versions.node.split('.')[0]);
+    assert.deepEqual(parserInfo(), { parser: 'oxc', rawTransfer: major >= 22 && process.env.OFFBOX_OXC_RAW !== '0' });
+  });
 });
