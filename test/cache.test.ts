@@ -72,4 +72,45 @@ describe('the scan cache', () => {
     assert.deepEqual(written(warm), written(scan(root)));
     assert.ok(!warm.findings.some((finding) => finding.file === 'src/server/updates.ts'), 'the removed file is gone');
   });
+
+  it('reads a file again next time when it was saved after the scan read it', () => {
+    const root = copyOf('onprem-helpdesk');
+    const license = join(root, 'src', 'server', 'license.ts');
+    const original = readFileSync(license, 'utf8');
+    let saved = false;
+    // The user saves license.ts while the scan is still going: after it was read, before the results were stored.
+    scanPaths(['.'], loadCatalog(), detectors, {
+      cwd: root,
+      includeTests: true,
+      cache: cached(root),
+      onProgress: (done, total) => {
+        // Before the last file's job: license.ts (not the last in order) has been read already.
+        if (!saved && done === total - 1) {
+          saved = true;
+          writeFileSync(license, original.replace('${LICENSE_SERVER}/v1/validate', 'https://licensing.acme-moved.io/v1/validate'));
+        }
+      },
+    });
+    assert.ok(saved);
+    const warm = scan(root, cached(root));
+    assert.deepEqual(written(warm), written(scan(root)));
+    assert.ok(warm.findings.some((finding) => finding.destination.host === 'licensing.acme-moved.io'), 'the saved version was read');
+  });
+
+  it('leaves no stale analysis behind after a cancelled scan', () => {
+    const root = copyOf('onprem-helpdesk');
+    const cache = cached(root);
+    scan(root, cache);
+    // license.ts reads its host from config.ts: config.ts changes, and the next scan is cancelled
+    // right after config.ts was read, before license.ts could be redone.
+    const config = join(root, 'src', 'server', 'config.ts');
+    writeFileSync(config, readFileSync(config, 'utf8').replace('licensing.acme-helpdesk.io', 'licensing.acme-new.io'));
+    let looked = 0;
+    const cancelled = scanPaths(['.'], loadCatalog(), detectors, { cwd: root, includeTests: true, cache, isCancelled: () => ++looked > 1 });
+    assert.equal(cancelled.cancelled, true);
+    // The same cache object, as the extension's scan worker keeps it.
+    const next = scan(root, cache);
+    assert.deepEqual(written(next), written(scan(root)));
+    assert.ok(next.findings.some((finding) => finding.destination.host === 'licensing.acme-new.io'), 'license.ts saw the new constant');
+  });
 });

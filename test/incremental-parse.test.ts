@@ -114,4 +114,32 @@ describe('incremental parsing of an open document', () => {
       assert.equal(shape(incremental.program), shape(whole.program), text);
     });
   }
+
+  // oxc tells a module from a script by its content: a splice must not change which one a file is.
+  const MODULE_CASES: Array<[string, string, string, string]> = [
+    ['the only import.meta removed from a function', 'x.js', 'function f() {\n  return import.meta.url;\n}\n', 'import.meta.url'],
+    ['a top-level await in an object removed', 'x.js', 'const o = { a: await x() };\nfunction f() {\n  go();\n}\n', 'await x()'],
+  ];
+  for (const [name, file, base, removed] of MODULE_CASES) {
+    it(`keeps a file's kind when ${name}`, () => {
+      const parser = new IncrementalParser(file);
+      parser.parse(base);
+      const text = base.replace(removed, '1');
+      const incremental = parser.parse(text);
+      const whole = parseSource(file, text);
+      assert.equal(incremental.program?.sourceType, whole.program?.sourceType);
+      assert.equal(shape(incremental.program), shape(whole.program), text);
+    });
+  }
+
+  it('reads await in an object inside an arrow as a whole parse does', () => {
+    const base = 'export const f = () => {\n  go({ a: 1 });\n};\n';
+    const parser = new IncrementalParser('x.ts');
+    parser.parse(base);
+    const text = base.replace('a: 1', 'a: await 1');
+    const incremental = parser.parse(text);
+    const whole = parseSource('x.ts', text);
+    assert.equal(Boolean(incremental.partial), Boolean(whole.partial));
+    assert.equal(shape(incremental.program), shape(whole.program));
+  });
 });

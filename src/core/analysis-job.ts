@@ -38,11 +38,17 @@ export interface ImportedNames {
   names: string[];
 }
 
+/** The file's size and mtime as they were when it was read (what a cache entry must record). */
+export interface ReadStat {
+  size: number;
+  mtimeMs: number;
+}
+
 export type JobOutcome =
   | { state: 'skipped'; reason: string }
-  | { state: 'same'; hash: string; size: number }
-  | { state: 'prefiltered'; hash: string; size: number; imports: ImportedNames[] }
-  | { state: 'analysed'; hash: string; size: number; analysis: FileAnalysis; dependencies: string[] };
+  | { state: 'same'; hash: string; stat: ReadStat }
+  | { state: 'prefiltered'; hash: string; stat: ReadStat; imports: ImportedNames[] }
+  | { state: 'analysed'; hash: string; stat: ReadStat; analysis: FileAnalysis; dependencies: string[] };
 
 /** What every job of one scan root shares; plain data, so a worker can build its own context from it. */
 export interface RootSpec {
@@ -69,10 +75,10 @@ export class AnalysisContext {
   run(job: AnalysisJob): JobOutcome {
     const read = readSource(job.path, job.maxFileSize);
     if ('skipped' in read) return { state: 'skipped', reason: read.skipped };
-    const size = read.size ?? read.text.length;
+    const stat = { size: read.size ?? read.text.length, mtimeMs: read.mtimeMs ?? 0 };
     const hash = job.hash ? contentHash(read.text) : '';
-    if (job.knownHash !== undefined && job.knownHash === hash) return { state: 'same', hash, size };
-    if (job.prefilter && !this.prefilter.test(read.text)) return { state: 'prefiltered', hash, size, imports: inRepoImports(read.text, this.resolver) };
+    if (job.knownHash !== undefined && job.knownHash === hash) return { state: 'same', hash, stat };
+    if (job.prefilter && !this.prefilter.test(read.text)) return { state: 'prefiltered', hash, stat, imports: inRepoImports(read.text, this.resolver) };
     const analysis = analyzeSource(job.relative, read.text, job.linksOnly ? [] : this.detectors, this.catalog, {
       isInRepoModule: (source) => this.resolver.isInRepo(source),
       importResolver: (fromFile) => this.moduleValues.forFile(fromFile),
@@ -80,7 +86,7 @@ export class AnalysisContext {
     });
     // Absolute, so a cache entry can be checked against files changed since.
     const dependencies = closure(this.moduleValues.dependencies, job.relative).map((dependency) => resolve(this.spec.root, dependency));
-    return { state: 'analysed', hash, size, analysis, dependencies };
+    return { state: 'analysed', hash, stat, analysis, dependencies };
   }
 }
 

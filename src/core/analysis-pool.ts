@@ -33,7 +33,15 @@ export class AnalysisPool {
   constructor(script: string, size: number, private readonly catalog: Catalog, private readonly detectors: readonly Detector[]) {
     this.workers = Array.from({ length: size }, () => {
       const worker = new Worker(script, { workerData: { role: ANALYSIS_WORKER_ROLE } });
-      return { worker, spec: -1, busy: false, failed: false };
+      const entry: PoolWorker = { worker, spec: -1, busy: false, failed: false };
+      // Always listened to: a worker that fails between batches is not handed another (its 'error'
+      // unheard would throw here, and a batch posted to it would never be answered).
+      const fail = () => {
+        entry.failed = true;
+      };
+      worker.on('error', fail);
+      worker.on('exit', fail);
+      return entry;
     });
   }
 
@@ -120,7 +128,16 @@ export class AnalysisPool {
   /** A failed worker's batch, analysed on this thread. */
   private runHere(spec: RootSpec, jobs: AnalysisJob[]): JobOutcome[] {
     if (this.local?.spec !== spec) this.local = new AnalysisContext(spec, this.catalog, this.detectors);
-    return jobs.map((job) => this.local!.run(job));
+    return jobs.map((job) => runGuarded(this.local!, job));
+  }
+}
+
+/** Runs one job; analyzeSource already turns its own failures into skips, this covers reading and hashing. */
+function runGuarded(context: AnalysisContext, job: AnalysisJob): JobOutcome {
+  try {
+    return context.run(job);
+  } catch (error) {
+    return { state: 'skipped', reason: `internal error while analysing (${error instanceof Error ? error.message : String(error)}); please report it` };
   }
 }
 
@@ -150,14 +167,7 @@ export function runAnalysisWorker(catalog: Catalog, detectors: readonly Detector
     }
     const spec = specs.get(message.spec)!;
     if (context?.spec !== spec) context = new AnalysisContext(spec, catalog, detectors);
-    const outcomes = message.jobs.map((job) => {
-      try {
-        return context!.run(job);
-      } catch (error) {
-        // analyzeSource already turns its own failures into skips; this covers reading and hashing.
-        return { state: 'skipped', reason: `internal error while analysing (${error instanceof Error ? error.message : String(error)}); please report it` } satisfies JobOutcome;
-      }
-    });
+    const outcomes = message.jobs.map((job) => runGuarded(context!, job));
     parentPort?.postMessage({ type: 'outcomes', batch: message.batch, outcomes } satisfies FromWorker);
   });
 }

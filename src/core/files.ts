@@ -145,13 +145,16 @@ export type ReadResult = { text: string } | { skipped: string };
 const decoder = new TextDecoder('utf-8', { fatal: true });
 
 /** Reads a source file as text, or says why it is not text a parser should see. */
-export function readSource(path: string, maxFileSize = Infinity): ReadResult & { size?: number } {
+export function readSource(path: string, maxFileSize = Infinity): ReadResult & { size?: number; mtimeMs?: number } {
   let bytes: Buffer;
   let descriptor: number | undefined;
+  let mtimeMs: number | undefined;
   try {
     // One open and fstat: the size is checked before a large file is read into memory.
     descriptor = openSync(path, 'r');
-    const size = fstatSync(descriptor).size;
+    const stat = fstatSync(descriptor);
+    const size = stat.size;
+    mtimeMs = stat.mtimeMs;
     if (size > maxFileSize) return { skipped: `larger than ${formatBytes(maxFileSize)} (${formatBytes(size)}; raise --max-file-size to scan it)` };
     bytes = readFileSync(descriptor);
   } catch (error) {
@@ -160,7 +163,8 @@ export function readSource(path: string, maxFileSize = Infinity): ReadResult & {
   } finally {
     if (descriptor !== undefined) closeSync(descriptor);
   }
-  return { ...decodeSource(bytes), size: bytes.length };
+  // The mtime is the one read with the bytes: a cache entry stored later must not take a newer one.
+  return { ...decodeSource(bytes), size: bytes.length, mtimeMs };
 }
 
 /** Decodes bytes as UTF-8 source, stripping a BOM; binary content, invalid UTF-8 and minified bundles are refused. */

@@ -44,11 +44,13 @@ export class IncrementalParser {
   parse(text: string): ParseResult {
     const previous = this.previous;
     if (previous?.text === text) return { program: previous.program };
-    // A script's strictness can come from an enclosing function's directive, which the snippet would
-    // not see: only modules (every TypeScript file, most JavaScript) are spliced.
+    // Only files with a top-level import or export are spliced. oxc tells a module from a script by
+    // its content, and a splice never touches top-level statements, so such a file stays a module (a
+    // file that is a module only through `import.meta` or a top-level `await` could stop being one);
+    // and a script's strictness can come from an enclosing function's directive the snippet would not see.
     let program: TSESTree.Program | undefined;
     try {
-      program = previous && previous.program.sourceType === 'module' ? this.splice(previous.program, previous.text, text) : undefined;
+      program = previous && hasModuleSyntax(previous.program) ? this.splice(previous.program, previous.text, text) : undefined;
     } catch {
       // A splice that fails half-way may have left the old tree changed: it is dropped, and the file parsed whole.
       program = undefined;
@@ -77,6 +79,8 @@ export class IncrementalParser {
     const { node, field, kind } = container;
     const contentStart = node.start + 1;
     const content = text.slice(contentStart, node.end - 1 + delta);
+    // `<!--` and `-->` read as comments in a script and as operators in a module: leave them to a whole parse.
+    if (content.includes('<!--') || content.includes('-->')) return undefined;
     const [prefix, suffix] = container.wrapper;
     const snippet = parseSnippetWithOxc(this.fileName, `${prefix}${content}${suffix}`, 'module');
     const items = wrappedList(snippet, kind, prefix.length - 1, prefix.length + content.length + 1);
@@ -134,10 +138,19 @@ function functionWrapper(fn: FunctionWithBody, context: Context, isMethod: boole
   }
 }
 
+const MODULE_SYNTAX = new Set(['ImportDeclaration', 'ExportNamedDeclaration', 'ExportDefaultDeclaration', 'ExportAllDeclaration', 'TSExportAssignment', 'TSImportEqualsDeclaration']);
+
+function hasModuleSyntax(program: TSESTree.Program): boolean {
+  return program.sourceType === 'module' && program.body.some((statement) => MODULE_SYNTAX.has(statement.type));
+}
+
 /** The innermost container whose braces hold [start, end) strictly inside. */
 function innermostContainer(root: Positioned, start: number, end: number): Container | undefined {
   let found: Container | undefined;
   let context: Context = 'module';
+  // Inside any function, arrows included: an object's or class's members could hold an `await` or a
+  // `yield` that reads differently there than at the top of a module.
+  let inFunction = false;
   let parent: Positioned | undefined;
   let node: Positioned | undefined = root;
   const inside = (braced: Positioned) => braced.start < start && end < braced.end;
@@ -151,9 +164,10 @@ function innermostContainer(root: Positioned, start: number, end: number): Conta
         found = wrapper ? { kind: 'function', node: fn.body, field: 'body', wrapper } : undefined;
       }
       if (fn.type !== 'ArrowFunctionExpression') context = isConstructor ? 'other' : isMethod ? 'method' : 'function';
-    } else if (context === 'module' && node.type === 'ObjectExpression' && inside(node)) {
+      inFunction = true;
+    } else if (!inFunction && context === 'module' && node.type === 'ObjectExpression' && inside(node)) {
       found = { kind: 'object', node, field: 'properties', wrapper: ['({', '})'] };
-    } else if (context === 'module' && (node.type === 'ClassDeclaration' || node.type === 'ClassExpression')) {
+    } else if (!inFunction && context === 'module' && (node.type === 'ClassDeclaration' || node.type === 'ClassExpression')) {
       const body = (node as unknown as { body: Positioned }).body;
       const derived = Boolean((node as unknown as { superClass?: unknown }).superClass);
       if (inside(body)) found = { kind: 'class', node: body, field: 'body', wrapper: [derived ? '(class extends Object {' : '(class {', '})'] };

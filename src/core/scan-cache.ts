@@ -16,6 +16,8 @@ export interface CacheEntry {
   analysis?: FileAnalysis;
   /** Files (absolute) whose exported values the analysis read: a change there invalidates it. */
   dependencies?: string[];
+  /** Their content hashes as the cache knew them when the scan that made this analysis ended. */
+  dependencyHashes?: string[];
 }
 
 interface CacheFile {
@@ -73,8 +75,18 @@ export class ScanCache {
     return known;
   }
 
-  storeDiscovery(root: string, discovery: Discovery): void {
-    if (discovery.watched) this.discoveries[root] = discovery;
+  /**
+   * Remembers a discovery, unless something it watched changed within the last two seconds: a
+   * directory changed again within the same mtime tick (coarse on some file systems) would keep its
+   * mtime, and the file added the second time would never be found.
+   */
+  storeDiscovery(root: string, discovery: Discovery, startedMs = Date.now()): void {
+    if (!discovery.watched) return;
+    if (Object.values(discovery.watched).some((mtimeMs) => mtimeMs > startedMs - 2000)) {
+      delete this.discoveries[root];
+      return;
+    }
+    this.discoveries[root] = discovery;
   }
 
   /** The entry for a file whose size and mtime are unchanged, without reading it. */
@@ -94,18 +106,40 @@ export class ScanCache {
     return this.entries[path]?.hash || undefined;
   }
 
-  /** The entry for a file that was read: still valid when the content hash matches. */
-  sameContent(path: string, hash: string): CacheEntry | undefined {
+  /**
+   * The entry for a file that was read: still valid when the content hash matches. `read` is the
+   * size and mtime taken when the file was read; without it the file is stat'ed now.
+   */
+  sameContent(path: string, hash: string, read?: { size: number; mtimeMs: number }): CacheEntry | undefined {
     const entry = this.entries[path];
     if (!entry || entry.hash !== hash) return undefined;
-    this.touch(path, entry);
+    this.touch(path, entry, read);
     return entry;
   }
 
-  store(path: string, entry: Omit<CacheEntry, 'size' | 'mtimeMs'>): void {
+  /**
+   * Records what a scan learnt about a file. `read` is the size and mtime taken when the file was
+   * read, so a file saved again between its read and this call is not recorded as that later version.
+   */
+  store(path: string, entry: Omit<CacheEntry, 'size' | 'mtimeMs'>, read?: { size: number; mtimeMs: number }): void {
     const stored = { ...entry, size: 0, mtimeMs: 0 } as CacheEntry;
-    this.touch(path, stored);
+    this.touch(path, stored, read);
     this.entries[path] = stored;
+  }
+
+  /**
+   * Records the hashes of an analysis's dependencies as the cache holds them now. A later scan redoes
+   * the analysis when one differs, even if the change was read by a scan that was cancelled.
+   */
+  recordDependencyHashes(path: string): void {
+    const entry = this.entries[path];
+    if (entry?.dependencies?.length) entry.dependencyHashes = entry.dependencies.map((dependency) => this.entries[dependency]?.hash ?? '');
+  }
+
+  /** Whether an analysis's dependencies still have the hashes recorded with it (false when none were recorded). */
+  dependenciesUnchanged(entry: CacheEntry): boolean {
+    const hashes = entry.dependencyHashes;
+    return hashes !== undefined && (entry.dependencies ?? []).every((dependency, index) => (this.entries[dependency]?.hash ?? '') === hashes[index]);
   }
 
   /** Keeps only the files this scan saw, and writes the cache (or, writing behind, marks it to be written). */
@@ -123,7 +157,12 @@ export class ScanCache {
     this.dirty = false;
   }
 
-  private touch(path: string, entry: CacheEntry): void {
+  private touch(path: string, entry: CacheEntry, read?: { size: number; mtimeMs: number }): void {
+    if (read) {
+      entry.size = read.size;
+      entry.mtimeMs = read.mtimeMs;
+      return;
+    }
     try {
       const stat = statSync(path);
       entry.size = stat.size;

@@ -97,8 +97,9 @@ export function* scanSteps(paths: string[], catalog: Catalog, detectors: readonl
     const root = resolve(settings.cwd, path);
     // A cache remembers the tree as well: while no directory changed, discovery is a stat per directory.
     const remembered = cache?.discovery(root);
+    const discoveryStarted = Date.now();
     const discovered = remembered ?? discoverFiles(root, settings, cache !== undefined);
-    if (!remembered) cache?.storeDiscovery(root, discovered);
+    if (!remembered) cache?.storeDiscovery(root, discovered, discoveryStarted);
     const toCwd = (file: string) => toPosix(relative(settings.cwd, resolve(root, file))) || file;
     result.skipped.push(...discovered.skipped.map((skip) => ({ ...skip, file: toCwd(skip.file) })));
     const spec: RootSpec = { root, files: discovered.files.map((file) => file.relative), projectFiles: discovered.projectFiles, guards: settings.guards };
@@ -106,7 +107,8 @@ export function* scanSteps(paths: string[], catalog: Catalog, detectors: readonl
     const analyses = new Map<string, FileAnalysis>();
     const deferred = new Map<string, { file: SourceFile; imports: ImportedNames[] }>();
     const fresh = new Set<string>();
-    const reused: Array<{ file: SourceFile; dependencies: string[] }> = [];
+    const reused: Array<{ file: SourceFile; entry: CacheEntry }> = [];
+    const analysedHere: string[] = [];
     const job = (file: SourceFile, prefilter: boolean, maxFileSize: number): AnalysisJob => ({
       path: file.path,
       relative: file.relative,
@@ -118,7 +120,8 @@ export function* scanSteps(paths: string[], catalog: Catalog, detectors: readonl
     const analysed = (file: SourceFile, outcome: Extract<JobOutcome, { state: 'analysed' }>) => {
       analyses.set(file.relative, outcome.analysis);
       result.counts.parsed += 1;
-      cache?.store(file.path, { hash: outcome.hash, state: 'analysed', analysis: outcome.analysis, dependencies: outcome.dependencies });
+      cache?.store(file.path, { hash: outcome.hash, state: 'analysed', analysis: outcome.analysis, dependencies: outcome.dependencies }, outcome.stat);
+      if (outcome.dependencies.length > 0) analysedHere.push(file.path);
     };
     /** Replays what the cache knew about a file; false when it knew nothing. */
     const replay = (file: SourceFile, entry: CacheEntry | undefined): boolean => {
@@ -130,7 +133,7 @@ export function* scanSteps(paths: string[], catalog: Catalog, detectors: readonl
         if (entry.imports?.length) deferred.set(file.relative, { file, imports: entry.imports });
       } else if (entry.analysis) {
         analyses.set(file.relative, entry.analysis);
-        if (entry.dependencies?.length) reused.push({ file, dependencies: entry.dependencies });
+        if (entry.dependencies?.length) reused.push({ file, entry });
       }
       return true;
     };
@@ -159,25 +162,27 @@ export function* scanSteps(paths: string[], catalog: Catalog, detectors: readonl
         cache?.store(file.path, { hash: '', state: 'skipped', reason: outcome!.reason });
         continue;
       }
-      result.counts.bytes += outcome!.size;
-      if (outcome!.state === 'same' && replay(file, cache?.sameContent(file.path, outcome!.hash))) continue;
+      result.counts.bytes += outcome!.stat.size;
+      if (outcome!.state === 'same' && replay(file, cache?.sameContent(file.path, outcome!.hash, outcome!.stat))) continue;
       fresh.add(file.relative);
       if (outcome!.state === 'prefiltered') {
         if (outcome!.imports.length > 0) deferred.set(file.relative, { file, imports: outcome!.imports });
         result.counts.prefiltered += 1;
-        cache?.store(file.path, { hash: outcome!.hash, state: 'prefiltered', imports: outcome!.imports });
+        cache?.store(file.path, { hash: outcome!.hash, state: 'prefiltered', imports: outcome!.imports }, outcome!.stat);
       } else if (outcome!.state === 'analysed') analysed(file, outcome!);
     }
     result.counts.files += discovered.files.length;
 
     // 2. A cached analysis that read values from a module changed since is redone.
-    const stale = reused.filter(({ dependencies }) => dependencies.some((dependency) => fresh.has(toPosix(relative(root, dependency))) || !seen.has(dependency)));
+    // Stale: a dependency gone, read again in this scan, or not the content the analysis was made with.
+    const stale = reused.filter(({ entry }) => !cache!.dependenciesUnchanged(entry) || entry.dependencies!.some((dependency) => fresh.has(toPosix(relative(root, dependency))) || !seen.has(dependency)));
     if (stale.length > 0 && !result.cancelled) {
       const redone: StepOutcomes = yield { spec, jobs: stale.map(({ file }) => job(file, false, settings.maxFileSize)), counted: false };
       stale.forEach(({ file }, at) => {
         const outcome = redone[at];
         if (outcome?.state === 'analysed') analysed(file, outcome);
       });
+      if (redone.length < stale.length) result.cancelled = true;
     }
 
     // 3. Wrappers: analyse the files the prefilter let go that import a module exporting a sink,
@@ -204,6 +209,7 @@ export function* scanSteps(paths: string[], catalog: Catalog, detectors: readonl
       if (roundOutcomes.length < next.length) result.cancelled = true;
       index = new WrapperIndex(analyses, resolver, detectors);
     }
+    for (const path of analysedHere) cache?.recordDependencyHashes(path);
     const findings = [...[...analyses.values()].flatMap((analysis) => analysis.findings), ...index.findings(catalog)];
     for (const analysis of analyses.values()) {
       if (analysis.skipped) result.skipped.push({ file: toCwd(analysis.file), reason: analysis.skipped });

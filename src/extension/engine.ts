@@ -191,6 +191,12 @@ async function scanForHost(id: number, request: ScanRequest, caches: Map<string,
       },
     });
     post({ type: 'result', id, result: { ...result, suppressions: [...result.suppressions] } });
+    // A cancelled scan may have stored some files' new state and not the analyses that depend on
+    // them: the next scan starts from the cache last written, not from this one.
+    if (result.cancelled && request.cacheFile) {
+      caches.delete(request.cacheFile);
+      return;
+    }
     // After the answer: the host does not wait for the cache to be written.
     try {
       cache?.flush();
@@ -198,6 +204,7 @@ async function scanForHost(id: number, request: ScanRequest, caches: Map<string,
       // A read-only or full workspace storage costs the next cold start, nothing else.
     }
   } catch (error) {
+    if (request.cacheFile) caches.delete(request.cacheFile);
     post({ type: 'failed', id, message: error instanceof Error ? error.message : String(error) });
   }
 }

@@ -12,7 +12,7 @@ const IDLE_MS = 10 * 60 * 1000;
  * so that a re-scan finds its caches in memory. A worker that dies is replaced at the next scan.
  */
 export class ScanWorkerHost {
-  private readonly workers = new Map<string, { worker: Worker; idle?: NodeJS.Timeout }>();
+  private readonly workers = new Map<string, { worker: Worker; idle?: NodeJS.Timeout; pending: number }>();
   private nextId = 0;
 
   constructor(private readonly extensionPath: string) {}
@@ -20,14 +20,21 @@ export class ScanWorkerHost {
   scan(request: ScanRequest, onProgress: (done: number, total: number) => void): Promise<ScanResult> {
     const entry = this.workerFor(request.root);
     clearTimeout(entry.idle);
+    entry.pending += 1;
     const id = (this.nextId += 1);
     return new Promise<ScanResult>((resolve, reject) => {
       const settle = () => {
         entry.worker.off('message', onMessage);
         entry.worker.off('error', onError);
         entry.worker.off('exit', onExit);
-        entry.idle = setTimeout(() => this.end(request.root), IDLE_MS);
-        entry.idle.unref();
+        entry.pending -= 1;
+        // The idle clock starts when the last pending scan of this worker is answered; it ends this
+        // worker, not whichever replaced it.
+        clearTimeout(entry.idle);
+        if (entry.pending === 0) {
+          entry.idle = setTimeout(() => this.end(request.root, entry.worker), IDLE_MS);
+          entry.idle.unref();
+        }
       };
       const onMessage = (reply: ScanWorkerReply) => {
         if (reply.id !== id) return;
@@ -56,7 +63,7 @@ export class ScanWorkerHost {
   }
 
   dispose(): void {
-    for (const root of [...this.workers.keys()]) this.end(root);
+    for (const [root, entry] of [...this.workers]) this.end(root, entry.worker);
   }
 
   private workerFor(root: string) {
@@ -70,15 +77,15 @@ export class ScanWorkerHost {
       });
       // Errors reach the pending scan's listener; this one keeps an unhandled 'error' from throwing.
       worker.on('error', () => undefined);
-      entry = { worker };
+      entry = { worker, pending: 0 };
       this.workers.set(root, entry);
     }
     return entry;
   }
 
-  private end(root: string): void {
+  private end(root: string, worker: Worker): void {
     const entry = this.workers.get(root);
-    if (!entry) return;
+    if (entry?.worker !== worker) return;
     clearTimeout(entry.idle);
     this.workers.delete(root);
     void entry.worker.terminate();
