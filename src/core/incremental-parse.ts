@@ -274,11 +274,10 @@ function shiftAfter(root: Positioned, start: number, oldEnd: number, delta: numb
       node.end += delta;
       moved = true;
     }
-    // A line and column computed before the edit are stale.
-    if (moved && node.loc !== undefined) delete node.loc;
-    forEachChild(node, (child) => {
-      stack.push(child);
-    });
+    // A line and column computed before the edit are stale (cleared, not deleted: a delete would
+    // turn the node into a slow dictionary object).
+    if (moved && node.loc !== undefined) node.loc = undefined;
+    pushChildren(stack, node);
   }
 }
 
@@ -288,8 +287,17 @@ function moveBy(root: Positioned, offset: number): void {
     const node = stack.pop()!;
     node.start += offset;
     node.end += offset;
-    forEachChild(node, (child) => {
-      stack.push(child);
-    });
+    pushChildren(stack, node);
+  }
+}
+
+/** Pushes a node's children: the loops of forEachChild without a closure per node, for the walks over every node after an edit. */
+function pushChildren(stack: Positioned[], node: Positioned): void {
+  const keys = keysOf(node);
+  for (let index = 0; index < keys.length; index += 1) {
+    const value = (node as unknown as Record<string, unknown>)[keys[index]];
+    if (Array.isArray(value)) {
+      for (let item = 0; item < value.length; item += 1) if (isNode(value[item])) stack.push(value[item]);
+    } else if (isNode(value)) stack.push(value);
   }
 }
