@@ -154,6 +154,16 @@ describe('offbox scan (the built CLI)', () => {
     assert.match(missing.stderr, /no\/such\/dir cannot be read: ENOENT/);
     assert.equal(offbox(['frobnicate']).code, 2);
     assert.equal(offbox(['scan', '--bogus']).code, 2);
+    const badJobs = offbox(['scan', '.', '--jobs', '0']);
+    assert.equal(badJobs.code, 2);
+    assert.match(badJobs.stderr, /--jobs takes a number of worker threads, such as 4/);
+  });
+
+  it('gives the same report with any --jobs', () => {
+    const one = offbox(['scan', 'examples/hosted-shipyard', '--format', 'json', '--jobs', '1', '--fail-on', 'none']);
+    const four = offbox(['scan', 'examples/hosted-shipyard', '--format', 'json', '--jobs', '4', '--fail-on', 'none']);
+    assert.equal(one.code, 0);
+    assert.deepEqual(JSON.parse(four.stdout).findings, JSON.parse(one.stdout).findings);
   });
 
   it('says how many files it skipped and why', () => {
