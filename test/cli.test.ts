@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
@@ -174,5 +174,46 @@ describe('offbox scan (the built CLI)', () => {
     assert.equal(code, 0);
     assert.match(stdout, /Skipped: .*1 binary content/);
     assert.match(stdout, /app\.test\.ts: test file \(use --include-tests\)/);
+  });
+
+  it('--watch scans again after each change, from its cache, until Ctrl+C', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'offbox-watch-'));
+    cpSync(EXAMPLE, root, { recursive: true });
+    const report = join(root, '..', `${root.split('/').pop()}-report.json`);
+    const child = spawn(process.execPath, [BIN, 'scan', root, '--watch', '--format', 'json', '--output', report], { env: { ...process.env, NO_COLOR: '1' } });
+    let stderr = '';
+    const scans = () => (stderr.match(/watching for changes/g) ?? []).length;
+    const until = (count: number) =>
+      new Promise<void>((done, fail) => {
+        const timeout = setTimeout(() => fail(new Error(`no scan ${count} after 15 s:\n${stderr}`)), 15_000);
+        const check = () => {
+          if (scans() < count) return;
+          clearTimeout(timeout);
+          child.stderr.off('data', check);
+          done();
+        };
+        child.stderr.on('data', check);
+        check();
+      });
+    child.stderr.on('data', (chunk) => (stderr += chunk));
+    const hosts = () => JSON.parse(readFileSync(report, 'utf8')).findings.map((finding: { destination: { host?: string } }) => finding.destination.host);
+    try {
+      await until(1);
+      assert.match(stderr, /scanned 8 files \(0 from the cache\)/);
+      // A send added to a file, then a new file in a new folder: each is found by the next scan.
+      writeFileSync(join(root, 'src', 'server', 'updates.ts'), `${readFileSync(join(root, 'src', 'server', 'updates.ts'), 'utf8')}\nexport const beacon = () => fetch('https://beacon.acme-stats.io/hit');\n`);
+      await until(2);
+      assert.ok(hosts().includes('beacon.acme-stats.io'), stderr);
+      assert.match(stderr, /scanned 8 files \(7 from the cache\)/);
+      mkdirSync(join(root, 'src', 'extra'));
+      await new Promise((done) => setTimeout(done, 300));
+      writeFileSync(join(root, 'src', 'extra', 'ping.ts'), "export const ping = () => fetch('https://ping.acme-stats.io/');\n");
+      await until(4);
+      assert.ok(hosts().includes('ping.acme-stats.io'), stderr);
+    } finally {
+      const exited = new Promise<number | null>((done) => child.once('exit', (code) => done(code)));
+      child.kill('SIGINT');
+      assert.equal(await exited, 0);
+    }
   });
 });

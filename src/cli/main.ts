@@ -3,6 +3,7 @@ import { discloseCommand } from './disclose-command';
 import { initCommand } from './init-command';
 import { parseCommandLine, UsageError } from './options';
 import { scanCommand } from './scan-command';
+import { watchCommand } from './watch-command';
 
 const USAGE = `Usage: offbox <command> [paths...] [options]
 
@@ -32,6 +33,7 @@ Options for scan:
   --no-prefilter             parse every file, even those without a sign of a send
   --jobs N                   worker threads that read and analyse files (default: one per core,
                              at most 8; 1 scans on the main thread)
+  --watch                    scan again after every change, reading only what changed (Ctrl+C to stop)
 Options for init: --mode MODE (default: hosted), --force to overwrite privacy.json
 Options for disclose: --output FILE, --config FILE
   -h, --help                 show this help
@@ -54,6 +56,7 @@ export async function main(argv: string[], stdout: (text: string) => void, stder
     }
     switch (command) {
       case 'scan':
+        if (values.watch) return await watchCommand(values, paths.length > 0 ? paths : ['.'], cwd, stdout, stderr);
         return await scanCommand(values, paths.length > 0 ? paths : ['.'], cwd, stdout, stderr);
       case 'disclose':
         return await discloseCommand(values, paths.length > 0 ? paths : ['.'], cwd, stdout, stderr);

@@ -30,6 +30,7 @@ export const SCAN_OPTIONS = {
   force: { type: 'boolean', default: false },
   verbose: { type: 'boolean', default: false },
   'no-prefilter': { type: 'boolean', default: false },
+  watch: { type: 'boolean', default: false },
   jobs: { type: 'string' },
   help: { type: 'boolean', short: 'h', default: false },
   version: { type: 'boolean', short: 'v', default: false },
@@ -68,8 +69,17 @@ export function parseMode(value: string | undefined): PrivacyMode | undefined {
   return value as PrivacyMode;
 }
 
+/** What `offbox scan --watch` keeps between its scans: the cache, in memory (and on disk with --cache). */
+export interface ScanSession {
+  cache?: ScanCache;
+  /** The directories and files the last scan's discovery read: what the watcher watches. */
+  watchedPaths?: string[];
+  /** The last scan's counts, for the watcher's line after each scan. */
+  last?: { files: number; cached: number };
+}
+
 /** Runs the scan the options describe, with the config's guards. */
-export async function runScan(values: ParsedOptions, paths: string[], cwd: string, config: PrivacyConfig | undefined): Promise<ScanResult> {
+export async function runScan(values: ParsedOptions, paths: string[], cwd: string, config: PrivacyConfig | undefined, session?: ScanSession): Promise<ScanResult> {
   const maxFileSize = values['max-file-size'] === undefined ? undefined : Number(values['max-file-size']);
   if (maxFileSize !== undefined && (!Number.isInteger(maxFileSize) || maxFileSize <= 0)) {
     throw new UsageError(`--max-file-size takes a number of bytes, such as 2097152, not '${values['max-file-size']}'.`);
@@ -84,10 +94,15 @@ export async function runScan(values: ParsedOptions, paths: string[], cwd: strin
     ...(maxFileSize !== undefined ? { maxFileSize } : {}),
   };
   // Everything that changes an analysis is in the key: a different one starts the cache afresh.
-  const cache =
-    values.cache || values['cache-location']
-      ? new ScanCache(resolve(cwd, values['cache-location'] ?? join('.offbox-cache', 'scan.json')), cacheKey([VERSION, catalogContent(), options]))
-      : undefined;
+  const key = cacheKey([VERSION, catalogContent(), options]);
+  const location = values.cache || values['cache-location'] ? resolve(cwd, values['cache-location'] ?? join('.offbox-cache', 'scan.json')) : undefined;
+  let cache = location ? new ScanCache(location, key) : undefined;
+  if (session) {
+    // Watching: one cache for every scan while the key holds (a privacy.json edit that changes the
+    // guards starts a new one), in memory, written behind when there is a location.
+    if (session.cache?.key !== key) session.cache = new ScanCache(location ?? '', key, { writeBehind: true });
+    cache = session.cache;
+  }
   // The bundle (dist/cli.js) is its own worker script: bin.ts starts a pool worker under the pool's workerData.
   const result = await scanPathsInParallel(paths, loadCatalog(), detectors, { cwd, ...options, cache, workers, workerScript: __filename });
   const missing = result.skipped.find((skip) => paths.includes(skip.file) && skip.reason.startsWith('cannot be read'));

@@ -6,12 +6,12 @@ import { formatSarif } from '../core/format/sarif';
 import { formatText } from '../core/format/text';
 import { applyPolicy } from '../core/policy-run';
 import { LEVEL_ORDER, type Level } from '../core/rules';
-import { findConfig, parseMode, runScan, UsageError, type ParsedOptions } from './options';
+import { findConfig, parseMode, runScan, UsageError, type ParsedOptions, type ScanSession } from './options';
 
 const FORMATS = ['text', 'json', 'sarif'] as const;
 
 /** `offbox scan`: scan, judge under privacy.json, write the report, and return the exit code. */
-export async function scanCommand(values: ParsedOptions, paths: string[], cwd: string, stdout: (text: string) => void, stderr: (text: string) => void): Promise<number> {
+export async function scanCommand(values: ParsedOptions, paths: string[], cwd: string, stdout: (text: string) => void, stderr: (text: string) => void, session?: ScanSession): Promise<number> {
   const format = values.format as (typeof FORMATS)[number];
   if (!FORMATS.includes(format)) throw new UsageError(`--format must be one of ${FORMATS.join(', ')}, not '${values.format}'.`);
   const failOn = values['fail-on'] as Level;
@@ -24,7 +24,11 @@ export async function scanCommand(values: ParsedOptions, paths: string[], cwd: s
     if ('error' in read) throw new UsageError(read.error);
     baseline = read.fingerprints;
   }
-  const result = await runScan(values, paths, cwd, config);
+  const result = await runScan(values, paths, cwd, config, session);
+  if (session) {
+    session.watchedPaths = result.watchedPaths;
+    session.last = { files: result.counts.files, cached: result.counts.cached };
+  }
   const outcome = applyPolicy(result, { config: mode && !config ? { mode } : config, configFile, mode, baseline, catalog: loadCatalog(), cwd });
   if (outcome.documentError) stderr(`offbox: ${outcome.documentError}\n`);
   const findings = outcome.findings;

@@ -43,11 +43,12 @@ export class ScanCache {
    * `writeBehind`: save() only marks the cache changed and flush() writes it, so a process that stays
    * up (the extension's scan worker) answers first and writes after.
    */
-  constructor(private readonly location: string, private readonly key: string, private readonly options: { writeBehind?: boolean } = {}) {
+  constructor(private readonly location: string, readonly key: string, private readonly options: { writeBehind?: boolean } = {}) {
     let loaded = false;
+    // An empty location is a cache kept in memory only (offbox scan --watch without --cache).
     try {
-      const data = JSON.parse(readFileSync(location, 'utf8')) as CacheFile;
-      if (data.key === key && data.entries && typeof data.entries === 'object') {
+      const data = location ? (JSON.parse(readFileSync(location, 'utf8')) as CacheFile) : undefined;
+      if (data?.key === key && data.entries && typeof data.entries === 'object') {
         this.entries = data.entries;
         this.discoveries = data.discoveries && typeof data.discoveries === 'object' ? data.discoveries : {};
         loaded = true;
@@ -151,7 +152,7 @@ export class ScanCache {
 
   /** Writes the cache if a scan changed it since the last write. */
   flush(): void {
-    if (!this.dirty) return;
+    if (!this.dirty || !this.location) return;
     mkdirSync(dirname(this.location), { recursive: true });
     writeFileSync(this.location, JSON.stringify({ key: this.key, entries: this.entries, discoveries: this.discoveries } satisfies CacheFile));
     this.dirty = false;

@@ -37,6 +37,8 @@ export interface ScanResult {
   suppressions: Map<string, SuppressionDirective[]>;
   cancelled: boolean;
   durationMs: number;
+  /** With a cache: the directories, .gitignore and project files discovery read (absolute), for a watcher. */
+  watchedPaths?: string[];
 }
 
 /** A batch of jobs for one root: the scan yields it and is resumed with the outcomes, in job order. */
@@ -100,6 +102,7 @@ export function* scanSteps(paths: string[], catalog: Catalog, detectors: readonl
     const discoveryStarted = Date.now();
     const discovered = remembered ?? discoverFiles(root, settings, cache !== undefined);
     if (!remembered) cache?.storeDiscovery(root, discovered, discoveryStarted);
+    if (discovered.watched) (result.watchedPaths ??= []).push(...Object.keys(discovered.watched));
     const toCwd = (file: string) => toPosix(relative(settings.cwd, resolve(root, file))) || file;
     result.skipped.push(...discovered.skipped.map((skip) => ({ ...skip, file: toCwd(skip.file) })));
     const spec: RootSpec = { root, files: discovered.files.map((file) => file.relative), projectFiles: discovered.projectFiles, guards: settings.guards };
