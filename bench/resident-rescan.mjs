@@ -3,20 +3,16 @@
 // holds a `fetch(` got a comment appended (restored afterwards), asked again. Prints both times, as
 // the host sees them (from request to result), and a JSON line last (bench/run.mjs reads it).
 //   node bench/resident-rescan.mjs [corpus-dir] [--json]
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import { listCorpusFiles } from './lib/files.mjs';
+import { corpusAndChangedFile } from './lib/files.mjs';
 
 const repo = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const args = process.argv.slice(2);
-const corpus = resolve(args.find((arg) => !arg.startsWith('--')) ?? process.env.OFFBOX_CORPUS ?? '/work/corpus/rocketchat');
-if (!existsSync(corpus)) {
-  console.log(`SKIPPED: corpus missing (${corpus})`);
-  process.exit(0);
-}
+const { corpus, changed } = corpusAndChangedFile(args);
 const tmp = mkdtempSync(join(tmpdir(), 'offbox-resident-'));
 const worker = new Worker(join(repo, 'dist', 'scan-worker.js'));
 let nextId = 0;
@@ -38,8 +34,6 @@ function scan() {
   });
 }
 
-const { files } = listCorpusFiles(corpus);
-const changed = files.find((file) => readFileSync(file, 'utf8').includes('fetch(')) ?? files[0];
 const original = readFileSync(changed);
 let cold;
 let warm;

@@ -3,19 +3,15 @@
 // the scan it ran (scan, judge and write the JSON report). Prints them and a JSON line last.
 //   node bench/watch-rescan.mjs [corpus-dir] [--json]
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { listCorpusFiles } from './lib/files.mjs';
+import { corpusAndChangedFile } from './lib/files.mjs';
 
 const repo = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const args = process.argv.slice(2);
-const corpus = resolve(args.find((arg) => !arg.startsWith('--')) ?? process.env.OFFBOX_CORPUS ?? '/work/corpus/rocketchat');
-if (!existsSync(corpus)) {
-  console.log(`SKIPPED: corpus missing (${corpus})`);
-  process.exit(0);
-}
+const { corpus, changed } = corpusAndChangedFile(args);
 const tmp = mkdtempSync(join(tmpdir(), 'offbox-watch-'));
 const child = spawn(process.execPath, [join(repo, 'bin', 'offbox.js'), 'scan', corpus, '--include-tests', '--watch', '--format', 'json', '--output', join(tmp, 'report.json')], { cwd: repo });
 const scans = [];
@@ -44,8 +40,6 @@ const nextScan = (count) =>
     pending();
   });
 
-const { files } = listCorpusFiles(corpus);
-const changed = files.find((file) => readFileSync(file, 'utf8').includes('fetch(')) ?? files[0];
 const original = readFileSync(changed);
 try {
   await nextScan(1);

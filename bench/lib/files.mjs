@@ -3,7 +3,7 @@
 //
 //   import { listCorpusFiles } from './lib/files.mjs'
 //   node bench/lib/files.mjs <dir>      # prints counts and MiB by extension
-import { readdirSync, statSync, existsSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync, existsSync } from 'node:fs';
 import { join, extname, relative, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 
@@ -75,4 +75,20 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   console.log(`${dir}: ${files.length} files, ${(bytes / MiB).toFixed(2)} MiB (${bytes} B)`);
   for (const [ext, { n, b }] of [...byExt].sort()) console.log(`  ${ext}\t${n}\t${(b / MiB).toFixed(2)} MiB`);
   if (process.argv.includes('--list')) for (const f of files) console.log(relative(dir, f));
+}
+
+/**
+ * The corpus a bench script was given (its first argument not starting with --, else $OFFBOX_CORPUS,
+ * else Rocket.Chat's), and the first file in it that calls fetch: the one the re-scan scripts change.
+ * Exits 0 with SKIPPED when the corpus is missing.
+ */
+export function corpusAndChangedFile(args) {
+  const corpus = resolve(args.find((arg) => !arg.startsWith('--')) ?? process.env.OFFBOX_CORPUS ?? '/work/corpus/rocketchat');
+  if (!existsSync(corpus)) {
+    console.log(`SKIPPED: corpus missing (${corpus})`);
+    process.exit(0);
+  }
+  const { files } = listCorpusFiles(corpus);
+  const changed = files.find((file) => readFileSync(file, 'utf8').includes('fetch(')) ?? files[0];
+  return { corpus, changed };
 }
