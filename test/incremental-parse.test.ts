@@ -142,4 +142,30 @@ describe('incremental parsing of an open document', () => {
     assert.equal(Boolean(incremental.partial), Boolean(whole.partial));
     assert.equal(shape(incremental.program), shape(whole.program));
   });
+
+  // An object's members are re-read between stand-ins for their neighbours: the commas must read as in the file.
+  const MEMBER_EDITS: Array<[string, (base: string) => string]> = [
+    ['a member added between two', (base) => base.replace('\n\n  two() {', '\n  extra: fetch("https://x.example.org"),\n\n  two() {')],
+    ['a second comma after a member', (base) => base.replace('return 1;\n  },', 'return 1;\n  },,')],
+    ['the comma between two members removed', (base) => base.replace('return 1;\n  },', 'return 1;\n  }')],
+    ['a blank line typed between two members', (base) => base.replace('\n\n  two() {', '\n\n\n  two() {')],
+    ['a member renamed', (base) => base.replace('two() {', 'three() {')],
+    ['the trailing comma of the last member removed', (base) => base.replace('return 2;\n  },\n};', 'return 2;\n  }\n};')],
+    ['a spread added first', (base) => base.replace('export const api = {\n', 'export const api = {\n  ...defaults,\n')],
+  ];
+  for (const [name, change] of MEMBER_EDITS) {
+    it(`re-reads ${name} in an object as a whole parse does`, () => {
+      const base = 'export const api = {\n  one() {\n    return 1;\n  },\n\n  two() {\n    return 2;\n  },\n};\n';
+      const parser = new IncrementalParser('members.ts');
+      parser.parse(base);
+      const text = change(base);
+      assert.notEqual(text, base);
+      const incremental = parser.parse(text);
+      const whole = parseSource('members.ts', text);
+      assert.equal(Boolean(incremental.partial), Boolean(whole.partial), text);
+      assert.equal(shape(incremental.program), shape(whole.program), text);
+      // Valid edits are spliced, not parsed whole.
+      if (!whole.partial) assert.equal(parser.spliced, 1, text);
+    });
+  }
 });

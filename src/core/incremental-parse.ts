@@ -76,6 +76,7 @@ export class IncrementalParser {
     const delta = newEnd - oldEnd;
     const container = innermostContainer(program as unknown as Positioned, start, oldEnd);
     if (!container) return undefined;
+    if (container.kind === 'object') return this.spliceMembers(program, container.node, text, start, oldEnd, delta);
     const { node, field, kind } = container;
     const contentStart = node.start + 1;
     const content = text.slice(contentStart, node.end - 1 + delta);
@@ -91,6 +92,42 @@ export class IncrementalParser {
     shiftAfter(program as unknown as Positioned, start, oldEnd, delta);
     for (const item of items) moveBy(item, contentStart - prefix.length);
     list[field] = items;
+    setLineStarts(program as unknown as Node, text);
+    return program;
+  }
+
+  /**
+   * An edit in an object literal (a module's big `export const Api = { … }`): only the members the
+   * edit touches are parsed again, between stand-ins for their neighbours, so the commas around them
+   * read as in the file. An edit in the gap between two members re-reads just that gap.
+   */
+  private spliceMembers(program: TSESTree.Program, node: Positioned, text: string, start: number, oldEnd: number, delta: number): TSESTree.Program | undefined {
+    const members = (node as unknown as { properties: Positioned[] }).properties;
+    // Members first..last are replaced; last is first - 1 when the edit falls between two members.
+    let first = members.findIndex((member) => member.end >= start);
+    if (first === -1) first = members.length;
+    let last = members.length - 1;
+    while (last >= 0 && members[last].start > oldEnd) last -= 1;
+    if (last < first - 1) return undefined;
+    const before = first > 0 ? members[first - 1].end : node.start + 1;
+    const after = last + 1 < members.length ? members[last + 1].start : node.end - 1;
+    const content = text.slice(before, after + delta);
+    if (content.includes('<!--') || content.includes('-->')) return undefined;
+    const prefix = first > 0 ? '({ offbox__before: 0' : '({';
+    const suffix = last + 1 < members.length ? 'offbox__after: 0 })' : '})';
+    const source = `${prefix}${content}${suffix}`;
+    const snippet = parseSnippetWithOxc(this.fileName, source, 'module');
+    const items = wrappedList(snippet, 'object', 1, source.length - 1);
+    if (!items) return undefined;
+    // The stand-ins must be where they were put, and be all that is not the content.
+    const standIns = (first > 0 ? 1 : 0) + (last + 1 < members.length ? 1 : 0);
+    if (items.length < standIns || (first > 0 && items[0].start !== 3) || (last + 1 < members.length && items[items.length - 1].start !== prefix.length + content.length)) return undefined;
+    const replacements = items.slice(first > 0 ? 1 : 0, last + 1 < members.length ? -1 : undefined);
+    const list = node as unknown as { properties: Positioned[] };
+    list.properties = [...members.slice(0, first), ...members.slice(last + 1)];
+    shiftAfter(program as unknown as Positioned, start, oldEnd, delta);
+    for (const item of replacements) moveBy(item, before - prefix.length);
+    list.properties.splice(first, 0, ...replacements);
     setLineStarts(program as unknown as Node, text);
     return program;
   }
@@ -151,6 +188,8 @@ function innermostContainer(root: Positioned, start: number, end: number): Conta
   // Inside any function, arrows included: an object's or class's members could hold an `await` or a
   // `yield` that reads differently there than at the top of a module.
   let inFunction = false;
+  // The wrapper of the innermost function around the edit: a block inside it reads as its body does.
+  let enclosing: [string, string] | undefined;
   let parent: Positioned | undefined;
   let node: Positioned | undefined = root;
   const inside = (braced: Positioned) => braced.start < start && end < braced.end;
@@ -159,12 +198,15 @@ function innermostContainer(root: Positioned, start: number, end: number): Conta
       const fn = node as FunctionWithBody;
       const isMethod = parent?.type === 'MethodDefinition' || (parent?.type === 'Property' && ((parent as unknown as { method?: boolean }).method || (parent as unknown as { kind?: string }).kind !== 'init'));
       const isConstructor = parent?.type === 'MethodDefinition' && (parent as unknown as { kind?: string }).kind === 'constructor';
-      if (fn.body?.type === 'BlockStatement' && inside(fn.body)) {
-        const wrapper = functionWrapper(fn, context, isMethod, isConstructor);
-        found = wrapper ? { kind: 'function', node: fn.body, field: 'body', wrapper } : undefined;
-      }
+      enclosing = functionWrapper(fn, context, isMethod, isConstructor);
+      if (fn.body?.type === 'BlockStatement' && inside(fn.body)) found = enclosing ? { kind: 'function', node: fn.body, field: 'body', wrapper: enclosing } : undefined;
       if (fn.type !== 'ArrowFunctionExpression') context = isConstructor ? 'other' : isMethod ? 'method' : 'function';
       inFunction = true;
+    } else if (node.type === 'BlockStatement' && enclosing && inside(node) && !FUNCTION_TYPES.has(parent?.type ?? '')) {
+      // A block inside a function (an if, a loop, a try): its statements read as the function's body
+      // would hold them; a break or continue that needs the loop around it is an error there, and the
+      // whole file is parsed instead.
+      found = { kind: 'function', node, field: 'body', wrapper: enclosing };
     } else if (!inFunction && context === 'module' && node.type === 'ObjectExpression' && inside(node)) {
       found = { kind: 'object', node, field: 'properties', wrapper: ['({', '})'] };
     } else if (!inFunction && context === 'module' && (node.type === 'ClassDeclaration' || node.type === 'ClassExpression')) {
@@ -176,6 +218,7 @@ function innermostContainer(root: Positioned, start: number, end: number): Conta
       context = 'field';
     } else if (node.type === 'StaticBlock') {
       context = 'other';
+      enclosing = undefined;
     }
     parent = node;
     node = childSpanning(node, start, end);
