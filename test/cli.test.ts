@@ -154,6 +154,10 @@ describe('offbox scan (the built CLI)', () => {
     assert.match(missing.stderr, /no\/such\/dir cannot be read: ENOENT/);
     assert.equal(offbox(['frobnicate']).code, 2);
     assert.equal(offbox(['scan', '--bogus']).code, 2);
+    // --watch does not start watching on bad options: it exits 2 as a single scan would.
+    const badWatch = offbox(['scan', 'examples/onprem-helpdesk', '--watch', '--format', 'xml']);
+    assert.equal(badWatch.code, 2);
+    assert.match(badWatch.stderr, /--format must be one of text, json, sarif/);
     const badJobs = offbox(['scan', '.', '--jobs', '0']);
     assert.equal(badJobs.code, 2);
     assert.match(badJobs.stderr, /--jobs takes a number of worker threads, such as 4/);
@@ -205,11 +209,13 @@ describe('offbox scan (the built CLI)', () => {
       await until(2);
       assert.ok(hosts().includes('beacon.acme-stats.io'), stderr);
       assert.match(stderr, /scanned 8 files \(7 from the cache\)/);
-      mkdirSync(join(root, 'src', 'extra'));
-      await new Promise((done) => setTimeout(done, 300));
-      writeFileSync(join(root, 'src', 'extra', 'ping.ts'), "export const ping = () => fetch('https://ping.acme-stats.io/');\n");
-      await until(4);
-      assert.ok(hosts().includes('ping.acme-stats.io'), stderr);
+      // A new folder (with a dot in its name), then a file in it right away.
+      mkdirSync(join(root, 'src', 'api.v2'));
+      writeFileSync(join(root, 'src', 'api.v2', 'ping.ts'), "export const ping = () => fetch('https://ping.acme-stats.io/');\n");
+      for (let waited = 0; !hosts().includes('ping.acme-stats.io'); waited += 100) {
+        assert.ok(waited < 15_000, `the new folder's file was not found:\n${stderr}`);
+        await new Promise((done) => setTimeout(done, 100));
+      }
     } finally {
       const exited = new Promise<number | null>((done) => child.once('exit', (code) => done(code)));
       child.kill('SIGINT');

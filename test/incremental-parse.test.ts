@@ -152,6 +152,7 @@ describe('incremental parsing of an open document', () => {
     ['a member renamed', (base) => base.replace('two() {', 'three() {')],
     ['the trailing comma of the last member removed', (base) => base.replace('return 2;\n  },\n};', 'return 2;\n  }\n};')],
     ['a spread added first', (base) => base.replace('export const api = {\n', 'export const api = {\n  ...defaults,\n')],
+
   ];
   for (const [name, change] of MEMBER_EDITS) {
     it(`re-reads ${name} in an object as a whole parse does`, () => {
@@ -166,6 +167,30 @@ describe('incremental parsing of an open document', () => {
       assert.equal(shape(incremental.program), shape(whole.program), text);
       // Valid edits are spliced, not parsed whole.
       if (!whole.partial) assert.equal(parser.spliced, 1, text);
+    });
+  }
+
+  it('reads a string at the top of a block as a statement, not a directive', () => {
+    const base = 'export function f(a: boolean) {\n  if (a) {\n    go();\n  }\n}\n';
+    const parser = new IncrementalParser('x.ts');
+    parser.parse(base);
+    const text = base.replace('    go();', "    'use strict';\n    go();");
+    const incremental = parser.parse(text);
+    assert.equal(parser.spliced, 1);
+    assert.equal(shape(incremental.program), shape(parseSource('x.ts', text).program));
+  });
+
+  // Typed after a member and a space: it extends that member, not the stand-in for its neighbour.
+  for (const typed of ['(z)', '.q', '+ 1', '`t`', 'as any', '!']) {
+    it(`reads \`${typed}\` typed after a member and a space as a whole parse does`, () => {
+      const base = 'export const o = {\n  a: b ,\n  c: 1,\n};\n';
+      const parser = new IncrementalParser('x.ts');
+      parser.parse(base);
+      const text = base.replace('a: b ,', `a: b ${typed},`);
+      const incremental = parser.parse(text);
+      const whole = parseSource('x.ts', text);
+      assert.equal(Boolean(incremental.partial), Boolean(whole.partial), text);
+      assert.equal(shape(incremental.program), shape(whole.program), text);
     });
   }
 });

@@ -76,6 +76,8 @@ export interface ScanSession {
   watchedPaths?: string[];
   /** The last scan's counts, for the watcher's line after each scan. */
   last?: { files: number; cached: number };
+  /** Files outside the sources that decide the report (privacy.json, its policy document, the baseline), absolute. */
+  inputs?: string[];
 }
 
 /** Runs the scan the options describe, with the config's guards. */

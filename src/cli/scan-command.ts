@@ -1,4 +1,5 @@
 import { writeFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import { readBaseline } from '../core/baseline';
 import { loadCatalog } from '../core/default-catalog';
 import { formatJson } from '../core/format/json';
@@ -28,6 +29,11 @@ export async function scanCommand(values: ParsedOptions, paths: string[], cwd: s
   if (session) {
     session.watchedPaths = result.watchedPaths;
     session.last = { files: result.counts.files, cached: result.counts.cached };
+    // What else decides the report: privacy.json, the policy document it names, the baseline.
+    const configPath = configFile ? resolve(cwd, configFile) : undefined;
+    session.inputs = [configPath, configPath && config?.policy ? resolve(dirname(configPath), config.policy) : undefined, values.baseline ? resolve(cwd, values.baseline) : undefined].filter(
+      (path): path is string => path !== undefined,
+    );
   }
   const outcome = applyPolicy(result, { config: mode && !config ? { mode } : config, configFile, mode, baseline, catalog: loadCatalog(), cwd });
   if (outcome.documentError) stderr(`offbox: ${outcome.documentError}\n`);

@@ -1,4 +1,4 @@
-import { watch, type FSWatcher } from 'node:fs';
+import { statSync, watch, type FSWatcher } from 'node:fs';
 import { basename, dirname, extname, resolve } from 'node:path';
 import { SOURCE_EXTENSIONS } from '../core/parse';
 import { UsageError, type ParsedOptions, type ScanSession } from './options';
@@ -11,9 +11,11 @@ const RELEVANT_NAMES = new Set(['privacy.json', '.gitignore', 'tsconfig.json', '
 
 /**
  * `offbox scan --watch`: scans, then scans again after every change to a source file, privacy.json,
- * a .gitignore or a project file, until stopped (Ctrl+C). The cache stays in memory between scans (and
- * is written behind with --cache), so a re-scan reads only what changed. It watches the directories
- * the scan's discovery read, not node_modules or what .gitignore leaves out.
+ * its policy document, the baseline, a .gitignore or a project file, until stopped (Ctrl+C). The
+ * cache stays in memory between scans (and is written behind with --cache), so a re-scan reads only
+ * what changed. It watches the directories the scan's discovery read, not node_modules or what
+ * .gitignore leaves out. Bad options end it with exit code 2, as without --watch; a privacy.json
+ * broken mid-edit is reported and watching goes on.
  */
 export async function watchCommand(
   values: ParsedOptions,
@@ -24,13 +26,15 @@ export async function watchCommand(
   stop: Promise<unknown> = interrupted(),
 ): Promise<number> {
   const session: ScanSession = {};
-  const output = values.output ? resolve(cwd, values.output) : undefined;
+  // The scan's own outputs never start a scan.
+  const outputs = new Set([values.output, values['cache-location'] ?? (values.cache ? '.offbox-cache/scan.json' : undefined)].filter((path): path is string => path !== undefined).map((path) => resolve(cwd, path)));
   const watchers = new Map<string, FSWatcher>();
   let stopped = false;
   let running: Promise<void> | undefined;
   let again = false;
   let timer: NodeJS.Timeout | undefined;
   let warnedLimit = false;
+  let scans = 0;
 
   const scanOnce = async () => {
     const started = performance.now();
@@ -41,24 +45,31 @@ export async function watchCommand(
       const counts = last ? `${last.files} files (${last.cached} from the cache)` : 'files';
       line = `offbox: scanned ${counts} in ${Math.round(performance.now() - started)} ms${code === 1 ? ', with findings at --fail-on' : ''}; watching for changes (Ctrl+C to stop)\n`;
     } catch (error) {
-      // A malformed privacy.json or an unreadable path while editing: say so and keep watching.
-      if (!(error instanceof UsageError)) throw error;
-      line = `offbox: ${error.message}\nWatching for changes (Ctrl+C to stop).\n`;
+      // Bad options (or a broken privacy.json) before any scan end the run as they would without
+      // --watch; later, a privacy.json broken mid-edit is reported and watching goes on.
+      if (error instanceof UsageError && scans === 0) throw error;
+      line =
+        error instanceof UsageError
+          ? `offbox: ${error.message}\nWatching for changes (Ctrl+C to stop).\n`
+          : `offbox: internal error while scanning (${error instanceof Error ? error.message : String(error)}); please report it. Watching for changes (Ctrl+C to stop).\n`;
     }
+    scans += 1;
     try {
       session.cache?.flush();
     } catch (error) {
       stderr(`offbox: the cache could not be written (${(error as Error).message}); scans go on without it on disk.\n`);
     }
-    // Watching before saying so: a change made right after the line is seen.
-    rewatch();
+    if (stopped) return;
+    // Watching before saying so: a change made right after the line is seen. A directory first
+    // watched now may have got files before its watcher: one more scan reads them.
+    if (rewatch() && scans > 1) again = true;
     stderr(line);
   };
   const scan = () => {
-    if (stopped) return;
+    if (stopped) return running;
     if (running) {
       again = true;
-      return;
+      return running;
     }
     running = (async () => {
       do {
@@ -66,57 +77,99 @@ export async function watchCommand(
         await scanOnce();
       } while (again && !stopped);
     })().finally(() => (running = undefined));
+    return running;
   };
   const onChange = (directory: string) => (_event: string, name: string | Buffer | null) => {
     const changed = name ? resolve(directory, name.toString()) : directory;
-    if (changed === output) return;
-    const extension = extname(changed).toLowerCase();
-    // A name without an extension may be a new directory, whose files the next scan must find.
-    if (extension && !SOURCE_EXTENSIONS.includes(extension) && !RELEVANT_NAMES.has(basename(changed))) return;
+    if (outputs.has(changed)) return;
+    // A directory removed or replaced (rm -rf and a copy back, a rename-save) leaves its watcher on
+    // the old one: it is dropped here and watched anew after the scan.
+    const watched = watchers.get(changed);
+    if (watched) {
+      watched.close();
+      watchers.delete(changed);
+    }
+    if (!watched && !relevant(changed)) return;
     clearTimeout(timer);
-    timer = setTimeout(scan, DEBOUNCE_MS);
+    timer = setTimeout(() => void scan(), DEBOUNCE_MS);
   };
-  /** Watches each directory the last discovery read (and where privacy.json may be), and stops watching the ones gone. */
-  const rewatch = () => {
-    const directories = new Set<string>([cwd, ...paths.map((path) => resolve(cwd, path))]);
+  const relevant = (path: string) => {
+    const extension = extname(path).toLowerCase();
+    if (SOURCE_EXTENSIONS.includes(extension) || RELEVANT_NAMES.has(basename(path)) || session.inputs?.includes(path)) return true;
+    // A new directory (`api.v2` too), or one that is gone: the next scan's discovery tells.
+    try {
+      return statSync(path).isDirectory();
+    } catch {
+      return extension === '';
+    }
+  };
+  /** Watches each directory the last discovery read, and where the other inputs live; returns whether it watches a new one. */
+  const rewatch = (): boolean => {
+    const directories = new Set<string>([cwd]);
+    for (const path of paths.map((entry) => resolve(cwd, entry))) directories.add(isDirectory(path) ? path : dirname(path));
     for (const path of session.watchedPaths ?? []) directories.add(RELEVANT_NAMES.has(basename(path)) ? dirname(path) : path);
+    for (const path of session.inputs ?? []) directories.add(dirname(path));
     for (const [directory, watcher] of watchers) {
       if (directories.has(directory)) continue;
       watcher.close();
       watchers.delete(directory);
     }
+    let added = false;
     for (const directory of directories) {
       if (watchers.has(directory)) continue;
       try {
         const watcher = watch(directory, { persistent: true }, onChange(directory));
         watcher.on('error', () => {
           watcher.close();
-          watchers.delete(directory);
+          if (watchers.get(directory) === watcher) watchers.delete(directory);
         });
         watchers.set(directory, watcher);
+        added = true;
       } catch (error) {
-        const code = (error as NodeJS.ErrnoException).code;
-        if (code === 'ENOSPC' && !warnedLimit) {
+        if ((error as NodeJS.ErrnoException).code === 'ENOSPC' && !warnedLimit) {
           warnedLimit = true;
-          stderr(`offbox: cannot watch more directories (the system's limit on watches is reached; raise fs.inotify.max_user_watches). Changes in the others are not seen.\n`);
+          stderr('offbox: cannot watch more directories (the system limit on watches is reached; raise fs.inotify.max_user_watches). Changes in the others are not seen.\n');
         }
       }
     }
+    return added;
   };
 
-  scan();
+  try {
+    await scan();
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    for (const watcher of watchers.values()) watcher.close();
+    throw error;
+  }
   await stop;
   stopped = true;
   clearTimeout(timer);
+  await running?.catch(() => undefined);
   for (const watcher of watchers.values()) watcher.close();
-  await running;
+  watchers.clear();
   return 0;
 }
 
-/** Resolves on Ctrl+C or a termination signal. */
+function isDirectory(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+/** Resolves on the first Ctrl+C or termination signal; a second one ends the process at once. */
 function interrupted(): Promise<unknown> {
   return new Promise((resolve) => {
-    process.once('SIGINT', resolve);
-    process.once('SIGTERM', resolve);
+    const onSignal = () => {
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
+      process.once('SIGINT', () => process.exit(130));
+      process.once('SIGTERM', () => process.exit(143));
+      resolve(undefined);
+    };
+    process.on('SIGINT', onSignal);
+    process.on('SIGTERM', onSignal);
   });
 }

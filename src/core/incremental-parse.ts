@@ -91,6 +91,8 @@ export class IncrementalParser {
     list[field] = [];
     shiftAfter(program as unknown as Positioned, start, oldEnd, delta);
     for (const item of items) moveBy(item, contentStart - prefix.length);
+    // Parsed as a function's body, a block's leading strings came back as directives; in a block they are not.
+    if (container.block) for (const item of items) if ((item as { directive?: unknown }).directive) (item as { directive?: unknown }).directive = null;
     list[field] = items;
     setLineStarts(program as unknown as Node, text);
     return program;
@@ -121,7 +123,16 @@ export class IncrementalParser {
     if (!items) return undefined;
     // The stand-ins must be where they were put, and be all that is not the content.
     const standIns = (first > 0 ? 1 : 0) + (last + 1 < members.length ? 1 : 0);
-    if (items.length < standIns || (first > 0 && items[0].start !== 3) || (last + 1 < members.length && items[items.length - 1].start !== prefix.length + content.length)) return undefined;
+    // Both ends are checked: text typed right after a member (` (z)`, ` .q`, ` + 1`) would otherwise
+    // extend the stand-in before it instead of the member it extends in the file.
+    const lastItem = items[items.length - 1];
+    if (
+      items.length < standIns ||
+      (first > 0 && (items[0].start !== 3 || items[0].end !== prefix.length)) ||
+      (last + 1 < members.length && (lastItem.start !== prefix.length + content.length || lastItem.end !== source.length - 3))
+    ) {
+      return undefined;
+    }
     const replacements = items.slice(first > 0 ? 1 : 0, last + 1 < members.length ? -1 : undefined);
     const list = node as unknown as { properties: Positioned[] };
     list.properties = [...members.slice(0, first), ...members.slice(last + 1)];
@@ -147,6 +158,8 @@ interface Container {
   field: 'body' | 'properties';
   /** The text before and after the list in a snippet where the list reads as it does in the file. */
   wrapper: [string, string];
+  /** A block inside a function rather than its body: its leading strings are not directives. */
+  block?: boolean;
 }
 
 // Each list is parsed where it reads the same as in the file: a method's statements in a method, a
@@ -206,7 +219,7 @@ function innermostContainer(root: Positioned, start: number, end: number): Conta
       // A block inside a function (an if, a loop, a try): its statements read as the function's body
       // would hold them; a break or continue that needs the loop around it is an error there, and the
       // whole file is parsed instead.
-      found = { kind: 'function', node, field: 'body', wrapper: enclosing };
+      found = { kind: 'function', node, field: 'body', wrapper: enclosing, block: true };
     } else if (!inFunction && context === 'module' && node.type === 'ObjectExpression' && inside(node)) {
       found = { kind: 'object', node, field: 'properties', wrapper: ['({', '})'] };
     } else if (!inFunction && context === 'module' && (node.type === 'ClassDeclaration' || node.type === 'ClassExpression')) {
