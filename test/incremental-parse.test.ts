@@ -24,6 +24,17 @@ function shape(program: unknown): string {
   return JSON.stringify(program, (key, value) => (key === 'parent' || key === 'loc' ? undefined : typeof value === 'bigint' ? `${value}n` : value instanceof RegExp ? String(value) : value));
 }
 
+/** Parses `base`, then `text` as an edit of it; asserts the edit reads as a whole parse of `text` does (errors and tree). */
+function editReadsAsWhole(file: string, base: string, text: string) {
+  const parser = new IncrementalParser(file);
+  parser.parse(base);
+  const incremental = parser.parse(text);
+  const whole = parseSource(file, text);
+  assert.equal(Boolean(incremental.partial), Boolean(whole.partial), `partial: ${text}`);
+  assert.equal(shape(incremental.program), shape(whole.program), text);
+  return { parser, incremental, whole };
+}
+
 /** A small deterministic generator, so a failure names the edit that caused it. */
 function random(seed: number): () => number {
   let state = seed;
@@ -104,14 +115,8 @@ describe('incremental parsing of an open document', () => {
   ];
   for (const [name, base, typed] of CONTEXTS) {
     it(`reads ${name} as a whole parse does`, () => {
-      const parser = new IncrementalParser('context.ts');
-      parser.parse(base);
       const at = base.indexOf('go()') >= 0 && !name.startsWith('a member') ? base.indexOf('go()') : base.lastIndexOf('\n}') + 1;
-      const text = `${base.slice(0, at)}${typed}\n${base.slice(at)}`;
-      const incremental = parser.parse(text);
-      const whole = parseSource('context.ts', text);
-      assert.equal(Boolean(incremental.partial), Boolean(whole.partial), `partial: ${text}`);
-      assert.equal(shape(incremental.program), shape(whole.program), text);
+      editReadsAsWhole('context.ts', base, `${base.slice(0, at)}${typed}\n${base.slice(at)}`);
     });
   }
 
@@ -122,25 +127,14 @@ describe('incremental parsing of an open document', () => {
   ];
   for (const [name, file, base, removed] of MODULE_CASES) {
     it(`keeps a file's kind when ${name}`, () => {
-      const parser = new IncrementalParser(file);
-      parser.parse(base);
-      const text = base.replace(removed, '1');
-      const incremental = parser.parse(text);
-      const whole = parseSource(file, text);
+      const { incremental, whole } = editReadsAsWhole(file, base, base.replace(removed, '1'));
       assert.equal(incremental.program?.sourceType, whole.program?.sourceType);
-      assert.equal(shape(incremental.program), shape(whole.program), text);
     });
   }
 
   it('reads await in an object inside an arrow as a whole parse does', () => {
     const base = 'export const f = () => {\n  go({ a: 1 });\n};\n';
-    const parser = new IncrementalParser('x.ts');
-    parser.parse(base);
-    const text = base.replace('a: 1', 'a: await 1');
-    const incremental = parser.parse(text);
-    const whole = parseSource('x.ts', text);
-    assert.equal(Boolean(incremental.partial), Boolean(whole.partial));
-    assert.equal(shape(incremental.program), shape(whole.program));
+    editReadsAsWhole('x.ts', base, base.replace('a: 1', 'a: await 1'));
   });
 
   // An object's members are re-read between stand-ins for their neighbours: the commas must read as in the file.
@@ -157,14 +151,9 @@ describe('incremental parsing of an open document', () => {
   for (const [name, change] of MEMBER_EDITS) {
     it(`re-reads ${name} in an object as a whole parse does`, () => {
       const base = 'export const api = {\n  one() {\n    return 1;\n  },\n\n  two() {\n    return 2;\n  },\n};\n';
-      const parser = new IncrementalParser('members.ts');
-      parser.parse(base);
       const text = change(base);
       assert.notEqual(text, base);
-      const incremental = parser.parse(text);
-      const whole = parseSource('members.ts', text);
-      assert.equal(Boolean(incremental.partial), Boolean(whole.partial), text);
-      assert.equal(shape(incremental.program), shape(whole.program), text);
+      const { parser, whole } = editReadsAsWhole('members.ts', base, text);
       // Valid edits are spliced, not parsed whole.
       if (!whole.partial) assert.equal(parser.spliced, 1, text);
     });
@@ -172,25 +161,15 @@ describe('incremental parsing of an open document', () => {
 
   it('reads a string at the top of a block as a statement, not a directive', () => {
     const base = 'export function f(a: boolean) {\n  if (a) {\n    go();\n  }\n}\n';
-    const parser = new IncrementalParser('x.ts');
-    parser.parse(base);
-    const text = base.replace('    go();', "    'use strict';\n    go();");
-    const incremental = parser.parse(text);
+    const { parser } = editReadsAsWhole('x.ts', base, base.replace('    go();', "    'use strict';\n    go();"));
     assert.equal(parser.spliced, 1);
-    assert.equal(shape(incremental.program), shape(parseSource('x.ts', text).program));
   });
 
   // Typed after a member and a space: it extends that member, not the stand-in for its neighbour.
   for (const typed of ['(z)', '.q', '+ 1', '`t`', 'as any', '!']) {
     it(`reads \`${typed}\` typed after a member and a space as a whole parse does`, () => {
       const base = 'export const o = {\n  a: b ,\n  c: 1,\n};\n';
-      const parser = new IncrementalParser('x.ts');
-      parser.parse(base);
-      const text = base.replace('a: b ,', `a: b ${typed},`);
-      const incremental = parser.parse(text);
-      const whole = parseSource('x.ts', text);
-      assert.equal(Boolean(incremental.partial), Boolean(whole.partial), text);
-      assert.equal(shape(incremental.program), shape(whole.program), text);
+      editReadsAsWhole('x.ts', base, base.replace('a: b ,', `a: b ${typed},`));
     });
   }
 });

@@ -98,13 +98,10 @@ export async function runScan(values: ParsedOptions, paths: string[], cwd: strin
   // Everything that changes an analysis is in the key: a different one starts the cache afresh.
   const key = cacheKey([VERSION, catalogContent(), options]);
   const location = values.cache || values['cache-location'] ? resolve(cwd, values['cache-location'] ?? join('.offbox-cache', 'scan.json')) : undefined;
-  let cache = location ? new ScanCache(location, key) : undefined;
-  if (session) {
-    // Watching: one cache for every scan while the key holds (a privacy.json edit that changes the
-    // guards starts a new one), in memory, written behind when there is a location.
-    if (session.cache?.key !== key) session.cache = new ScanCache(location ?? '', key, { writeBehind: true });
-    cache = session.cache;
-  }
+  // Watching: one cache for every scan while the key holds (a privacy.json edit that changes the
+  // guards starts a new one), in memory, written behind when there is a location.
+  if (session && session.cache?.key !== key) session.cache = new ScanCache(location ?? '', key, { writeBehind: true });
+  const cache = session ? session.cache : location ? new ScanCache(location, key) : undefined;
   // The bundle (dist/cli.js) is its own worker script: bin.ts starts a pool worker under the pool's workerData.
   const result = await scanPathsInParallel(paths, loadCatalog(), detectors, { cwd, ...options, cache, workers, workerScript: __filename });
   const missing = result.skipped.find((skip) => paths.includes(skip.file) && skip.reason.startsWith('cannot be read'));

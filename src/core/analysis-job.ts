@@ -66,8 +66,9 @@ export class AnalysisContext {
   private readonly moduleValues: ModuleValues;
   private readonly prefilter: Prefilter;
 
-  constructor(readonly spec: RootSpec, private readonly catalog: Catalog, private readonly detectors: readonly Detector[]) {
-    this.resolver = new ModuleResolver(new Set(spec.files), spec.root, spec.projectFiles);
+  /** `resolver`: the scan's own for this root when the jobs run on its thread (a worker builds one from the spec). */
+  constructor(readonly spec: RootSpec, private readonly catalog: Catalog, private readonly detectors: readonly Detector[], resolver?: ModuleResolver) {
+    this.resolver = resolver ?? new ModuleResolver(new Set(spec.files), spec.root, spec.projectFiles);
     this.moduleValues = new ModuleValues(spec.root, this.resolver);
     this.prefilter = buildPrefilter(catalog, detectors);
   }

@@ -1,9 +1,9 @@
 import { existsSync } from 'node:fs';
-import { AnalysisContext, type AnalysisJob, type JobOutcome, type RootSpec } from './analysis-job';
+import type { AnalysisContext, AnalysisJob, JobOutcome, RootSpec } from './analysis-job';
 import { AnalysisPool } from './analysis-pool';
 import type { Catalog } from './catalog';
 import type { Detector } from './detector';
-import { runJobs, scanSettings, scanSteps, type ScanOptions, type ScanResult } from './scan';
+import { contextFor, runJobs, scanSettings, scanSteps, type ScanOptions, type ScanResult } from './scan';
 
 export interface ParallelOptions {
   /** Worker threads to use; 1 or fewer scans on this thread. */
@@ -32,7 +32,7 @@ export async function scanPathsInParallel(paths: string[], catalog: Catalog, det
   const minPooled = options.minPooledJobs ?? MIN_POOLED_JOBS;
   let local: AnalysisContext | undefined;
   const runHere = (spec: RootSpec, jobs: AnalysisJob[], counted: boolean): JobOutcome[] => {
-    if (local?.spec !== spec) local = new AnalysisContext(spec, catalog, detectors);
+    if (local?.spec !== spec) local = contextFor(spec, catalog, detectors);
     return runJobs(local, jobs, settings, counted);
   };
   try {

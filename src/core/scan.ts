@@ -65,7 +65,7 @@ export function scanPaths(paths: string[], catalog: Catalog, detectors: readonly
   for (let next = steps.next(); ; ) {
     if (next.done) return next.value;
     const { spec, jobs, counted } = next.value;
-    if (context?.spec !== spec) context = new AnalysisContext(spec, catalog, detectors);
+    if (context?.spec !== spec) context = contextFor(spec, catalog, detectors);
     next = steps.next(runJobs(context, jobs, settings, counted));
   }
 }
@@ -107,6 +107,7 @@ export function* scanSteps(paths: string[], catalog: Catalog, detectors: readonl
     result.skipped.push(...discovered.skipped.map((skip) => ({ ...skip, file: toCwd(skip.file) })));
     const spec: RootSpec = { root, files: discovered.files.map((file) => file.relative), projectFiles: discovered.projectFiles, guards: settings.guards };
     const resolver = resolverFor(discovered, root);
+    specResolvers.set(spec, resolver);
     const analyses = new Map<string, FileAnalysis>();
     const deferred = new Map<string, { file: SourceFile; imports: ImportedNames[] }>();
     const fresh = new Set<string>();
@@ -231,6 +232,13 @@ export function* scanSteps(paths: string[], catalog: Catalog, detectors: readonl
 // A process that scans again (the extension's scan worker) keeps a tree's resolver, and the answers
 // it has cached, for as long as the cache hands back the same discovery (no directory changed).
 const resolvers = new WeakMap<Discovery, ModuleResolver>();
+// The resolver of each root a scan yields jobs for: jobs run on the scan's thread share it (and its answers).
+const specResolvers = new WeakMap<RootSpec, ModuleResolver>();
+
+/** The context to run a step's jobs in on this thread: with the scan's resolver for that root, not a second one. */
+export function contextFor(spec: RootSpec, catalog: Catalog, detectors: readonly Detector[]): AnalysisContext {
+  return new AnalysisContext(spec, catalog, detectors, specResolvers.get(spec));
+}
 
 function resolverFor(discovered: Discovery, root: string): ModuleResolver {
   let resolver = resolvers.get(discovered);

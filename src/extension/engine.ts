@@ -17,7 +17,6 @@ import { parserInfo } from '../core/parse';
 import { IncrementalParser } from '../core/incremental-parse';
 import { existsSync } from 'node:fs';
 import * as path from 'node:path';
-import { join } from 'node:path';
 import { applyPolicy } from '../core/policy-run';
 import { loadPrivacyConfig, type GuardSpec, type PrivacyConfig, type PrivacyMode } from '../core/privacy-config';
 import { parentPort } from 'node:worker_threads';
@@ -42,7 +41,7 @@ function moduleValuesFor(root: string) {
   const now = Date.now();
   let entry = folderValues.get(root);
   if (!entry || now - entry.created > MODULE_VALUES_TTL_MS) {
-    const projectFiles = ['tsconfig.json', 'jsconfig.json', 'package.json'].filter((name) => existsSync(join(root, name)));
+    const projectFiles = ['tsconfig.json', 'jsconfig.json', 'package.json'].filter((name) => existsSync(path.join(root, name)));
     const resolver = new ModuleResolver(undefined, root, projectFiles);
     entry = { resolver, moduleValues: new ModuleValues(root, resolver), created: now };
     folderValues.set(root, entry);
