@@ -41,6 +41,15 @@ describe('the prefilter reads globals as globals', () => {
     'const socket = new WebSocket(url);',
     'await fetch<Response>(url);',
     'const img = new Image();',
+    // A root global read as a property: of a global object, or of anything once a global object
+    // stands as a value in the file (it may be that object under another name).
+    'window?.fetch(url);',
+    'window.self.fetch(url);',
+    "window['self'].fetch(url);",
+    'const scope = window;\nscope.fetch(url);',
+    '(window as any).fetch(url);',
+    'function root() { return globalThis; }\nroot().fetch(url);',
+    'if (typeof window !== "undefined") api.fetch(url);',
   ];
   const fails = [
     "const letter = 'H';",
@@ -48,6 +57,11 @@ describe('the prefilter reads globals as globals', () => {
     'type Props = { analytics: boolean };',
     'const icon = <ImageIcon />;',
     'export function getImage() {}',
+    // A root global's name read as a property of some other object.
+    'const rooms = Messages.find(query).fetch();',
+    'const rows = cursor\n  .fetch();',
+    'this.analytics.track("signup");',
+    'const rows = store?.fetch();',
   ];
   for (const text of passes) it(`passes ${text}`, () => assert.equal(prefilter.test(text), true));
   for (const text of fails) it(`lets go ${text}`, () => assert.equal(prefilter.test(text), false));

@@ -124,6 +124,11 @@ export class Catalog {
     const clients = [...this.clientByGlobal.keys()].map((path) => path.slice(path.lastIndexOf('.') + 1));
     return [...new Set([...roots, ...clients])];
   }
+
+  /** The signals above that are read as a property of another global (`sendBeacon` of `navigator.sendBeacon`). */
+  globalMemberSignals(): string[] {
+    return [...this.clientByGlobal.keys()].filter((path) => path.includes('.')).map((path) => path.slice(path.lastIndexOf('.') + 1));
+  }
 }
 
 function globToRegExp(glob: string): RegExp {

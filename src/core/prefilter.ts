@@ -18,12 +18,18 @@ export function buildPrefilter(catalog: Catalog, detectors: readonly Detector[])
   const words = keywords.map((word) => (typeof word === 'string' ? escape(word) : word.source)).sort(byLengthDescending);
   const plain = new RegExp([`["'\`](?:node:)?(?:${packages.join('|')})["'\`/]`, ...(words.length > 0 ? [words.join('|')] : [])].join('|'));
   const globals = new RegExp(`\\b(?:${catalog.globalSignals().map(escape).sort(byLengthDescending).join('|')})\\b`, 'g');
+  const members = new Set(catalog.globalMemberSignals());
   return {
     test(text: string): boolean {
       if (plain.test(text)) return true;
       globals.lastIndex = 0;
+      let aliased: boolean | undefined;
       for (let match = globals.exec(text); match; match = globals.exec(text)) {
-        if (usedAsGlobal(text, match.index, globals.lastIndex)) return true;
+        if (!usedAsGlobal(text, match.index, globals.lastIndex)) continue;
+        // `Messages.find().fetch()`, `this.analytics.track()`: a property of some other object, unless
+        // the file could hold the global object under another name (`const w = window; w.fetch()`).
+        if (!members.has(match[0]) && readsPropertyOfOther(text, match.index) && !(aliased ??= GLOBAL_OBJECT_AS_VALUE.test(text))) continue;
+        return true;
       }
       return false;
     },
@@ -41,6 +47,32 @@ function usedAsGlobal(text: string, start: number, end: number): boolean {
   USED_AFTER.lastIndex = end;
   if (USED_AFTER.test(text)) return true;
   return USED_BEFORE.test(text.slice(Math.max(0, start - 24), start));
+}
+
+const GLOBAL_OBJECTS = new Set(['window', 'self', 'globalThis', 'global']);
+// A global object named other than to read a member of it (`const w = window`, `f(self)`, `typeof
+// window`, `(window as any).x`): from there on, any object in the file may be it.
+const GLOBAL_OBJECT_AS_VALUE = /\b(?:window|self|globalThis|global)\b(?!\s*(?:\?\.|\.|\[))/;
+const IDENTIFIER_CHAR = /[\w$]/;
+
+/**
+ * Whether the name at `start` is read as a property (`x.name`, `f().name`, `x?.name`) of something
+ * other than a global object. Only `window.name`, `window.self.name` and the like reach the global
+ * without the global object standing as a value somewhere in the file (which the caller checks);
+ * `window['self'].name` is not ruled out.
+ */
+function readsPropertyOfOther(text: string, start: number): boolean {
+  let at = start - 1;
+  while (at >= 0 && /\s/.test(text[at])) at -= 1;
+  if (text[at] !== '.') return false;
+  at -= 1;
+  if (text[at] === '?') at -= 1;
+  else if (text[at] === '.') return false;
+  while (at >= 0 && /\s/.test(text[at])) at -= 1;
+  if (text[at] === ']') return false;
+  const end = at + 1;
+  while (at >= 0 && IDENTIFIER_CHAR.test(text[at])) at -= 1;
+  return !GLOBAL_OBJECTS.has(text.slice(at + 1, end));
 }
 
 function escape(text: string): string {
