@@ -66,3 +66,16 @@ describe('the prefilter reads globals as globals', () => {
   for (const text of passes) it(`passes ${text}`, () => assert.equal(prefilter.test(text), true));
   for (const text of fails) it(`lets go ${text}`, () => assert.equal(prefilter.test(text), false));
 });
+
+// Files the prefilter let go are analysed for wrapper calls only when they can reach a sink: an
+// importer of an object whose one sending member it never names stays unparsed.
+describe('the wrapper rounds parse only files that can reach a sink', () => {
+  it('leaves pages/profile.ts (crm.format only) unparsed and finds crm.sync through destructuring and a namespace barrel', () => {
+    const workspace = join(ROOT, 'test', 'fixtures', 'wrapper-call');
+    const result = scanPaths(['.'], loadCatalog(), detectors, { cwd: workspace, includeTests: true, prefilter: true });
+    assert.equal(result.counts.files - result.counts.parsed, 1);
+    assert.equal(result.counts.prefiltered, 1);
+    const contact = result.findings.filter((finding) => finding.file.endsWith('pages/contact.ts'));
+    assert.deepEqual(contact.map((finding) => [finding.ruleId, finding.range.start.line]), [['wrapper-call', 7], ['wrapper-call', 9]]);
+  });
+});

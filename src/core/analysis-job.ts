@@ -30,12 +30,19 @@ export interface AnalysisJob {
    * prefilter is sound), so only its exports and in-repo calls are collected, without detectors.
    */
   linksOnly?: boolean;
+  /**
+   * With `linksOnly`: the file is parsed only if it names one of these words (the last member name of
+   * each sink key it imports, `sendRequest` of `Livechat.sendRequest`); else it stays `prefiltered`.
+   */
+  mustMention?: string[];
 }
 
 /** What an in-repo module's file imports from a module: named imports, `*` when anything may be reached. */
 export interface ImportedNames {
   source: string;
   names: string[];
+  /** `export … from`: the file passes what it names on, whether or not it calls it. */
+  reExport?: boolean;
 }
 
 /** The file's size and mtime as they were when it was read (what a cache entry must record). */
@@ -80,6 +87,7 @@ export class AnalysisContext {
     const hash = job.hash ? contentHash(read.text) : '';
     if (job.knownHash !== undefined && job.knownHash === hash) return { state: 'same', hash, stat };
     if (job.prefilter && !this.prefilter.test(read.text)) return { state: 'prefiltered', hash, stat, imports: inRepoImports(read.text, this.resolver) };
+    if (job.mustMention && !mentionsAny(read.text, job.mustMention)) return { state: 'prefiltered', hash, stat, imports: inRepoImports(read.text, this.resolver) };
     const analysis = analyzeSource(job.relative, read.text, job.linksOnly ? [] : this.detectors, this.catalog, {
       isInRepoModule: (source) => this.resolver.isInRepo(source),
       importResolver: (fromFile) => this.moduleValues.forFile(fromFile),
@@ -112,7 +120,7 @@ function inRepoImports(text: string, resolver: ModuleResolver): ImportedNames[] 
   const imports: ImportedNames[] = [];
   for (const match of text.matchAll(IMPORT_SPECIFIER)) {
     const [, clause, source] = match;
-    if (resolver.isInRepo(source)) imports.push({ source, names: importedNames(clause) });
+    if (resolver.isInRepo(source)) imports.push({ source, names: importedNames(clause), ...(match[0].startsWith('export') ? { reExport: true } : {}) });
   }
   return imports;
 }
@@ -125,4 +133,14 @@ function importedNames(clause: string | undefined): string[] {
     .split(',')
     .map((part) => part.trim().replace(/^type\s+/, '').split(/\s+as\s+/)[0])
     .filter(Boolean);
+}
+
+/**
+ * Whether the text names one of the words as a whole word. A call reaches an export key only through
+ * names written in the file: member names (`Livechat.sendRequest`, `x['sendRequest']`) and
+ * destructured keys (`const { sendRequest } = Livechat`), never computed ones (module-links.ts).
+ */
+function mentionsAny(text: string, words: readonly string[]): boolean {
+  const pattern = new RegExp(`(?<![\\w$])(?:${words.map((word) => word.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')).join('|')})(?![\\w$])`);
+  return pattern.test(text);
 }

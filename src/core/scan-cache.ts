@@ -178,7 +178,11 @@ export function contentHash(text: string): string {
   return createHash('sha1').update(text).digest('hex');
 }
 
+// Raised whenever what an entry holds, or what a scan reads from it, changes between builds of the
+// same version (2: prefiltered entries mark their re-exports).
+const ENTRY_FORMAT = 2;
+
 /** The cache key: anything that changes what an analysis would produce. */
 export function cacheKey(parts: unknown[]): string {
-  return createHash('sha1').update(JSON.stringify(parts)).digest('hex');
+  return createHash('sha1').update(JSON.stringify([ENTRY_FORMAT, ...parts])).digest('hex');
 }

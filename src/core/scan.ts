@@ -189,22 +189,32 @@ export function* scanSteps(paths: string[], catalog: Catalog, detectors: readonl
       if (redone.length < stale.length) result.cancelled = true;
     }
 
-    // 3. Wrappers: analyse the files the prefilter let go that import a module exporting a sink,
-    // until no new sink appears (a wrapper of a wrapper).
+    // 3. Wrappers: analyse the files the prefilter let go that import a key reaching a sink, until no
+    // new sink appears (a wrapper of a wrapper). A file that can reach a sink only through members
+    // (`Livechat.sendRequest`) is parsed only if it names one of them (the job reads it to see).
     let index = new WrapperIndex(analyses, resolver, detectors);
+    const tried = new Map<string, string>();
     for (let round = 0; round < 8 && deferred.size > 0 && !result.cancelled; round += 1) {
-      const sinkFiles = index.sinkFiles();
-      const next = [...deferred.values()].filter(({ file, imports }) =>
-        imports.some(({ source, names }) => {
-          const exported = sinkFiles.get(resolver.resolve(file.relative, source) ?? '');
-          return exported !== undefined && (exported.has('*') || names.some((name) => name === '*' || exported.has(name)));
-        }),
-      );
+      const sinkKeys = index.sinkKeys();
+      const next: Array<{ file: SourceFile; mustMention?: string[] }> = [];
+      for (const { file, imports } of deferred.values()) {
+        const reach = reachOf(imports, (source) => sinkKeys.get(resolver.resolve(file.relative, source) ?? ''));
+        if (reach === undefined) continue;
+        if (reach === 'any') next.push({ file });
+        else {
+          // Asked again only when new sink keys bring new words.
+          const signature = [...reach].sort().join(' ');
+          if (tried.get(file.relative) === signature) continue;
+          tried.set(file.relative, signature);
+          next.push({ file, mustMention: [...reach] });
+        }
+      }
       if (next.length === 0) break;
-      const roundOutcomes: StepOutcomes = yield { spec, jobs: next.map(({ file }) => ({ ...job(file, false, Infinity), linksOnly: true })), counted: false };
+      const roundOutcomes: StepOutcomes = yield { spec, jobs: next.map(({ file, mustMention }) => ({ ...job(file, false, Infinity), linksOnly: true, ...(mustMention ? { mustMention } : {}) })), counted: false };
       next.forEach(({ file }, at) => {
-        deferred.delete(file.relative);
         const outcome = roundOutcomes[at];
+        if (outcome?.state === 'prefiltered') return;
+        deferred.delete(file.relative);
         if (outcome?.state === 'analysed') {
           analysed(file, outcome);
           result.counts.prefiltered -= 1;
@@ -227,6 +237,29 @@ export function* scanSteps(paths: string[], catalog: Catalog, detectors: readonl
   result.findings.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : comparePositions(a.range.start, b.range.start) || (a.ruleId < b.ruleId ? -1 : 1)));
   result.durationMs = performance.now() - started;
   return result;
+}
+
+/**
+ * How an unparsed file's imports can reach a sink: not at all (undefined), through a name it imports
+ * whole (`any`: `import { capture }` of a sink `capture`, a default import of a sink `default`, a
+ * re-export), or only through members, whose last names (the words) a call must then spell out.
+ */
+function reachOf(imports: readonly ImportedNames[], keysOf: (source: string) => ReadonlySet<string> | undefined): 'any' | Set<string> | undefined {
+  let words: Set<string> | undefined;
+  for (const { source, names, reExport } of imports) {
+    const keys = keysOf(source);
+    if (!keys) continue;
+    for (const key of keys) {
+      const dot = key.indexOf('.');
+      const head = dot === -1 ? key : key.slice(0, dot);
+      const everything = names.includes('*');
+      if (!everything && !names.includes(head)) continue;
+      // A name imported whole, `default` (its local name is the importer's own), or a re-export.
+      if (reExport || (dot === -1 && (!everything || key === 'default'))) return 'any';
+      (words ??= new Set()).add(key.slice(key.lastIndexOf('.') + 1));
+    }
+  }
+  return words;
 }
 
 // A process that scans again (the extension's scan worker) keeps a tree's resolver, and the answers

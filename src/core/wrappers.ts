@@ -1,6 +1,7 @@
 import type { FileAnalysis } from './analyze';
 import type { Catalog } from './catalog';
 import { destinationLabel, fingerprintOf, formatMessage, type Finding, type ViaHop } from './finding';
+import type { ReExport } from './module-links';
 import type { ModuleResolver } from './module-resolver';
 import { wrapperCallMeta } from '../analyzers/wrapper-call';
 import type { Detector, Refinement } from './detector';
@@ -52,30 +53,33 @@ export class WrapperIndex {
   }
 
   /**
-   * Files that export at least one sink, with the names that reach one (`*` for a barrel that
-   * re-exports from them): an unparsed file importing one of these names must be analysed.
+   * The export keys that reach a sink, by file, barrels included (`export { capture } from
+   * './analytics'` gives the barrel `capture`, `export * as ns from` gives `ns.capture`): exactly the
+   * keys `resolveExport` answers for. An unparsed file importing one of them must be analysed.
    */
-  sinkFiles(): Map<string, Set<string>> {
-    const files = new Map<string, Set<string>>();
+  sinkKeys(): Map<string, Set<string>> {
+    const keys = new Map<string, Set<string>>();
     for (const [file, sinks] of this.sinks) {
-      for (const exportKey of sinks.keys()) {
-        if (exportKey.startsWith('#')) continue;
-        const names = files.get(file) ?? new Set<string>();
-        names.add(exportKey.split('.')[0]);
-        files.set(file, names);
-      }
+      const own = [...sinks.keys()].filter((key) => !key.startsWith('#'));
+      if (own.length > 0) keys.set(file, new Set(own));
     }
-    for (let changed = true; changed; ) {
+    // As deep as resolveExport follows barrels, so cycles of namespace re-exports end.
+    for (let depth = 0, changed = true; changed && depth <= 5; depth += 1) {
       changed = false;
       for (const [file, analysis] of this.analyses) {
-        if (files.has(file)) continue;
-        if ((analysis.links?.reExports ?? []).some((reExport) => files.has(this.resolver.resolve(file, reExport.source) ?? ''))) {
-          files.set(file, new Set(['*']));
-          changed = true;
+        for (const reExport of analysis.links?.reExports ?? []) {
+          const target = keys.get(this.resolver.resolve(file, reExport.source) ?? '');
+          for (const key of target ?? []) {
+            const mapped = reExportedKey(reExport, key);
+            if (mapped === undefined) continue;
+            const own = keys.get(file) ?? new Set<string>();
+            if (!own.has(mapped)) changed = true;
+            keys.set(file, own.add(mapped));
+          }
         }
       }
     }
-    return files;
+    return keys;
   }
 
   findings(catalog: Catalog): Finding[] {
@@ -236,4 +240,12 @@ export class WrapperIndex {
     }
     return undefined;
   }
+}
+
+/** The key a barrel gives a target module's key through one re-export, if it re-exports it (the inverse of resolveExport's step). */
+function reExportedKey(reExport: ReExport, key: string): string | undefined {
+  if (reExport.key === '*') return key;
+  if (reExport.importedKey === '') return `${reExport.key}.${key}`;
+  if (key === reExport.importedKey) return reExport.key;
+  return key.startsWith(`${reExport.importedKey}.`) ? `${reExport.key}${key.slice(reExport.importedKey.length)}` : undefined;
 }
