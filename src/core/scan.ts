@@ -196,9 +196,13 @@ export function* scanSteps(paths: string[], catalog: Catalog, detectors: readonl
     const tried = new Map<string, string>();
     for (let round = 0; round < 8 && deferred.size > 0 && !result.cancelled; round += 1) {
       const sinkKeys = index.sinkKeys();
+      // The first names of all those keys: an import naming none of them need not be resolved.
+      const heads = new Set([...sinkKeys.values()].flatMap((keys) => [...keys].map((key) => key.split('.')[0])));
       const next: Array<{ file: SourceFile; mustMention?: string[] }> = [];
       for (const { file, imports } of deferred.values()) {
-        const reach = reachOf(imports, (source) => sinkKeys.get(resolver.resolve(file.relative, source) ?? ''));
+        const candidates = imports.filter(({ names }) => names.some((name) => name === '*' || heads.has(name)));
+        if (candidates.length === 0) continue;
+        const reach = reachOf(candidates, (source) => sinkKeys.get(resolver.resolve(file.relative, source) ?? ''));
         if (reach === undefined) continue;
         if (reach === 'any') next.push({ file });
         else {
