@@ -1,20 +1,20 @@
 import { strict as assert } from 'node:assert';
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { detectors } from '../src/analyzers/index';
 import { analyzeSource } from '../src/core/analyze';
 import { loadCatalog } from '../src/core/default-catalog';
 import { scanPaths } from '../src/core/scan';
+import { tempDir } from './helpers/temp';
 
 // Inputs chosen to break a scanner. Each must end with findings or a clear skip reason, in bounded
 // time and memory. docs/robustness.md lists them with these tests' names.
 const catalog = loadCatalog();
 const SEND = "fetch('https://api.acme-tools.io/v1');\n";
 const workspace = (files: Record<string, string | Buffer>) => {
-  const root = mkdtempSync(join(tmpdir(), 'offbox-adversarial-'));
+  const root = tempDir('offbox-adversarial-');
   for (const [path, content] of Object.entries(files)) {
     mkdirSync(join(root, path, '..'), { recursive: true });
     writeFileSync(join(root, path), content);
@@ -79,7 +79,7 @@ describe('adversarial inputs', () => {
 
   it(`a ${process.env.ADVERSARIAL_FILES ?? '20,000'}-file generated workspace scans in bounded memory and can be cancelled`, () => {
     const count = Number(process.env.ADVERSARIAL_FILES ?? 20_000);
-    const root = mkdtempSync(join(tmpdir(), 'offbox-many-'));
+    const root = tempDir('offbox-many-');
     for (let folder = 0; folder < count / 500; folder += 1) {
       mkdirSync(join(root, `pkg${folder}`));
       for (let file = 0; file < 500; file += 1) writeFileSync(join(root, `pkg${folder}`, `m${file}.ts`), file % 50 === 0 ? SEND : `export const v = ${file};\n`);

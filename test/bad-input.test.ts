@@ -1,6 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { detectors } from '../src/analyzers/index';
@@ -8,6 +7,7 @@ import { analyzeSource } from '../src/core/analyze';
 import { loadCatalog } from '../src/core/default-catalog';
 import { decodeSource } from '../src/core/files';
 import { scanPaths } from '../src/core/scan';
+import { tempDir } from './helpers/temp';
 
 const catalog = loadCatalog();
 const analyze = (file: string, text: string) => analyzeSource(file, text, detectors, catalog);
@@ -54,7 +54,7 @@ describe('bad input never crashes a scan', () => {
   });
 
   it('skips symbolic links, oversized files and unreadable ones in a workspace scan, and counts them', () => {
-    const root = mkdtempSync(join(tmpdir(), 'offbox-bad-'));
+    const root = tempDir('offbox-bad-');
     mkdirSync(join(root, 'src'));
     writeFileSync(join(root, 'src', 'ok.ts'), "fetch('https://api.acme-tools.io/ok');");
     writeFileSync(join(root, 'src', 'big.ts'), `// ${'x'.repeat(2 * 1024 * 1024)}\nfetch('https://api.acme-tools.io/big');`);

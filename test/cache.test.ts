@@ -1,17 +1,17 @@
 import { strict as assert } from 'node:assert';
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { detectors } from '../src/analyzers/index';
 import { loadCatalog } from '../src/core/default-catalog';
 import { scanPaths } from '../src/core/scan';
 import { cacheKey, ScanCache } from '../src/core/scan-cache';
+import { tempDir } from './helpers/temp';
 
 const ROOT = join(__dirname, '..');
 
 function copyOf(example: string): string {
-  const root = mkdtempSync(join(tmpdir(), 'offbox-cache-'));
+  const root = tempDir('offbox-cache-');
   cpSync(join(ROOT, 'examples', example), root, { recursive: true });
   return root;
 }

@@ -1,11 +1,11 @@
 import { strict as assert } from 'node:assert';
 import { spawn, spawnSync } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import Ajv from 'ajv-draft-04';
 import addFormats from './helpers/formats';
+import { tempDir } from './helpers/temp';
 
 const ROOT = join(__dirname, '..');
 const BIN = join(ROOT, 'bin', 'offbox.js');
@@ -41,7 +41,7 @@ describe('offbox scan (the built CLI)', () => {
   });
 
   it('writes SARIF 2.1.0 that validates against the official schema', () => {
-    const output = join(mkdtempSync(join(tmpdir(), 'offbox-')), 'out.sarif');
+    const output = join(tempDir('offbox-'), 'out.sarif');
     const { code, stderr } = offbox(['scan', 'examples/airgapped-chat', '--format', 'sarif', '--output', output, '--fail-on', 'none']);
     assert.equal(code, 0, stderr);
     const log = JSON.parse(readFileSync(output, 'utf8'));
@@ -66,7 +66,7 @@ describe('offbox scan (the built CLI)', () => {
     assert.deepEqual(suppressed.suppressions, [{ kind: 'inSource', justification: "the link checker runs only in Acme's own CI, never in a shipped build" }]);
     assert.ok(results.some((result) => result.ruleId === 'unjustified-suppression'));
     // The on-prem example, in SARIF too, has findings of all five kinds of send and a wrapper.
-    const onPrem = join(mkdtempSync(join(tmpdir(), 'offbox-')), 'onprem.sarif');
+    const onPrem = join(tempDir('offbox-'), 'onprem.sarif');
     offbox(['scan', 'examples/onprem-helpdesk', '--format', 'sarif', '--output', onPrem, '--fail-on', 'none']);
     const onPremLog = JSON.parse(readFileSync(onPrem, 'utf8'));
     assert.ok(validate(onPremLog) as boolean, JSON.stringify(validate.errors?.slice(0, 3)));
@@ -80,7 +80,7 @@ describe('offbox scan (the built CLI)', () => {
   });
 
   it('judges by --mode when asked, and says when there is no privacy.json', () => {
-    const directory = mkdtempSync(join(tmpdir(), 'offbox-mode-'));
+    const directory = tempDir('offbox-mode-');
     writeFileSync(join(directory, 'app.ts'), "import posthog from 'posthog-js';\nposthog.capture('x');\n");
     const inventory = offbox(['scan', directory]);
     assert.equal(inventory.code, 0);
@@ -91,7 +91,7 @@ describe('offbox scan (the built CLI)', () => {
   });
 
   it('fails only on findings that are not in the --baseline', () => {
-    const directory = mkdtempSync(join(tmpdir(), 'offbox-baseline-'));
+    const directory = tempDir('offbox-baseline-');
     writeFileSync(join(directory, 'privacy.json'), '{ "mode": "on-prem" }');
     writeFileSync(join(directory, 'app.ts'), "export function a() { fetch('https://stats.acme-tools.io/a'); }\n");
     const baseline = join(directory, 'baseline.sarif');
@@ -107,7 +107,7 @@ describe('offbox scan (the built CLI)', () => {
   });
 
   it('writes a starter privacy.json with init, and refuses to overwrite one', () => {
-    const directory = mkdtempSync(join(tmpdir(), 'offbox-init-'));
+    const directory = tempDir('offbox-init-');
     writeFileSync(join(directory, 'app.ts'), "import Stripe from 'stripe';\nconst stripe = new Stripe('k');\nexport const c = (email: string) => stripe.customers.create({ email });\n");
     const first = offbox(['init', directory]);
     assert.equal(first.code, 0, first.stderr);
@@ -130,7 +130,7 @@ describe('offbox scan (the built CLI)', () => {
   });
 
   it('reports a malformed privacy.json with file, line and what to write, and exits 2', () => {
-    const directory = mkdtempSync(join(tmpdir(), 'offbox-config-'));
+    const directory = tempDir('offbox-config-');
     writeFileSync(join(directory, 'app.ts'), '');
     writeFileSync(join(directory, 'privacy.json'), '{\n  "mode": "onprem"\n}\n');
     const unknownMode = offbox(['scan', directory]);
@@ -171,7 +171,7 @@ describe('offbox scan (the built CLI)', () => {
   });
 
   it('says how many files it skipped and why', () => {
-    const directory = mkdtempSync(join(tmpdir(), 'offbox-skip-'));
+    const directory = tempDir('offbox-skip-');
     writeFileSync(join(directory, 'binary.js'), Buffer.from([0x66, 0x00, 0x01, 0x00, 0x00, 0x02, 0x00]));
     writeFileSync(join(directory, 'app.test.ts'), "fetch('https://api.acme-tools.io')");
     const { code, stdout } = offbox(['scan', directory, '--verbose']);
@@ -181,9 +181,10 @@ describe('offbox scan (the built CLI)', () => {
   });
 
   it('--watch scans again after each change, from its cache, until Ctrl+C', async () => {
-    const root = mkdtempSync(join(tmpdir(), 'offbox-watch-'));
+    const root = tempDir('offbox-watch-');
     cpSync(EXAMPLE, root, { recursive: true });
-    const report = join(root, '..', `${root.split('/').pop()}-report.json`);
+    // Outside the watched tree, so writing it starts no scan.
+    const report = join(tempDir('offbox-watch-report-'), 'report.json');
     const child = spawn(process.execPath, [BIN, 'scan', root, '--watch', '--format', 'json', '--output', report], { env: { ...process.env, NO_COLOR: '1' } });
     let stderr = '';
     const scans = () => (stderr.match(/watching for changes/g) ?? []).length;

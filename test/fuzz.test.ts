@@ -1,6 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { mkdtempSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
@@ -10,6 +9,7 @@ import { loadCatalog } from '../src/core/default-catalog';
 import { decodeSource } from '../src/core/files';
 import { scanPaths } from '../src/core/scan';
 import { fixtureFiles } from './helpers/fixtures';
+import { tempDir } from './helpers/temp';
 
 // Sources mutated from the fixtures and examples must never make the scanner throw, hang or hit an
 // internal error: every file ends with findings or a clear skip reason. CI runs a fixed seed;
@@ -79,7 +79,7 @@ describe('fuzzing the scanner with mutated fixtures', () => {
     fc.assert(
       fc.property(fc.nat(workspaces.length - 1), fc.array(mutation, { minLength: 1, maxLength: 3 }), (index, mutations) => {
         const workspace = workspaces[index];
-        const root = mkdtempSync(join(tmpdir(), 'offbox-fuzz-'));
+        const root = tempDir('offbox-fuzz-');
         for (const file of fixtureFiles(workspace)) {
           mkdirSync(dirname(join(root, file)), { recursive: true });
           writeFileSync(join(root, file), mutate(readFileSync(join(workspace, file), 'utf8'), mutations));

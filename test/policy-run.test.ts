@@ -1,6 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { detectors } from '../src/analyzers/index';
@@ -8,9 +7,10 @@ import { loadCatalog } from '../src/core/default-catalog';
 import { applyPolicy } from '../src/core/policy-run';
 import { loadPrivacyConfig } from '../src/core/privacy-config';
 import { scanPaths } from '../src/core/scan';
+import { tempDir } from './helpers/temp';
 
 function workspace(files: Record<string, string>): string {
-  const root = mkdtempSync(join(tmpdir(), 'offbox-policy-'));
+  const root = tempDir('offbox-policy-');
   for (const [path, text] of Object.entries(files)) {
     mkdirSync(join(root, path, '..'), { recursive: true });
     writeFileSync(join(root, path), text);

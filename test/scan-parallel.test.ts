@@ -1,6 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { detectors } from '../src/analyzers/index';
@@ -9,6 +8,7 @@ import { loadCatalog } from '../src/core/default-catalog';
 import { scanPaths, type ScanResult } from '../src/core/scan';
 import { ScanCache } from '../src/core/scan-cache';
 import { scanPathsInParallel } from '../src/core/scan-parallel';
+import { tempDir } from './helpers/temp';
 
 const ROOT = join(__dirname, '..');
 // The built CLI is a pool worker when started as one (npm test builds before testing).
@@ -36,7 +36,7 @@ describe('a pool of workers finds what one thread finds', () => {
 
   it('replays and fills a cache the same way', async () => {
     const workspace = join(ROOT, 'examples', 'onprem-helpdesk');
-    const dir = mkdtempSync(join(tmpdir(), 'offbox-pool-cache-'));
+    const dir = tempDir('offbox-pool-cache-');
     try {
       const options = { cwd: workspace, workers: 2, workerScript: WORKER_SCRIPT, minPooledJobs: 1 };
       const cold = await scanPathsInParallel(['.'], loadCatalog(), detectors, { ...options, cache: new ScanCache(join(dir, 'c.json'), 'k') });
@@ -50,7 +50,7 @@ describe('a pool of workers finds what one thread finds', () => {
   });
 
   it('finishes the batches of a worker that dies on this thread', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'offbox-pool-dead-'));
+    const dir = tempDir('offbox-pool-dead-');
     try {
       // A worker script that exits at once, as a crashed worker would.
       const dead = join(dir, 'dead-worker.js');
