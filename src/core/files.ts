@@ -1,7 +1,7 @@
 import { closeSync, existsSync, fstatSync, openSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative, sep, extname } from 'node:path';
-import ignore, { type Ignore } from 'ignore';
 import { SOURCE_EXTENSIONS } from './parse';
+import { IgnoreRules } from './ignore-rules';
 
 export interface DiscoveryOptions {
   /** Files larger than this are skipped (bytes). */
@@ -53,7 +53,7 @@ export function discoverFiles(root: string, options: DiscoveryOptions = DEFAULT_
   const files: SourceFile[] = [];
   const projectFiles: string[] = [];
   const skipped: SkippedFile[] = [];
-  const extra = ignore().add(options.exclude);
+  const extra = new IgnoreRules(options.exclude);
   let rootStat;
   try {
     rootStat = statSync(root);
@@ -75,7 +75,7 @@ export function discoverFiles(root: string, options: DiscoveryOptions = DEFAULT_
     }
   };
   const excluded = options.exclude.length > 0 ? (path: string) => extra.ignores(path) : () => false;
-  const stack: Array<{ directory: string; relativeDirectory: string; rules: Array<{ base: string; matcher: Ignore }> }> = [{ directory: root, relativeDirectory: '', rules: [] }];
+  const stack: Array<{ directory: string; relativeDirectory: string; rules: Array<{ base: string; matcher: IgnoreRules }> }> = [{ directory: root, relativeDirectory: '', rules: [] }];
   while (stack.length > 0) {
     const { directory, relativeDirectory, rules: inherited } = stack.pop()!;
     const rules = [...inherited];
@@ -84,7 +84,7 @@ export function discoverFiles(root: string, options: DiscoveryOptions = DEFAULT_
     if (existsSync(gitignore)) {
       note(gitignore);
       try {
-        rules.push({ base: directory, matcher: ignore().add(readFileSync(gitignore, 'utf8')) });
+        rules.push({ base: directory, matcher: new IgnoreRules(readFileSync(gitignore, 'utf8')) });
       } catch {
         skipped.push({ file: toPosix(relative(root, gitignore)), reason: '.gitignore could not be read; its rules were not applied' });
       }
@@ -196,7 +196,7 @@ function looksMinified(text: string): boolean {
   return text.length / lines > 1000;
 }
 
-function isIgnored(rules: Array<{ base: string; matcher: Ignore }>, path: string, isDirectory: boolean): boolean {
+function isIgnored(rules: Array<{ base: string; matcher: IgnoreRules }>, path: string, isDirectory: boolean): boolean {
   for (const { base, matcher } of rules) {
     // Paths below the rule's folder: a slice is enough (and much cheaper than path.relative per entry).
     const relativePath = toPosix(path.startsWith(`${base}${sep}`) ? path.slice(base.length + 1) : relative(base, path));

@@ -1,0 +1,41 @@
+import { strict as assert } from 'node:assert';
+import { describe, it } from 'node:test';
+import fc from 'fast-check';
+import ignore from 'ignore';
+import { IgnoreRules } from '../src/core/ignore-rules';
+
+// The screen in front of the `ignore` package may only rule out what the package would not ignore:
+// the package's own answer is the oracle, for written cases and for random rules and paths.
+describe('IgnoreRules answers as the ignore package does', () => {
+  const cases: Array<[string, string[]]> = [
+    ['*.log\n/build\n!keep.log\nfoo/**/bar\n', ['a.log', 'x/a.log', 'keep.log', 'build/', 'src/build/', 'foo/bar', 'foo/a/b/bar', 'foo/baz']],
+    ['\uFEFFnode_modules\n# comment\n  dist/  \n', ['node_modules/', 'a/node_modules/', 'dist/', 'dist', '# comment']],
+    ['\\#hash\n\\!bang\nspace\\ \n', ['#hash', '!bang', 'space ', 'space']],
+    ['[Bb]uild/\nlib?\n**/tmp/**\n*.[oa]\n', ['Build/', 'build/', 'lib1', 'lib', 'tmp/x', 'a/tmp/y', 'x.o', 'x.a', 'x.c']],
+    ['/.meteor/local\nREADME.MD\n', ['.meteor/local/', 'x/.meteor/local/', 'readme.md', 'README.md']],
+    ['!only-negation\n', ['only-negation', 'other']],
+    ['', ['anything']],
+  ];
+  for (const [rules, paths] of cases) {
+    for (const path of paths) {
+      it(`${JSON.stringify(rules)} on ${path}`, () => assert.equal(new IgnoreRules(rules).ignores(path), ignore().add(rules).ignores(path)));
+    }
+  }
+
+  it('on random rules and paths', () => {
+    const segment = fc.stringMatching(/^[a-cA-C.*?[\]!#\\ _-]{1,5}$/);
+    const pattern = fc.array(fc.oneof(segment, fc.constantFrom('**', '/', '')), { minLength: 1, maxLength: 4 }).map((parts) => parts.join('/'));
+    // As discovery builds them: never `.` or `..` (which the package refuses as paths).
+    const name = fc.stringMatching(/^[a-cA-C._-]{1,4}$/).filter((text) => text !== '.' && text !== '..');
+    const path = fc.tuple(fc.array(name, { minLength: 1, maxLength: 4 }), fc.boolean()).map(([names, directory]) => `${names.join('/')}${directory ? '/' : ''}`);
+    fc.assert(
+      fc.property(fc.array(pattern, { maxLength: 6 }), fc.array(path, { minLength: 1, maxLength: 8 }), (patterns, paths) => {
+        const text = patterns.join('\n');
+        const rules = new IgnoreRules(text);
+        const oracle = ignore().add(text);
+        for (const candidate of paths) assert.equal(rules.ignores(candidate), oracle.ignores(candidate), `${JSON.stringify(text)} on ${candidate}`);
+      }),
+      { numRuns: Number(process.env.FUZZ_RUNS ?? 3000) },
+    );
+  });
+});
