@@ -183,8 +183,9 @@ export function decodeSource(bytes: Uint8Array): ReadResult {
 }
 
 function countNul(bytes: Uint8Array): number {
+  // indexOf is native: a loop over every byte of every file cost a Rocket.Chat scan 10-25 ms.
   let count = 0;
-  for (const byte of bytes) if (byte === 0) count += 1;
+  for (let at = bytes.indexOf(0); at !== -1; at = bytes.indexOf(0, at + 1)) count += 1;
   return count;
 }
 
