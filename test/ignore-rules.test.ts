@@ -14,6 +14,9 @@ describe('IgnoreRules answers as the ignore package does', () => {
     ['[Bb]uild/\nlib?\n**/tmp/**\n*.[oa]\n', ['Build/', 'build/', 'lib1', 'lib', 'tmp/x', 'a/tmp/y', 'x.o', 'x.a', 'x.c']],
     ['/.meteor/local\nREADME.MD\n', ['.meteor/local/', 'x/.meteor/local/', 'readme.md', 'README.md']],
     ['!only-negation\n', ['only-negation', 'other']],
+    // Whole names only: `out` is not in `layout`; whitespace around a rule, a tab-only line.
+    ['out\ntemp_*\n', ['src/layout/x.ts', 'out/', 'a/out', 'temp_1', 'x/temp_/y', 'attemp_1']],
+    [' #x\n\t\n !y \n', [' #x', '#x', '\t', 'x/\t', '!y', ' !y']],
     ['', ['anything']],
   ];
   for (const [rules, paths] of cases) {
@@ -23,10 +26,10 @@ describe('IgnoreRules answers as the ignore package does', () => {
   }
 
   it('on random rules and paths', () => {
-    const segment = fc.stringMatching(/^[a-cA-C.*?[\]!#\\ _-]{1,5}$/);
+    const segment = fc.stringMatching(/^[a-cA-C.*?[\]!#\\ /_\t-]{1,7}$/);
     const pattern = fc.array(fc.oneof(segment, fc.constantFrom('**', '/', '')), { minLength: 1, maxLength: 4 }).map((parts) => parts.join('/'));
     // As discovery builds them: never `.` or `..` (which the package refuses as paths).
-    const name = fc.stringMatching(/^[a-cA-C._-]{1,4}$/).filter((text) => text !== '.' && text !== '..');
+    const name = fc.stringMatching(/^[a-cA-C. \t#!_-]{1,4}$/).filter((text) => text !== '.' && text !== '..');
     const path = fc.tuple(fc.array(name, { minLength: 1, maxLength: 4 }), fc.boolean()).map(([names, directory]) => `${names.join('/')}${directory ? '/' : ''}`);
     fc.assert(
       fc.property(fc.array(pattern, { maxLength: 6 }), fc.array(path, { minLength: 1, maxLength: 8 }), (patterns, paths) => {

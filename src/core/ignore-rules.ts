@@ -16,7 +16,10 @@ export class IgnoreRules {
     const lines = typeof patterns === 'string' ? patterns.split(/\r?\n/) : patterns;
     const screens = lines.flatMap((line) => {
       const pattern = line.trim();
-      return pattern === '' || pattern.startsWith('#') || pattern.startsWith('!') ? [] : [screenOf(pattern)];
+      // A line of spaces is no rule; one with a tab may be (git strips only spaces): screened as anything.
+      if (pattern === '') return /[^ ]/.test(line) ? [''] : [];
+      // Whitespace around a rule (`space\ ` keeps its last one) leaves its ends unanchored.
+      return line.startsWith('#') || line.startsWith('!') ? [] : [screenOf(pattern, pattern === line)];
     });
     // No positive rule: nothing can be ignored (an expression that never matches).
     this.screen = new RegExp(screens.length > 0 ? screens.join('|') : '(?!)', 'i');
@@ -30,17 +33,37 @@ export class IgnoreRules {
 
 /**
  * A regular expression every path the pattern matches also matches: its literal runs, in order,
- * anything between them. A pattern with an escape is screened as matching everything.
+ * anything between them; a run that starts or ends the pattern starts or ends a path segment (a
+ * rule matches whole names: `out` is not in `layout`). A bracket expression (`[Bb]`, `[]a]`) is
+ * read as a wildcard from its `[` to the pattern's last `]`; `\#` is a literal `#`.
  */
-function screenOf(pattern: string): string {
-  if (pattern.includes('\\')) return '';
-  // A bracket expression (`[Bb]`, `[]a]`, `[!/]`) is read as a wildcard from its `[` to the last `]`.
-  const open = pattern.indexOf('[');
+function screenOf(pattern: string, anchored: boolean): string {
+  const runs: string[] = [];
   const close = pattern.lastIndexOf(']');
-  const bare = open === -1 ? pattern : `${pattern.slice(0, open)}*${close > open ? pattern.slice(close + 1) : ''}`;
-  const literals = bare
-    .split(/[*?]+/)
-    .map((run) => run.replace(/^\/+/, ''))
-    .filter((run) => run !== '' && run !== '/');
-  return literals.map((run) => run.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')).join('.*');
+  let run = '';
+  for (let at = 0; at < pattern.length; at += 1) {
+    const char = pattern[at];
+    if (char === '\\') {
+      if (at + 1 < pattern.length) run += pattern[++at];
+      continue;
+    }
+    if (char === '*' || char === '?' || char === '[') {
+      runs.push(run);
+      run = '';
+      if (char === '[') {
+        if (close <= at) break;
+        at = close;
+      }
+      continue;
+    }
+    run += char;
+  }
+  runs.push(run);
+  const stripped = runs.map((text) => text.replace(/^\/+/, ''));
+  const literals = stripped.filter((text) => text !== '');
+  if (literals.length === 0) return '';
+  const body = literals.map((text) => text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')).join('.*');
+  const first = stripped[0];
+  const last = stripped[stripped.length - 1];
+  return `${anchored && first !== '' ? '(?:^|/)' : ''}${body}${anchored && last !== '' && !last.endsWith('/') ? '(?:/|$)' : ''}`;
 }
