@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { detectors } from '../src/analyzers/index';
 import { loadCatalog } from '../src/core/default-catalog';
-import { scanPaths } from '../src/core/scan';
+import { scanPaths, scanSettings, scanSteps } from '../src/core/scan';
 import { cacheKey, ScanCache } from '../src/core/scan-cache';
 import { tempDir } from './helpers/temp';
 
@@ -112,5 +112,34 @@ describe('the scan cache', () => {
     const next = scan(root, cache);
     assert.deepEqual(written(next), written(scan(root)));
     assert.ok(next.findings.some((finding) => finding.destination.host === 'licensing.acme-new.io'), 'license.ts saw the new constant');
+  });
+});
+
+describe('the scan cache and the wrapper rounds', () => {
+  const workspace = () => {
+    const root = tempDir('offbox-cache-wrappers-');
+    cpSync(join(ROOT, 'test', 'fixtures', 'wrapper-call'), root, { recursive: true });
+    return root;
+  };
+
+  it('remembers that a file does not name a sending member, so an unchanged tree reads no file', () => {
+    const root = workspace();
+    const cold = scan(root, cached(root));
+    // pages/profile.ts imports crm and never names crm.sync: read once for that, then remembered.
+    assert.equal(cold.counts.prefiltered, 1);
+    const steps = scanSteps(['.'], loadCatalog(), detectors, scanSettings({ cwd: root, includeTests: true, cache: cached(root) }));
+    const first = steps.next();
+    assert.equal(first.done, true, 'a warm scan of an unchanged tree hands out no job');
+    assert.deepEqual(written(first.value as ReturnType<typeof scan>), written(cold));
+  });
+
+  it('reads the file again once its content changed, and finds the call it now makes', () => {
+    const root = workspace();
+    scan(root, cached(root));
+    const profile = join(root, 'src', 'pages', 'profile.ts');
+    writeFileSync(profile, readFileSync(profile, 'utf8').replace('return crm.format(name);', 'void crm.sync(name);\n  return crm.format(name);'));
+    const warm = scan(root, cached(root));
+    assert.deepEqual(written(warm), written(scan(root)));
+    assert.ok(warm.findings.some((finding) => finding.file.endsWith('profile.ts') && finding.ruleId === 'wrapper-call'));
   });
 });

@@ -12,7 +12,9 @@ export interface CacheEntry {
   hash: string;
   state: 'skipped' | 'prefiltered' | 'analysed';
   reason?: string;
-  imports?: Array<{ source: string; names: string[] }>;
+  imports?: Array<{ source: string; names: string[]; reExport?: boolean }>;
+  /** Member names a wrapper round read this content for and did not find (see scan.ts). */
+  absentWords?: string[];
   analysis?: FileAnalysis;
   /** Files (absolute) whose exported values the analysis read: a change there invalidates it. */
   dependencies?: string[];

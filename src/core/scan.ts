@@ -109,7 +109,8 @@ export function* scanSteps(paths: string[], catalog: Catalog, detectors: readonl
     const resolver = resolverFor(discovered, root);
     specResolvers.set(spec, resolver);
     const analyses = new Map<string, FileAnalysis>();
-    const deferred = new Map<string, { file: SourceFile; imports: ImportedNames[] }>();
+    // `absent`: member names the file was read for and does not contain (kept in the cache with it).
+    const deferred = new Map<string, { file: SourceFile; imports: ImportedNames[]; hash: string; absent?: Set<string> }>();
     const fresh = new Set<string>();
     const reused: Array<{ file: SourceFile; entry: CacheEntry }> = [];
     const analysedHere: string[] = [];
@@ -134,7 +135,7 @@ export function* scanSteps(paths: string[], catalog: Catalog, detectors: readonl
       if (entry.state === 'skipped') result.skipped.push({ file: toCwd(file.relative), reason: entry.reason ?? 'skipped' });
       else if (entry.state === 'prefiltered') {
         result.counts.prefiltered += 1;
-        if (entry.imports?.length) deferred.set(file.relative, { file, imports: entry.imports });
+        if (entry.imports?.length) deferred.set(file.relative, { file, imports: entry.imports, hash: entry.hash, absent: entry.absentWords ? new Set(entry.absentWords) : undefined });
       } else if (entry.analysis) {
         analyses.set(file.relative, entry.analysis);
         if (entry.dependencies?.length) reused.push({ file, entry });
@@ -170,7 +171,7 @@ export function* scanSteps(paths: string[], catalog: Catalog, detectors: readonl
       if (outcome!.state === 'same' && replay(file, cache?.sameContent(file.path, outcome!.hash, outcome!.stat))) continue;
       fresh.add(file.relative);
       if (outcome!.state === 'prefiltered') {
-        if (outcome!.imports.length > 0) deferred.set(file.relative, { file, imports: outcome!.imports });
+        if (outcome!.imports.length > 0) deferred.set(file.relative, { file, imports: outcome!.imports, hash: outcome!.hash });
         result.counts.prefiltered += 1;
         cache?.store(file.path, { hash: outcome!.hash, state: 'prefiltered', imports: outcome!.imports }, outcome!.stat);
       } else if (outcome!.state === 'analysed') analysed(file, outcome!);
@@ -193,31 +194,35 @@ export function* scanSteps(paths: string[], catalog: Catalog, detectors: readonl
     // new sink appears (a wrapper of a wrapper). A file that can reach a sink only through members
     // (`Livechat.sendRequest`) is parsed only if it names one of them (the job reads it to see).
     let index = new WrapperIndex(analyses, resolver, detectors);
-    const tried = new Map<string, string>();
     for (let round = 0; round < 8 && deferred.size > 0 && !result.cancelled; round += 1) {
       const sinkKeys = index.sinkKeys();
       // The first names of all those keys: an import naming none of them need not be resolved.
       const heads = new Set([...sinkKeys.values()].flatMap((keys) => [...keys].map((key) => key.split('.')[0])));
       const next: Array<{ file: SourceFile; mustMention?: string[] }> = [];
-      for (const { file, imports } of deferred.values()) {
+      for (const { file, imports, absent } of deferred.values()) {
         const candidates = imports.filter(({ names }) => names.some((name) => name === '*' || heads.has(name)));
         if (candidates.length === 0) continue;
         const reach = reachOf(candidates, (source) => sinkKeys.get(resolver.resolve(file.relative, source) ?? ''));
         if (reach === undefined) continue;
         if (reach === 'any') next.push({ file });
         else {
-          // Asked again only when new sink keys bring new words.
-          const signature = [...reach].sort().join(' ');
-          if (tried.get(file.relative) === signature) continue;
-          tried.set(file.relative, signature);
-          next.push({ file, mustMention: [...reach] });
+          // Read again only for names it was not already read for (in this scan or, by the cache, an earlier one).
+          const unread = [...reach].filter((word) => !absent?.has(word));
+          if (unread.length > 0) next.push({ file, mustMention: unread });
         }
       }
       if (next.length === 0) break;
       const roundOutcomes: StepOutcomes = yield { spec, jobs: next.map(({ file, mustMention }) => ({ ...job(file, false, Infinity), linksOnly: true, ...(mustMention ? { mustMention } : {}) })), counted: false };
-      next.forEach(({ file }, at) => {
+      next.forEach(({ file, mustMention }, at) => {
         const outcome = roundOutcomes[at];
-        if (outcome?.state === 'prefiltered') return;
+        if (outcome?.state === 'prefiltered') {
+          const entry = deferred.get(file.relative)!;
+          // What was known absent holds for the content it was read in: a file saved meanwhile starts over.
+          entry.absent = new Set([...(entry.hash === outcome.hash ? (entry.absent ?? []) : []), ...(mustMention ?? [])]);
+          entry.hash = outcome.hash;
+          cache?.store(file.path, { hash: outcome.hash, state: 'prefiltered', imports: outcome.imports, absentWords: [...entry.absent] }, outcome.stat);
+          return;
+        }
         deferred.delete(file.relative);
         if (outcome?.state === 'analysed') {
           analysed(file, outcome);
