@@ -103,7 +103,13 @@ export function* scanSteps(paths: string[], catalog: Catalog, detectors: readonl
     const discovered = remembered ?? discoverFiles(root, settings, cache !== undefined);
     if (!remembered) cache?.storeDiscovery(root, discovered, discoveryStarted);
     if (discovered.watched) (result.watchedPaths ??= []).push(...Object.keys(discovered.watched));
-    const toCwd = (file: string) => toPosix(relative(settings.cwd, resolve(root, file))) || file;
+    // Asked for every location of every finding, of a few hundred files: each path is worked out once.
+    const cwdPaths = new Map<string, string>();
+    const toCwd = (file: string) => {
+      let path = cwdPaths.get(file);
+      if (path === undefined) cwdPaths.set(file, (path = toPosix(relative(settings.cwd, resolve(root, file))) || file));
+      return path;
+    };
     result.skipped.push(...discovered.skipped.map((skip) => ({ ...skip, file: toCwd(skip.file) })));
     const spec: RootSpec = { root, files: discovered.files.map((file) => file.relative), projectFiles: discovered.projectFiles, guards: settings.guards };
     const resolver = resolverFor(discovered, root);
