@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { cpSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { detectors } from '../src/analyzers/index';
@@ -29,6 +29,26 @@ describe('the scan cache', () => {
     assert.equal(warm.counts.cached, warm.counts.files);
     assert.equal(warm.counts.parsed, 0);
     assert.deepEqual(written(warm), written(cold));
+  });
+
+  it('writes nothing when a scan changed nothing, and writes what a touched file changed', () => {
+    const root = copyOf('onprem-helpdesk');
+    const location = join(root, '.offbox-cache', 'scan.json');
+    scan(root, cached(root));
+    const written = () => readFileSync(location, 'utf8');
+    const before = written();
+    rmSync(location);
+    writeFileSync(location, before);
+    const stamp = statSync(location).mtimeMs;
+    scan(root, cached(root));
+    assert.equal(statSync(location).mtimeMs, stamp, 'an unchanged tree leaves the cache file alone');
+    // Touched, same content: the entry takes the new mtime, so the next scan need not read it again.
+    const license = join(root, 'src', 'server', 'license.ts');
+    const later = new Date(Date.now() + 5000);
+    utimesSync(license, later, later);
+    scan(root, cached(root));
+    assert.notEqual(written(), before);
+    assert.equal(scan(root, cached(root)).counts.cached, scan(root).counts.files);
   });
 
   it('re-analyses a changed file, and a file whose imported constant changed elsewhere', () => {

@@ -86,10 +86,12 @@ export class ScanCache {
   storeDiscovery(root: string, discovery: Discovery, startedMs = Date.now()): void {
     if (!discovery.watched) return;
     if (Object.values(discovery.watched).some((mtimeMs) => mtimeMs > startedMs - 2000)) {
+      if (root in this.discoveries) this.dirty = true;
       delete this.discoveries[root];
       return;
     }
     this.discoveries[root] = discovery;
+    this.dirty = true;
   }
 
   /** The entry for a file whose size and mtime are unchanged, without reading it. */
@@ -128,6 +130,7 @@ export class ScanCache {
     const stored = { ...entry, size: 0, mtimeMs: 0 } as CacheEntry;
     this.touch(path, stored, read);
     this.entries[path] = stored;
+    this.dirty = true;
   }
 
   /**
@@ -136,7 +139,11 @@ export class ScanCache {
    */
   recordDependencyHashes(path: string): void {
     const entry = this.entries[path];
-    if (entry?.dependencies?.length) entry.dependencyHashes = entry.dependencies.map((dependency) => this.entries[dependency]?.hash ?? '');
+    if (!entry?.dependencies?.length) return;
+    const hashes = entry.dependencies.map((dependency) => this.entries[dependency]?.hash ?? '');
+    if (hashes.join('\n') === entry.dependencyHashes?.join('\n')) return;
+    entry.dependencyHashes = hashes;
+    this.dirty = true;
   }
 
   /** Whether an analysis's dependencies still have the hashes recorded with it (false when none were recorded). */
@@ -145,10 +152,16 @@ export class ScanCache {
     return hashes !== undefined && (entry.dependencies ?? []).every((dependency, index) => (this.entries[dependency]?.hash ?? '') === hashes[index]);
   }
 
-  /** Keeps only the files this scan saw, and writes the cache (or, writing behind, marks it to be written). */
+  /**
+   * Keeps only the files this scan saw, and writes the cache if the scan changed it (or, writing
+   * behind, leaves it marked to be written): a scan of an unchanged tree writes nothing.
+   */
   save(seen: ReadonlySet<string>): void {
-    for (const path of Object.keys(this.entries)) if (!seen.has(path)) delete this.entries[path];
-    this.dirty = true;
+    for (const path of Object.keys(this.entries)) {
+      if (seen.has(path)) continue;
+      delete this.entries[path];
+      this.dirty = true;
+    }
     if (!this.options.writeBehind) this.flush();
   }
 
@@ -161,18 +174,18 @@ export class ScanCache {
   }
 
   private touch(path: string, entry: CacheEntry, read?: { size: number; mtimeMs: number }): void {
-    if (read) {
-      entry.size = read.size;
-      entry.mtimeMs = read.mtimeMs;
-      return;
+    let now = read;
+    if (!now) {
+      try {
+        now = statSync(path);
+      } catch {
+        return; // Deleted meanwhile: the next scan will not find it.
+      }
     }
-    try {
-      const stat = statSync(path);
-      entry.size = stat.size;
-      entry.mtimeMs = stat.mtimeMs;
-    } catch {
-      // Deleted meanwhile: the next scan will not find it.
-    }
+    if (entry.size === now.size && entry.mtimeMs === now.mtimeMs) return;
+    entry.size = now.size;
+    entry.mtimeMs = now.mtimeMs;
+    this.dirty = true;
   }
 }
 
