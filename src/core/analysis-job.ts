@@ -7,6 +7,7 @@ import type { ParsedGuard } from './guards';
 import { ModuleResolver } from './module-resolver';
 import { ModuleValues } from './module-values';
 import { buildPrefilter, type Prefilter } from './prefilter';
+import { escapeRegExp } from './regexp';
 import { contentHash } from './scan-cache';
 
 /**
@@ -86,8 +87,8 @@ export class AnalysisContext {
     const stat = { size: read.size ?? read.text.length, mtimeMs: read.mtimeMs ?? 0 };
     const hash = job.hash ? contentHash(read.text) : '';
     if (job.knownHash !== undefined && job.knownHash === hash) return { state: 'same', hash, stat };
-    if (job.prefilter && !this.prefilter.test(read.text)) return { state: 'prefiltered', hash, stat, imports: inRepoImports(read.text, this.resolver) };
-    if (job.mustMention && !mentionsAny(read.text, job.mustMention)) return { state: 'prefiltered', hash, stat, imports: inRepoImports(read.text, this.resolver) };
+    const unneeded = job.prefilter ? !this.prefilter.test(read.text) : job.mustMention !== undefined && !mentionsAny(read.text, job.mustMention);
+    if (unneeded) return { state: 'prefiltered', hash, stat, imports: inRepoImports(read.text, this.resolver) };
     const analysis = analyzeSource(job.relative, read.text, job.linksOnly ? [] : this.detectors, this.catalog, {
       isInRepoModule: (source) => this.resolver.isInRepo(source),
       importResolver: (fromFile) => this.moduleValues.forFile(fromFile),
@@ -141,6 +142,6 @@ function importedNames(clause: string | undefined): string[] {
  * destructured keys (`const { sendRequest } = Livechat`), never computed ones (module-links.ts).
  */
 function mentionsAny(text: string, words: readonly string[]): boolean {
-  const pattern = new RegExp(`(?<![\\w$])(?:${words.map((word) => word.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')).join('|')})(?![\\w$])`);
+  const pattern = new RegExp(`(?<![\\w$])(?:${words.map(escapeRegExp).join('|')})(?![\\w$])`);
   return pattern.test(text);
 }

@@ -1,5 +1,6 @@
 import { DataTypeClassifier, type DataTypeEntry } from './data-types';
 import { hostMatches } from './destination';
+import { escapeRegExp } from './regexp';
 
 export interface Vendor {
   id: string;
@@ -132,7 +133,7 @@ export class Catalog {
 }
 
 function globToRegExp(glob: string): RegExp {
-  const escaped = glob.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*');
+  const escaped = escapeRegExp(glob).replace(/\\\*/g, '.*');
   return new RegExp(`^${escaped}$`);
 }
 

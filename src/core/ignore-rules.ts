@@ -1,4 +1,5 @@
 import ignore, { type Ignore } from 'ignore';
+import { escapeRegExp } from './regexp';
 
 /**
  * The rules of one .gitignore (or of --exclude patterns): the `ignore` package decides, as git does,
@@ -62,7 +63,7 @@ function screenOf(pattern: string, anchored: boolean): string {
   const stripped = runs.map((text) => text.replace(/^\/+/, ''));
   const literals = stripped.filter((text) => text !== '');
   if (literals.length === 0) return '';
-  const body = literals.map((text) => text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')).join('.*');
+  const body = literals.map(escapeRegExp).join('.*');
   const first = stripped[0];
   const last = stripped[stripped.length - 1];
   return `${anchored && first !== '' ? '(?:^|/)' : ''}${body}${anchored && last !== '' && !last.endsWith('/') ? '(?:/|$)' : ''}`;

@@ -14,7 +14,8 @@ export type Origin =
   | { kind: 'global'; steps: PathStep[] }
   | { kind: 'function'; node: TSESTree.FunctionDeclaration | TSESTree.FunctionExpression | TSESTree.ArrowFunctionExpression; name: string };
 
-const GLOBAL_OBJECTS = new Set(['window', 'globalThis', 'self', 'global']);
+/** The names of the global object: `window.fetch` is the global `fetch`. */
+export const GLOBAL_OBJECTS: ReadonlySet<string> = new Set(['window', 'globalThis', 'self', 'global']);
 const MAX_DEPTH = 12;
 const CACHED_DEPTH = 4;
 const PACKAGE_NAMES = new Map<string, string>();

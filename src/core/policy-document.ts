@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import type { Catalog, Vendor } from './catalog';
+import { escapeRegExp } from './regexp';
 
 /** A published privacy document, as text, with where each vendor is named in it. */
 export interface PolicyDocument {
@@ -29,7 +30,7 @@ export function readPolicyDocument(path: string, file: string): PolicyDocument |
 export function vendorMention(document: PolicyDocument, vendor: Vendor, strict: boolean): number | undefined {
   const names = [vendor.name, ...(vendor.aliases ?? [])].filter((name) => !strict || !COMMON_WORDS.has(name.toLowerCase()));
   if (!strict && vendor.company) names.push(vendor.company.replace(/,?\s+(Inc\.?|LLC|Ltd\.?|GmbH|Corp\.?|Corporation|Limited|AB|SAS|BV|B\.V\.)$/i, ''));
-  const patterns = names.map((name) => new RegExp(`(^|[^\\w])${escape(name)}($|[^\\w])`, COMMON_WORDS.has(name.toLowerCase()) ? '' : 'i'));
+  const patterns = names.map((name) => new RegExp(`(^|[^\\w])${escapeRegExp(name)}($|[^\\w])`, COMMON_WORDS.has(name.toLowerCase()) ? '' : 'i'));
   const hosts = vendor.hosts.map((host) => host.replace(/^\*\./, '').toLowerCase());
   for (let index = 0; index < document.lines.length; index += 1) {
     const line = document.lines[index];
@@ -55,8 +56,4 @@ export function namedVendors(document: PolicyDocument, catalog: Catalog): Map<st
     if (line !== undefined) named.set(vendor.id, line);
   }
   return named;
-}
-
-function escape(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }

@@ -1,5 +1,7 @@
 import type { Catalog } from './catalog';
 import type { Detector } from './detector';
+import { GLOBAL_OBJECTS } from './origin';
+import { escapeRegExp } from './regexp';
 
 /** A text test that every file with a finding passes, so files that fail it are never parsed. */
 export interface Prefilter {
@@ -13,11 +15,11 @@ export interface Prefilter {
  * and compares (test/prefilter.test.ts, and the corpora in bench/README.md) keeps it honest.
  */
 export function buildPrefilter(catalog: Catalog, detectors: readonly Detector[]): Prefilter {
-  const packages = catalog.packageNames().map(escape).sort(byLengthDescending);
+  const packages = catalog.packageNames().map(escapeRegExp).sort(byLengthDescending);
   const keywords = [...new Set(detectors.flatMap((detector) => detector.meta.keywords))];
-  const words = keywords.map((word) => (typeof word === 'string' ? escape(word) : word.source)).sort(byLengthDescending);
+  const words = keywords.map((word) => (typeof word === 'string' ? escapeRegExp(word) : word.source)).sort(byLengthDescending);
   const plain = new RegExp([`["'\`](?:node:)?(?:${packages.join('|')})["'\`/]`, ...(words.length > 0 ? [words.join('|')] : [])].join('|'));
-  const globals = new RegExp(`\\b(?:${catalog.globalSignals().map(escape).sort(byLengthDescending).join('|')})\\b`, 'g');
+  const globals = new RegExp(`\\b(?:${catalog.globalSignals().map(escapeRegExp).sort(byLengthDescending).join('|')})\\b`, 'g');
   const members = new Set(catalog.globalMemberSignals());
   return {
     test(text: string): boolean {
@@ -49,10 +51,9 @@ function usedAsGlobal(text: string, start: number, end: number): boolean {
   return USED_BEFORE.test(text.slice(Math.max(0, start - 24), start));
 }
 
-const GLOBAL_OBJECTS = new Set(['window', 'self', 'globalThis', 'global']);
 // A global object named other than to read a member of it (`const w = window`, `f(self)`, `typeof
 // window`, `(window as any).x`): from there on, any object in the file may be it.
-const GLOBAL_OBJECT_AS_VALUE = /\b(?:window|self|globalThis|global)\b(?!\s*(?:\?\.|\.|\[))/;
+const GLOBAL_OBJECT_AS_VALUE = new RegExp(`\\b(?:${[...GLOBAL_OBJECTS].join('|')})\\b(?!\\s*(?:\\?\\.|\\.|\\[))`);
 const IDENTIFIER_CHAR = /[\w$]/;
 
 /**
@@ -75,9 +76,6 @@ function readsPropertyOfOther(text: string, start: number): boolean {
   return !GLOBAL_OBJECTS.has(text.slice(at + 1, end));
 }
 
-function escape(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
-}
 
 function byLengthDescending(a: string, b: string): number {
   return b.length - a.length;

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { FileAnalysis } from './analyze';
+import type { ImportedNames } from './analysis-job';
 import type { Discovery } from './files';
 
 /** What a scan learnt about one file, and the file's state when it learnt it. */
@@ -12,7 +13,7 @@ export interface CacheEntry {
   hash: string;
   state: 'skipped' | 'prefiltered' | 'analysed';
   reason?: string;
-  imports?: Array<{ source: string; names: string[]; reExport?: boolean }>;
+  imports?: ImportedNames[];
   /** Member names a wrapper round read this content for and did not find (see scan.ts). */
   absentWords?: string[];
   analysis?: FileAnalysis;
