@@ -67,6 +67,36 @@ describe('the prefilter reads globals as globals', () => {
   for (const text of fails) it(`lets go ${text}`, () => assert.equal(prefilter.test(text), false));
 });
 
+// Modules count where a module is named, JSX tags only where JSX can stand: [text, file name].
+describe('the prefilter reads module names and markup where they can reach a detector', () => {
+  const prefilter = buildPrefilter(loadCatalog(), detectors);
+  const passes: Array<[string, string]> = [
+    ["import mixpanel from 'mixpanel-browser';", 'a.ts'],
+    ["export * from '@sentry/node';", 'a.ts'],
+    ["import 'zx/globals';", 'a.mjs'],
+    ["const { track } = await import(/* webpackChunkName: \"analytics\" */ 'mixpanel-browser');", 'a.ts'],
+    ["const { execSync } = require(\n  // the process module\n  'node:child_process');", 'a.js'],
+    ["const script = document.createElement<'script'>('script');", 'a.ts'],
+    ["const pixel = document['createElement'](('IMG'));", 'a.ts'],
+    ['const beacon = new window.Image();', 'a.ts'],
+    ['const badge = <img src={url} />;', 'a.tsx'],
+    ['const frame = <iframe src={url} />;', 'a.js'],
+    ["res.setHeader('SET-COOKIE', value);", 'a.ts'],
+  ];
+  const fails: Array<[string, string]> = [
+    // Package names as words, not modules (Rocket.Chat's e2e word list holds 'square' and 'needle').
+    ["const words = ['square', 'needle', 'zx'];", 'a.ts'],
+    ["// see https://github.com/google/zx and 'child_process' in the docs", 'a.ts'],
+    // Markup in a string of a .ts file is no element; there is no JSX in .ts.
+    ["const html = '<img src=\"https://cdn.acme.io/a.png\"><script src=\"x.js\"></script>';", 'a.ts'],
+    ["const box = document.createElement('div');", 'a.ts'],
+    ["const node = React.createElement('span', null, 'Image');", 'a.tsx'],
+  ];
+  for (const [text, file] of passes) it(`passes ${text} in ${file}`, () => assert.equal(prefilter.test(text, file), true));
+  for (const [text, file] of fails) it(`lets go ${text} in ${file}`, () => assert.equal(prefilter.test(text, file), false));
+  it('counts markup when no file name says the text cannot hold JSX', () => assert.equal(prefilter.test('const x = "<img src=a>";'), true));
+});
+
 // Files the prefilter let go are analysed for wrapper calls only when they can reach a sink: an
 // importer of an object whose one sending member it never names stays unparsed.
 describe('the wrapper rounds parse only files that can reach a sink', () => {

@@ -33,7 +33,8 @@ export default defineDetector({
       tracking: '{{api}} writes the {{vendor}} tracking cookie `{{cookie}}`.',
       session: '{{api}} writes the cookie `{{cookie}}`.',
     },
-    keywords: ['cookie', 'Cookie'],
+    // `SET-COOKIE` too: header names are compared in lower case.
+    keywords: ['cookie', 'Cookie', 'COOKIE'],
   },
   create(context) {
     return {

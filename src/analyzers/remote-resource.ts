@@ -9,6 +9,12 @@ import { originOf } from '../core/origin';
 const SOURCE_ATTRIBUTE: Record<string, string> = { script: 'src', img: 'src', iframe: 'src', link: 'href' };
 // Next.js components that render a <script> or <iframe>.
 const COMPONENT_PACKAGES: Record<string, string> = { 'next/script': 'script' };
+// The prefilter's sign of `document.createElement('script')` (and `['createElement']<'img'>(('IMG'))`):
+// createdElement reads the tag from a literal first argument, in any case. (An unbound alias of
+// `document.createElement` throws when called, so the call names the method.)
+const CREATE_SOURCE_ELEMENT = new RegExp(
+  String.raw`createElement["'\`]?\s*\]?\s*(?:\?\.\s*)?(?:<[^<>]*>\s*)?\((?:\s|\/\*[\s\S]*?\*\/|\/\/[^\n]*\n|\(|<[^<>]*>)*["'\`](?:${Object.keys(SOURCE_ATTRIBUTE).map(anyCase).join('|')})["'\`]`,
+);
 
 /**
  * Pixels, scripts, frames and stylesheets loaded from another host: `createElement('script')`
@@ -29,7 +35,10 @@ export default defineDetector({
       injected: 'An injected <{{element}}> loads from {{destination}}: the visitor\'s IP address, user agent and referrer go there{{vendorNote}}.',
       inlineSnippet: 'An inline script snippet loads from {{destination}}{{vendorNote}}: the visitor\'s IP address, user agent and referrer go there.',
     },
-    keywords: ['<script', '<Script', '<iframe', '<img', '<link', 'createElement', /\bImage\b/],
+    keywords: [CREATE_SOURCE_ELEMENT],
+    jsxKeywords: Object.keys(SOURCE_ATTRIBUTE).map((element) => `<${element}`),
+    modules: Object.keys(COMPONENT_PACKAGES),
+    globals: ['Image'],
   },
   create(context) {
     return {
@@ -153,4 +162,9 @@ function isLoadingLink(node: TSESTree.JSXOpeningElement): boolean {
     return /\b(stylesheet|preload|prefetch|modulepreload|icon|manifest)\b/.test(String(attribute.value.value));
   }
   return false;
+}
+
+/** A regex source matching the word in any case (`script`, `SCRIPT`, `Script`): a RegExp keyword's flags are not kept. */
+function anyCase(word: string): string {
+  return [...word].map((letter) => `[${letter.toLowerCase()}${letter.toUpperCase()}]`).join('');
 }

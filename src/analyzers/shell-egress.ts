@@ -35,7 +35,9 @@ export default defineDetector({
     messages: {
       command: '`{{command}}` reaches {{destination}}.',
     },
-    keywords: ['child_process', 'execa', 'shelljs', 'cross-spawn', 'zx', 'ssh2', 'node-ssh'],
+    keywords: [],
+    // Every process API is reached through an import of its module (originOf is 'module').
+    modules: Object.keys({ ...PROCESS_APIS, ...TAGGED_SHELLS }),
   },
   create(context) {
     return {

@@ -87,7 +87,7 @@ export class AnalysisContext {
     const stat = { size: read.size ?? read.text.length, mtimeMs: read.mtimeMs ?? 0 };
     const hash = job.hash ? contentHash(read.text) : '';
     if (job.knownHash !== undefined && job.knownHash === hash) return { state: 'same', hash, stat };
-    const unneeded = job.prefilter ? !this.prefilter.test(read.text) : job.mustMention !== undefined && !mentionsAny(read.text, job.mustMention);
+    const unneeded = job.prefilter ? !this.prefilter.test(read.text, job.path) : job.mustMention !== undefined && !mentionsAny(read.text, job.mustMention);
     if (unneeded) return { state: 'prefiltered', hash, stat, imports: inRepoImports(read.text, this.resolver) };
     const analysis = analyzeSource(job.relative, read.text, job.linksOnly ? [] : this.detectors, this.catalog, {
       isInRepoModule: (source) => this.resolver.isInRepo(source),
@@ -113,8 +113,9 @@ function closure(dependencies: ReadonlyMap<string, ReadonlySet<string>>, file: s
   return [...found];
 }
 
-// `import x, { a, b as c } from 's'`, `export … from 's'`, `import('s')`, `require('s')`: the clause (if any) and the specifier.
-const IMPORT_SPECIFIER = /(?:\b(?:import|export)\s+((?:type\s+)?[^'"`;]*?)\s*from\s*|\bimport\s*\(\s*|\brequire\s*\(\s*)["'`]([^"'`\n]+)["'`]/g;
+// `import x, { a, b as c } from 's'`, `export … from 's'`, `import('s')`, `require('s')`: the clause (if any)
+// and the specifier. Comments may stand before it (`import(/* webpackChunkName: "crm" */ './crm')`).
+const IMPORT_SPECIFIER = /(?:\b(?:import|export)\s+((?:type\s+)?[^'"`;]*?)\s*from\s*|\bimport\s*\(\s*|\brequire\s*\(\s*)(?:\/\*[\s\S]*?\*\/\s*|\/\/[^\n]*\n\s*)*["'`]([^"'`\n]+)["'`]/g;
 
 /** The in-repo modules an unparsed file imports, and which of their names: enough to tell whether it calls a wrapper. */
 function inRepoImports(text: string, resolver: ModuleResolver): ImportedNames[] {

@@ -20,6 +20,16 @@ export interface DetectorMeta {
    * matched anywhere; a RegExp (its source) where a plain substring would match far too much.
    */
   keywords: Array<string | RegExp>;
+  /**
+   * Modules the detector reaches only through an import of them (`from 'zx'`, `require('execa')`,
+   * `import('child_process')`): the prefilter looks for them where a module is named, as it does
+   * for the catalog's packages, not anywhere in the text.
+   */
+  modules?: string[];
+  /** Keywords that only JSX can hold (`<script`): no sign in a .ts file, which cannot hold JSX. */
+  jsxKeywords?: string[];
+  /** Globals the detector reaches (`Image` of `new Image()`): a sign only where used as one, like the catalog's. */
+  globals?: string[];
 }
 
 export interface Report {

@@ -25,6 +25,11 @@ const SCRIPT_KINDS: Record<string, 'TS' | 'TSX' | 'JS' | 'JSX'> = {
 /** The extensions Offbox reads. */
 export const SOURCE_EXTENSIONS = Object.keys(SCRIPT_KINDS);
 
+/** Whether the file's tree can hold JSX: both parsers read .ts, .mts, .cts (and unknown extensions) without it. */
+export function mayHoldJsx(fileName: string): boolean {
+  return (SCRIPT_KINDS[fileName.slice(fileName.lastIndexOf('.')).toLowerCase()] ?? 'TS') !== 'TS';
+}
+
 let reference: { ts: typeof TypeScript; astConverter: typeof import('@typescript-eslint/typescript-estree/use-at-your-own-risk').astConverter } | undefined;
 
 /** TypeScript and typescript-estree, loaded the first time a file needs the reference parser. */

@@ -1,29 +1,36 @@
 import type { Catalog } from './catalog';
 import type { Detector } from './detector';
 import { GLOBAL_OBJECTS } from './origin';
+import { mayHoldJsx } from './parse';
 import { escapeRegExp } from './regexp';
 
 /** A text test that every file with a finding passes, so files that fail it are never parsed. */
 export interface Prefilter {
-  test(text: string): boolean;
+  /** `path` (any form; only its extension is read) tells whether JSX-only keywords count; without one they do. */
+  test(text: string, path?: string): boolean;
 }
 
 /**
  * Builds the prefilter. It is sound by construction: a detector can only report through an import
- * of a catalog package (whose name then stands quoted in the file), a catalog global used as one
- * (below), or one of the words its descriptor lists as necessary. The test that parses everything
- * and compares (test/prefilter.test.ts, and the corpora in bench/README.md) keeps it honest.
+ * of a catalog package or a detector's module (whose name then stands quoted where a module is
+ * named), a global used as one (below), or one of the words its descriptor lists as necessary.
+ * The test that parses everything and compares (test/prefilter.test.ts, and the corpora in
+ * bench/README.md) keeps it honest.
  */
 export function buildPrefilter(catalog: Catalog, detectors: readonly Detector[]): Prefilter {
-  const packages = catalog.packageNames().map(escapeRegExp).sort(byLengthDescending);
-  const keywords = [...new Set(detectors.flatMap((detector) => detector.meta.keywords))];
-  const words = keywords.map((word) => (typeof word === 'string' ? escapeRegExp(word) : word.source)).sort(byLengthDescending);
-  const plain = new RegExp([`["'\`](?:node:)?(?:${packages.join('|')})["'\`/]`, ...(words.length > 0 ? [words.join('|')] : [])].join('|'));
-  const globals = new RegExp(`\\b(?:${catalog.globalSignals().map(escapeRegExp).sort(byLengthDescending).join('|')})\\b`, 'g');
+  const modules = [...new Set([...catalog.packageNames(), ...detectors.flatMap((detector) => detector.meta.modules ?? [])])].map(escapeRegExp).sort(byLengthDescending);
+  const words = alternatives(detectors.flatMap((detector) => detector.meta.keywords));
+  // One regex for the imports and the keywords: a text is scanned once whichever it holds.
+  const plain = new RegExp([`${MODULE_NAMED_HERE}["'\`](?:node:)?(?:${modules.join('|')})["'\`/]`, ...(words ? [words] : [])].join('|'));
+  const jsxWords = alternatives(detectors.flatMap((detector) => detector.meta.jsxKeywords ?? []));
+  const jsx = jsxWords ? new RegExp(jsxWords) : undefined;
+  const globalNames = [...new Set([...catalog.globalSignals(), ...detectors.flatMap((detector) => detector.meta.globals ?? [])])];
+  const globals = new RegExp(`\\b(?:${globalNames.map(escapeRegExp).sort(byLengthDescending).join('|')})\\b`, 'g');
   const members = new Set(catalog.globalMemberSignals());
   return {
-    test(text: string): boolean {
+    test(text: string, path?: string): boolean {
       if (plain.test(text)) return true;
+      if (jsx && (path === undefined || mayHoldJsx(path)) && jsx.test(text)) return true;
       globals.lastIndex = 0;
       let aliased: boolean | undefined;
       for (let match = globals.exec(text); match; match = globals.exec(text)) {
@@ -36,6 +43,17 @@ export function buildPrefilter(catalog: Catalog, detectors: readonly Detector[])
       return false;
     },
   };
+}
+
+// Where a module is named (scope.ts's requiredModule and import declarations): `from`, `import`,
+// `import(`, `require(`, with any comments in between (`import(/* webpackChunkName */ 'x')`).
+// `Npm.require(`, `Buffer.from(` match too, which costs a parse, never a finding.
+const MODULE_NAMED_HERE = String.raw`(?:\bfrom|\bimport|\brequire)\s*(?:\(\s*)?(?:\/\*[\s\S]*?\*\/\s*|\/\/[^\n]*\n\s*)*`;
+
+/** Keywords as one alternation, longest first; a RegExp keeps its source (its flags are not carried). */
+function alternatives(keywords: ReadonlyArray<string | RegExp>): string | undefined {
+  const sources = [...new Set(keywords.map((word) => (typeof word === 'string' ? escapeRegExp(word) : word.source)))].sort(byLengthDescending);
+  return sources.length > 0 ? sources.join('|') : undefined;
 }
 
 // A global reaches a detector only when it is called, constructed or a member of it is read (`ga(`,

@@ -87,7 +87,7 @@ export function analyzeDocument(policy: FolderPolicy, relativePath: string, text
   // A file with no sign of a send cannot have a finding: no parse on each keystroke (the same sound
   // prefilter as the workspace scan; wrapper calls come from the last scan).
   prefilter ??= buildPrefilter(catalog, detectors);
-  if (!prefilter.test(text) && !text.includes('offbox-ignore')) return { findings: [] };
+  if (!prefilter.test(text, relativePath) && !text.includes('offbox-ignore')) return { findings: [] };
   // URL constants imported from other modules resolve as in a workspace scan, read from disk.
   const values = moduleValuesFor(policy.root);
   const analysis = analyzeSource(relativePath, text, detectors, catalog, {
