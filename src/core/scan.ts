@@ -204,11 +204,12 @@ export function* scanSteps(paths: string[], catalog: Catalog, detectors: readonl
       const sinkKeys = index.sinkKeys();
       // The first names of all those keys: an import naming none of them need not be resolved.
       const heads = new Set([...sinkKeys.values()].flatMap((keys) => [...keys].map((key) => key.split('.')[0])));
+      const couldReach = sinkFileFilter(sinkKeys.keys());
       const next: Array<{ file: SourceFile; mustMention?: string[] }> = [];
       for (const { file, imports, absent } of deferred.values()) {
         const candidates = imports.filter(({ names }) => names.some((name) => name === '*' || heads.has(name)));
         if (candidates.length === 0) continue;
-        const reach = reachOf(candidates, (source) => sinkKeys.get(resolver.resolve(file.relative, source) ?? ''));
+        const reach = reachOf(candidates, (source) => (couldReach(source) ? sinkKeys.get(resolver.resolve(file.relative, source) ?? '') : undefined));
         if (reach === undefined) continue;
         if (reach === 'any') next.push({ file });
         else {
@@ -275,6 +276,34 @@ function reachOf(imports: readonly ImportedNames[], keysOf: (source: string) => 
     }
   }
   return words;
+}
+
+/**
+ * A cheap test that a specifier may resolve to one of the sink files, so that most imports of the
+ * thousands of unparsed files are never resolved. A `./` or `../` specifier resolves to a file whose
+ * name (less its extension) is its last segment, or to that directory's index; anything else
+ * (aliases, workspace packages, a trailing `..`) may resolve anywhere and is resolved.
+ */
+function sinkFileFilter(sinkFiles: Iterable<string>): (source: string) => boolean {
+  const names = new Set<string>();
+  for (const file of sinkFiles) {
+    const name = stem(file.slice(file.lastIndexOf('/') + 1));
+    names.add(name);
+    if (name === 'index') names.add(file.slice(0, Math.max(0, file.lastIndexOf('/'))).split('/').pop() ?? '');
+  }
+  return (source) => {
+    // Only a specifier starting with `.` resolves by path alone (ModuleResolver.resolveUncached).
+    if (!source.startsWith('.')) return true;
+    const last = stem(source.slice(source.lastIndexOf('/') + 1));
+    return last === '' || last === '.' || last === '..' || names.has(last);
+  };
+}
+
+// What resolution adds or maps (`./crm.js` → crm.ts): the name a file is imported by.
+const SCRIPT_EXTENSION = /\.(?:[mc]?[jt]sx?)$/;
+
+function stem(name: string): string {
+  return name.replace(SCRIPT_EXTENSION, '');
 }
 
 // A process that scans again (the extension's scan worker) keeps a tree's resolver, and the answers
