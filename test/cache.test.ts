@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { cpSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { detectors } from '../src/analyzers/index';
@@ -31,24 +31,51 @@ describe('the scan cache', () => {
     assert.deepEqual(written(warm), written(cold));
   });
 
-  it('writes nothing when a scan changed nothing, and writes what a touched file changed', () => {
+  it('writes nothing when a scan changed nothing, and journals what a touched file changed', () => {
     const root = copyOf('onprem-helpdesk');
     const location = join(root, '.offbox-cache', 'scan.json');
     scan(root, cached(root));
-    const written = () => readFileSync(location, 'utf8');
-    const before = written();
+    const before = readFileSync(location, 'utf8');
     rmSync(location);
     writeFileSync(location, before);
     const stamp = statSync(location).mtimeMs;
     scan(root, cached(root));
     assert.equal(statSync(location).mtimeMs, stamp, 'an unchanged tree leaves the cache file alone');
+    assert.equal(existsSync(`${location}.journal`), false);
     // Touched, same content: the entry takes the new mtime, so the next scan need not read it again.
     const license = join(root, 'src', 'server', 'license.ts');
     const later = new Date(Date.now() + 5000);
     utimesSync(license, later, later);
     scan(root, cached(root));
-    assert.notEqual(written(), before);
+    assert.equal(readFileSync(location, 'utf8'), before, 'one changed entry is a journal line, not a new snapshot');
+    const lines = readFileSync(`${location}.journal`, 'utf8').trim().split('\n');
+    assert.deepEqual(lines.map((line) => Object.keys(JSON.parse(line).entries)), [[license]]);
     assert.equal(scan(root, cached(root)).counts.cached, scan(root).counts.files);
+  });
+
+  it('replays the journal up to a line cut short, and folds it into a new snapshot once it grows', () => {
+    const root = copyOf('onprem-helpdesk');
+    const location = join(root, '.offbox-cache', 'scan.json');
+    const journal = `${location}.journal`;
+    scan(root, cached(root));
+    const updates = join(root, 'src', 'server', 'updates.ts');
+    const original = readFileSync(updates, 'utf8');
+    let folded = false;
+    for (let edit = 1; edit <= 40 && !folded; edit += 1) {
+      writeFileSync(updates, `${original}\nexport const ping${edit} = () => fetch('https://ping${edit}.acme-helpdesk.io');\n`);
+      const warm = scan(root, cached(root));
+      assert.deepEqual(written(warm), written(scan(root)), `after edit ${edit}`);
+      folded = !existsSync(journal);
+    }
+    assert.ok(folded, 'the journal was folded into the snapshot');
+    // A write cut short leaves half a line: what comes before it still counts, the rest is read again.
+    writeFileSync(updates, `${original}\nexport const late = () => fetch('https://late.acme-helpdesk.io');\n`);
+    scan(root, cached(root));
+    writeFileSync(journal, `${readFileSync(journal, 'utf8')}{"key":"`);
+    const warm = scan(root, cached(root));
+    assert.equal(warm.counts.parsed, 0, JSON.stringify(warm.counts));
+    assert.deepEqual(written(warm), written(scan(root)));
+    assert.ok(warm.findings.some((finding) => finding.destination.host === 'late.acme-helpdesk.io'));
   });
 
   it('re-analyses a changed file, and a file whose imported constant changed elsewhere', () => {

@@ -24,8 +24,8 @@ Options for scan:
   --config FILE              privacy.json to use (default: the one in the scanned folder, or here)
   --mode MODE                judge as air-gapped|on-prem|hosted, whatever privacy.json says
   --baseline FILE            a previous JSON or SARIF report: fail only on findings not in it
-  --cache                    keep analyses in .offbox-cache/scan.json; unchanged files are not read again
-  --cache-location FILE      where the cache lives (implies --cache)
+  --cache                    keep analyses in .offbox-cache/scan.json (+ .journal); unchanged files are not read again
+  --cache-location FILE      where the cache lives, with FILE.journal beside it (implies --cache)
   --max-file-size BYTES      skip larger files (default: 1048576)
   --include-tests            also scan tests, specs, stories and mocks
   --exclude PATTERN          leave out files matching a .gitignore-style pattern (repeatable)

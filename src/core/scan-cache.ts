@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { FileAnalysis } from './analyze';
 import type { ImportedNames } from './analysis-job';
@@ -30,17 +30,36 @@ interface CacheFile {
   discoveries?: Record<string, Discovery>;
 }
 
+/** One line of the journal: the entries a save changed (null: removed), and the discoveries if they changed. */
+interface JournalLine {
+  key: string;
+  entries: Record<string, CacheEntry | null>;
+  discoveries?: Record<string, Discovery>;
+}
+
+// The journal is folded into a new snapshot once it holds a quarter of the snapshot's bytes.
+const JOURNAL_SHARE = 0.25;
+
 /**
  * The content-hash cache behind `offbox scan --cache`. An entry is used while the file's size and
  * mtime are unchanged, or, when they changed, while its content hash is; the whole cache is thrown
  * away when the key (tool version, catalogs, guards, options) differs. Analyses that read values
  * from other modules are redone when one of those modules changed.
+ *
+ * On disk it is a snapshot (the location) and a journal beside it (`<location>.journal`), a JSON
+ * line per save with the entries that save changed: a re-scan after one edit appends a line instead
+ * of rewriting megabytes. Every entry checks itself against the file (size, mtime, hash), so a line
+ * left over from an older snapshot can make a scan read a file again, never give a wrong answer.
  */
 export class ScanCache {
   private entries: Record<string, CacheEntry> = {};
   private discoveries: Record<string, Discovery> = {};
   readonly loaded: boolean;
-  private dirty = false;
+  /** Paths whose entry was set or removed since the last write. */
+  private readonly changed = new Set<string>();
+  private discoveriesChanged = false;
+  private snapshotBytes = 0;
+  private journalBytes = 0;
 
   /**
    * `writeBehind`: save() only marks the cache changed and flush() writes it, so a process that stays
@@ -50,16 +69,48 @@ export class ScanCache {
     let loaded = false;
     // An empty location is a cache kept in memory only (offbox scan --watch without --cache).
     try {
-      const data = location ? (JSON.parse(readFileSync(location, 'utf8')) as CacheFile) : undefined;
+      const text = location ? readFileSync(location, 'utf8') : '';
+      const data = text ? (JSON.parse(text) as CacheFile) : undefined;
       if (data?.key === key && data.entries && typeof data.entries === 'object') {
         this.entries = data.entries;
         this.discoveries = data.discoveries && typeof data.discoveries === 'object' ? data.discoveries : {};
+        this.snapshotBytes = text.length;
         loaded = true;
+        this.replayJournal();
       }
     } catch {
       // No cache yet, or an unreadable one: start empty.
     }
     this.loaded = loaded;
+  }
+
+  private get journal(): string {
+    return `${this.location}.journal`;
+  }
+
+  /** Applies the journal's lines in order, up to the first that is not whole (a write cut short) or not of this key. */
+  private replayJournal(): void {
+    let text: string;
+    try {
+      text = readFileSync(this.journal, 'utf8');
+    } catch {
+      return;
+    }
+    this.journalBytes = text.length;
+    for (const line of text.split('\n')) {
+      let change: JournalLine;
+      try {
+        change = JSON.parse(line) as JournalLine;
+      } catch {
+        return;
+      }
+      if (change?.key !== this.key || !change.entries || typeof change.entries !== 'object') return;
+      for (const [path, entry] of Object.entries(change.entries)) {
+        if (entry) this.entries[path] = entry;
+        else delete this.entries[path];
+      }
+      if (change.discoveries && typeof change.discoveries === 'object') this.discoveries = change.discoveries;
+    }
   }
 
   /**
@@ -87,12 +138,12 @@ export class ScanCache {
   storeDiscovery(root: string, discovery: Discovery, startedMs = Date.now()): void {
     if (!discovery.watched) return;
     if (Object.values(discovery.watched).some((mtimeMs) => mtimeMs > startedMs - 2000)) {
-      if (root in this.discoveries) this.dirty = true;
+      if (root in this.discoveries) this.discoveriesChanged = true;
       delete this.discoveries[root];
       return;
     }
     this.discoveries[root] = discovery;
-    this.dirty = true;
+    this.discoveriesChanged = true;
   }
 
   /** The entry for a file whose size and mtime are unchanged, without reading it. */
@@ -131,7 +182,7 @@ export class ScanCache {
     const stored = { ...entry, size: 0, mtimeMs: 0 } as CacheEntry;
     this.touch(path, stored, read);
     this.entries[path] = stored;
-    this.dirty = true;
+    this.changed.add(path);
   }
 
   /**
@@ -144,7 +195,7 @@ export class ScanCache {
     const hashes = entry.dependencies.map((dependency) => this.entries[dependency]?.hash ?? '');
     if (hashes.join('\n') === entry.dependencyHashes?.join('\n')) return;
     entry.dependencyHashes = hashes;
-    this.dirty = true;
+    this.changed.add(path);
   }
 
   /** Whether an analysis's dependencies still have the hashes recorded with it (false when none were recorded). */
@@ -161,17 +212,32 @@ export class ScanCache {
     for (const path of Object.keys(this.entries)) {
       if (seen.has(path)) continue;
       delete this.entries[path];
-      this.dirty = true;
+      this.changed.add(path);
     }
     if (!this.options.writeBehind) this.flush();
   }
 
-  /** Writes the cache if a scan changed it since the last write. */
+  /**
+   * Writes what a scan changed since the last write: a journal line, or a whole new snapshot when
+   * there is none yet or the journal has grown to a good share of it.
+   */
   flush(): void {
-    if (!this.dirty || !this.location) return;
+    if ((this.changed.size === 0 && !this.discoveriesChanged) || !this.location) return;
     mkdirSync(dirname(this.location), { recursive: true });
-    writeFileSync(this.location, JSON.stringify({ key: this.key, entries: this.entries, discoveries: this.discoveries } satisfies CacheFile));
-    this.dirty = false;
+    if (this.snapshotBytes > 0 && this.journalBytes < this.snapshotBytes * JOURNAL_SHARE) {
+      const entries = Object.fromEntries([...this.changed].map((path) => [path, this.entries[path] ?? null]));
+      const line = `${JSON.stringify({ key: this.key, entries, ...(this.discoveriesChanged ? { discoveries: this.discoveries } : {}) } satisfies JournalLine)}\n`;
+      appendFileSync(this.journal, line);
+      this.journalBytes += line.length;
+    } else {
+      const text = JSON.stringify({ key: this.key, entries: this.entries, discoveries: this.discoveries } satisfies CacheFile);
+      writeFileSync(this.location, text);
+      rmSync(this.journal, { force: true });
+      this.snapshotBytes = text.length;
+      this.journalBytes = 0;
+    }
+    this.changed.clear();
+    this.discoveriesChanged = false;
   }
 
   private touch(path: string, entry: CacheEntry, read?: { size: number; mtimeMs: number }): void {
@@ -186,7 +252,7 @@ export class ScanCache {
     if (entry.size === now.size && entry.mtimeMs === now.mtimeMs) return;
     entry.size = now.size;
     entry.mtimeMs = now.mtimeMs;
-    this.dirty = true;
+    this.changed.add(path);
   }
 }
 
