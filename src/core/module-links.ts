@@ -218,11 +218,12 @@ function collectImportedCalls(
     } else {
       continue;
     }
+    const { start, end } = locOf(node);
     calls.push({
       source,
       key,
       api: calleeLabel(node.callee),
-      range: { start: locOf(node).start, end: locOf(node).end },
+      range: { start, end },
       scope: enclosingFunctionName(node),
       snippet: collapsedPrefix(text, ...spanOf(node), 400),
       dataNames: payloadNames(node.arguments, scopes),
