@@ -1,4 +1,4 @@
-import { closeSync, existsSync, fstatSync, openSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative, sep, extname } from 'node:path';
 import { SOURCE_EXTENSIONS } from './parse';
 import { IgnoreRules } from './ignore-rules';
@@ -80,21 +80,22 @@ export function discoverFiles(root: string, options: DiscoveryOptions = DEFAULT_
     const { directory, relativeDirectory, rules: inherited } = stack.pop()!;
     const rules = [...inherited];
     note(directory);
-    const gitignore = join(directory, '.gitignore');
-    if (existsSync(gitignore)) {
-      note(gitignore);
-      try {
-        rules.push({ base: directory, matcher: new IgnoreRules(readFileSync(gitignore, 'utf8')) });
-      } catch {
-        skipped.push({ file: toPosix(relative(root, gitignore)), reason: '.gitignore could not be read; its rules were not applied' });
-      }
-    }
     let entries;
     try {
       entries = readdirSync(directory, { withFileTypes: true });
     } catch (error) {
       skipped.push({ file: relativeDirectory || '.', reason: `directory cannot be read: ${(error as NodeJS.ErrnoException).code ?? String(error)}` });
       continue;
+    }
+    // The listing tells whether there is a .gitignore: no stat per directory to ask.
+    if (entries.some((entry) => entry.name === '.gitignore')) {
+      const gitignore = join(directory, '.gitignore');
+      note(gitignore);
+      try {
+        rules.push({ base: directory, matcher: new IgnoreRules(readFileSync(gitignore, 'utf8')) });
+      } catch {
+        skipped.push({ file: toPosix(relative(root, gitignore)), reason: '.gitignore could not be read; its rules were not applied' });
+      }
     }
     const hasPackageJson = entries.some((entry) => entry.name === 'package.json');
     for (const entry of entries.sort((a, b) => (a.name < b.name ? 1 : -1))) {
