@@ -46,7 +46,13 @@ const meta = (id: string) => policyRuleMetas.find((rule) => rule.id === id)!;
 export function applyPolicy(result: ScanResult, options: PolicyOptions): PolicyOutcome {
   const { config, catalog } = options;
   const base = options.configFile ? dirname(resolve(options.cwd, options.configFile)) : options.cwd;
-  const local = (file: string) => toPosix(relative(base, resolve(options.cwd, file)));
+  // Asked twice for each of hundreds of findings, of far fewer files: path.relative is not cheap.
+  const localPaths = new Map<string, string>();
+  const local = (file: string) => {
+    let path = localPaths.get(file);
+    if (path === undefined) localPaths.set(file, (path = toPosix(relative(base, resolve(options.cwd, file)))));
+    return path;
+  };
   const ignored = config?.ignore?.length ? ignore().add(config.ignore) : undefined;
   const overrides = (config?.overrides ?? []).map((override) => ({ matcher: ignore().add(override.files), mode: override.mode }));
   const internal = (config?.internalHosts ?? []).map(hostMatcher);
