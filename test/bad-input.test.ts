@@ -5,7 +5,7 @@ import { describe, it } from 'node:test';
 import { detectors } from '../src/analyzers/index';
 import { analyzeSource } from '../src/core/analyze';
 import { loadCatalog } from '../src/core/default-catalog';
-import { decodeSource } from '../src/core/files';
+import { decodeSource, readSource } from '../src/core/files';
 import { scanPaths } from '../src/core/scan';
 import { tempDir } from './helpers/temp';
 
@@ -66,5 +66,20 @@ describe('bad input never crashes a scan', () => {
     assert.match(reasons['src/big.ts'], /larger than 1\.0 MiB/);
     assert.match(reasons['src/loop'], /symbolic link/);
     assert.match(reasons['src/dangling.ts'], /symbolic link/);
+  });
+
+  it('reads a file larger than the shared read buffer whole, with or without its mtime', () => {
+    const root = tempDir('offbox-read-');
+    const path = join(root, 'large.ts');
+    // Just over the 1 MiB shared buffer: the read falls back to fstat and must start from the top.
+    const text = `export const head = 1;\n${'// a line of comment, many times over\n'.repeat(30_000)}fetch('https://api.acme-tools.io/tail');\n`;
+    writeFileSync(path, text);
+    for (const mtime of [false, true]) {
+      const read = readSource(path, 4 * 1024 * 1024, { mtime });
+      assert.ok('text' in read && read.text === text, `mtime: ${mtime}`);
+      assert.equal(read.size, Buffer.byteLength(text));
+      if (mtime) assert.notEqual(read.mtimeMs, undefined);
+    }
+    assert.match((readSource(path, 1024, { mtime: false }) as { skipped: string }).skipped, /larger than 1 KiB \(1\.1 MiB/);
   });
 });

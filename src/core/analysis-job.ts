@@ -82,7 +82,8 @@ export class AnalysisContext {
   }
 
   run(job: AnalysisJob): JobOutcome {
-    const read = readSource(job.path, job.maxFileSize);
+    // The mtime only matters to a cache entry, and a job hashes exactly when there is a cache.
+    const read = readSource(job.path, job.maxFileSize, { mtime: job.hash });
     if ('skipped' in read) return { state: 'skipped', reason: read.skipped };
     const stat = { size: read.size ?? read.text.length, mtimeMs: read.mtimeMs ?? 0 };
     const hash = job.hash ? contentHash(read.text) : '';

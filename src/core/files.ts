@@ -1,4 +1,4 @@
-import { closeSync, fstatSync, openSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readdirSync, readFileSync, readSync, statSync } from 'node:fs';
 import { join, relative, sep, extname } from 'node:path';
 import { SOURCE_EXTENSIONS } from './parse';
 import { IgnoreRules } from './ignore-rules';
@@ -145,19 +145,27 @@ export type ReadResult = { text: string } | { skipped: string };
 
 const decoder = new TextDecoder('utf-8', { fatal: true });
 
-/** Reads a source file as text, or says why it is not text a parser should see. */
-export function readSource(path: string, maxFileSize = Infinity): ReadResult & { size?: number; mtimeMs?: number } {
+/**
+ * Reads a source file as text, or says why it is not text a parser should see. `mtime`: whether the
+ * caller needs the file's mtime (a cache entry records it); without it a file that fits the shared
+ * buffer is read with no fstat, three system calls instead of four for each of thousands of files.
+ */
+export function readSource(path: string, maxFileSize = Infinity, options: { mtime?: boolean } = { mtime: true }): ReadResult & { size?: number; mtimeMs?: number } {
   let bytes: Buffer;
   let descriptor: number | undefined;
   let mtimeMs: number | undefined;
   try {
-    // One open and fstat: the size is checked before a large file is read into memory.
     descriptor = openSync(path, 'r');
-    const stat = fstatSync(descriptor);
-    const size = stat.size;
-    mtimeMs = stat.mtimeMs;
-    if (size > maxFileSize) return { skipped: `larger than ${formatBytes(maxFileSize)} (${formatBytes(size)}; raise --max-file-size to scan it)` };
-    bytes = readFileSync(descriptor);
+    const read = options.mtime ? undefined : readIntoShared(descriptor, maxFileSize);
+    if (read) bytes = read;
+    else {
+      // One open and fstat: the size is checked before a large file is read into memory.
+      const stat = fstatSync(descriptor);
+      const size = stat.size;
+      mtimeMs = stat.mtimeMs;
+      if (size > maxFileSize) return { skipped: `larger than ${formatBytes(maxFileSize)} (${formatBytes(size)}; raise --max-file-size to scan it)` };
+      bytes = readFileSync(descriptor);
+    }
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     return { skipped: code === 'ENOENT' ? 'deleted during the scan' : `cannot be read: ${code ?? String(error)}` };
@@ -165,7 +173,27 @@ export function readSource(path: string, maxFileSize = Infinity): ReadResult & {
     if (descriptor !== undefined) closeSync(descriptor);
   }
   // The mtime is the one read with the bytes: a cache entry stored later must not take a newer one.
+  // Bytes of the shared buffer are decoded here, before the next read reuses it.
   return { ...decodeSource(bytes), size: bytes.length, mtimeMs };
+}
+
+// Most sources are a few KiB: one buffer serves every read on this thread that fits in it.
+const SHARED_READ_BYTES = 1 << 20;
+let sharedRead: Buffer | undefined;
+
+/** The file's bytes (a view of the shared buffer) when the whole file fits and is within the limit; else undefined (the caller stats). */
+function readIntoShared(descriptor: number, maxFileSize: number): Buffer | undefined {
+  sharedRead ??= Buffer.allocUnsafe(SHARED_READ_BYTES);
+  let length = 0;
+  for (;;) {
+    // At explicit positions (pread): the descriptor's own position stays at 0 for a read that falls back to readFileSync.
+    const count = readSync(descriptor, sharedRead, length, SHARED_READ_BYTES - length, length);
+    if (count === 0) break;
+    length += count;
+    // A full buffer may be a larger file; one over the limit is measured for its message: both go the fstat way.
+    if (length === SHARED_READ_BYTES || length > maxFileSize) return undefined;
+  }
+  return sharedRead.subarray(0, length);
 }
 
 /** Decodes bytes as UTF-8 source, stripping a BOM; binary content, invalid UTF-8 and minified bundles are refused. */
