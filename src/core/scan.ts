@@ -206,9 +206,11 @@ export function* scanSteps(paths: string[], catalog: Catalog, detectors: readonl
       const heads = new Set([...sinkKeys.values()].flatMap((keys) => [...keys].map((key) => key.split('.')[0])));
       const couldReach = sinkFileFilter(sinkKeys.keys());
       const next: Array<{ file: SourceFile; mustMention?: string[] }> = [];
+      const mayReach = ({ names }: ImportedNames) => names.some((name) => name === '*' || heads.has(name));
       for (const { file, imports, absent } of deferred.values()) {
-        const candidates = imports.filter(({ names }) => names.some((name) => name === '*' || heads.has(name)));
-        if (candidates.length === 0) continue;
+        // Thousands of files a round, most importing none of the heads: no array for those.
+        if (!imports.some(mayReach)) continue;
+        const candidates = imports.filter(mayReach);
         const reach = reachOf(candidates, (source) => (couldReach(source) ? sinkKeys.get(resolver.resolve(file.relative, source) ?? '') : undefined));
         if (reach === undefined) continue;
         if (reach === 'any') next.push({ file });
