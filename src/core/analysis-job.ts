@@ -6,7 +6,7 @@ import { readSource } from './files';
 import type { ParsedGuard } from './guards';
 import { ModuleResolver } from './module-resolver';
 import { ModuleValues } from './module-values';
-import { buildPrefilter, type Prefilter } from './prefilter';
+import { prefilterFor, type Prefilter } from './prefilter';
 import { escapeRegExp } from './regexp';
 import { contentHash } from './scan-cache';
 
@@ -78,7 +78,7 @@ export class AnalysisContext {
   constructor(readonly spec: RootSpec, private readonly catalog: Catalog, private readonly detectors: readonly Detector[], resolver?: ModuleResolver) {
     this.resolver = resolver ?? new ModuleResolver(new Set(spec.files), spec.root, spec.projectFiles);
     this.moduleValues = new ModuleValues(spec.root, this.resolver);
-    this.prefilter = buildPrefilter(catalog, detectors);
+    this.prefilter = prefilterFor(catalog, detectors);
   }
 
   run(job: AnalysisJob): JobOutcome {

@@ -10,6 +10,19 @@ export interface Prefilter {
   test(text: string, path?: string): boolean;
 }
 
+// Built once per catalog and detector list: a process that scans again (the extension's worker,
+// --watch) would otherwise compile its large regexes anew for every scan.
+const built = new WeakMap<Catalog, WeakMap<readonly Detector[], Prefilter>>();
+
+/** The prefilter for a catalog and detectors, built on first use. */
+export function prefilterFor(catalog: Catalog, detectors: readonly Detector[]): Prefilter {
+  let byDetectors = built.get(catalog);
+  if (!byDetectors) built.set(catalog, (byDetectors = new WeakMap()));
+  let prefilter = byDetectors.get(detectors);
+  if (!prefilter) byDetectors.set(detectors, (prefilter = buildPrefilter(catalog, detectors)));
+  return prefilter;
+}
+
 /**
  * Builds the prefilter. It is sound by construction: a detector can only report through an import
  * of a catalog package or a detector's module (whose name then stands quoted where a module is

@@ -116,7 +116,8 @@ export function* scanSteps(paths: string[], catalog: Catalog, detectors: readonl
     specResolvers.set(spec, resolver);
     const analyses = new Map<string, FileAnalysis>();
     // `absent`: member names the file was read for and does not contain (kept in the cache with it).
-    const deferred = new Map<string, { file: SourceFile; imports: ImportedNames[]; hash: string; absent?: Set<string> }>();
+    // A few words at most: an array, so replaying thousands of entries builds no Set for each.
+    const deferred = new Map<string, { file: SourceFile; imports: ImportedNames[]; hash: string; absent?: readonly string[] }>();
     const fresh = new Set<string>();
     const reused: Array<{ file: SourceFile; entry: CacheEntry }> = [];
     const analysedHere: string[] = [];
@@ -141,7 +142,7 @@ export function* scanSteps(paths: string[], catalog: Catalog, detectors: readonl
       if (entry.state === 'skipped') result.skipped.push({ file: toCwd(file.relative), reason: entry.reason ?? 'skipped' });
       else if (entry.state === 'prefiltered') {
         result.counts.prefiltered += 1;
-        if (entry.imports?.length) deferred.set(file.relative, { file, imports: entry.imports, hash: entry.hash, absent: entry.absentWords ? new Set(entry.absentWords) : undefined });
+        if (entry.imports?.length) deferred.set(file.relative, { file, imports: entry.imports, hash: entry.hash, absent: entry.absentWords });
       } else if (entry.analysis) {
         analyses.set(file.relative, entry.analysis);
         if (entry.dependencies?.length) reused.push({ file, entry });
@@ -216,7 +217,7 @@ export function* scanSteps(paths: string[], catalog: Catalog, detectors: readonl
         if (reach === 'any') next.push({ file });
         else {
           // Read again only for names it was not already read for (in this scan or, by the cache, an earlier one).
-          const unread = [...reach].filter((word) => !absent?.has(word));
+          const unread = [...reach].filter((word) => !absent?.includes(word));
           if (unread.length > 0) next.push({ file, mustMention: unread });
         }
       }
@@ -227,7 +228,7 @@ export function* scanSteps(paths: string[], catalog: Catalog, detectors: readonl
         if (outcome?.state === 'prefiltered') {
           const entry = deferred.get(file.relative)!;
           // What was known absent holds for the content it was read in: a file saved meanwhile starts over.
-          entry.absent = new Set([...(entry.hash === outcome.hash ? (entry.absent ?? []) : []), ...(mustMention ?? [])]);
+          entry.absent = [...new Set([...(entry.hash === outcome.hash ? (entry.absent ?? []) : []), ...(mustMention ?? [])])];
           entry.hash = outcome.hash;
           cache?.store(file.path, { hash: outcome.hash, state: 'prefiltered', imports: outcome.imports, absentWords: [...entry.absent] }, outcome.stat);
           return;

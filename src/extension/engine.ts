@@ -10,7 +10,7 @@ import type { LevelledFinding } from '../core/format/json';
 import { formatDisclosure } from '../core/format/disclosure';
 import { formatSarif } from '../core/format/sarif';
 import { parseGuards } from '../core/guards';
-import { buildPrefilter, type Prefilter } from '../core/prefilter';
+import { prefilterFor } from '../core/prefilter';
 import { ModuleResolver } from '../core/module-resolver';
 import { ModuleValues } from '../core/module-values';
 import { parserInfo } from '../core/parse';
@@ -30,7 +30,6 @@ import { starterConfig } from '../core/starter-config';
 
 export type { LevelledFinding, PrivacyConfig, PrivacyMode, ScanResult };
 
-let prefilter: Prefilter | undefined;
 const folderValues = new Map<string, { resolver: ModuleResolver; moduleValues: ModuleValues; created: number }>();
 
 /**
@@ -86,7 +85,7 @@ export function analyzeDocument(policy: FolderPolicy, relativePath: string, text
   const catalog = loadCatalog();
   // A file with no sign of a send cannot have a finding: no parse on each keystroke (the same sound
   // prefilter as the workspace scan; wrapper calls come from the last scan).
-  prefilter ??= buildPrefilter(catalog, detectors);
+  const prefilter = prefilterFor(catalog, detectors);
   if (!prefilter.test(text, relativePath) && !text.includes('offbox-ignore')) return { findings: [] };
   // URL constants imported from other modules resolve as in a workspace scan, read from disk.
   const values = moduleValuesFor(policy.root);
