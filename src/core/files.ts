@@ -221,9 +221,11 @@ function countNul(bytes: Uint8Array): number {
 /** A long file of very long lines is a bundle: its findings would belong to the libraries inside. */
 function looksMinified(text: string): boolean {
   if (text.length < 20_000) return false;
+  // Enough lines for an average under 1,000 characters settle it: no need to count the rest.
+  const enough = text.length / 1000;
   let lines = 1;
-  for (let index = text.indexOf('\n'); index !== -1; index = text.indexOf('\n', index + 1)) lines += 1;
-  return text.length / lines > 1000;
+  for (let index = text.indexOf('\n'); index !== -1 && lines <= enough; index = text.indexOf('\n', index + 1)) lines += 1;
+  return lines < enough;
 }
 
 function isIgnored(rules: Array<{ base: string; matcher: IgnoreRules }>, path: string, isDirectory: boolean): boolean {

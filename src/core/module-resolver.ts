@@ -23,6 +23,8 @@ export class ModuleResolver {
   private readonly workspacePackages = new Map<string, string>();
   private readonly cache = new Map<string, string | undefined>();
   private readonly byFile = new Map<string, Map<string, string | undefined>>();
+  // The same few hundred package names ('react', 'meteor/meteor') stand in thousands of files.
+  private readonly inRepo = new Map<string, boolean>();
 
   private readonly hasFile: (relative: string) => boolean;
 
@@ -55,8 +57,14 @@ export class ModuleResolver {
     this.aliases.sort((a, b) => b.prefix.length - a.prefix.length);
   }
 
-  /** Whether a specifier may name a module of this tree (cheap: used before parsing). */
+  /** Whether a specifier may name a module of this tree (cheap: asked for every import of every file before parsing). */
   isInRepo(source: string): boolean {
+    let inRepo = this.inRepo.get(source);
+    if (inRepo === undefined) this.inRepo.set(source, (inRepo = this.isInRepoUncached(source)));
+    return inRepo;
+  }
+
+  private isInRepoUncached(source: string): boolean {
     if (isRelativeModule(source)) return true;
     if (this.aliases.some((alias) => source.startsWith(alias.prefix))) return true;
     const name = source.startsWith('@') ? source.split('/').slice(0, 2).join('/') : source.split('/')[0];
