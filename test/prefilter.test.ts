@@ -82,6 +82,23 @@ describe('the prefilter reads module names and markup where they can reach a det
     ['const badge = <img src={url} />;', 'a.tsx'],
     ['const frame = <iframe src={url} />;', 'a.js'],
     ["res.setHeader('SET-COOKIE', value);", 'a.ts'],
+    // What the parser reads past between `require`/`import` and the module's name.
+    ["const cp = require(('child_process'));", 'a.js'],
+    ["const client = require(<any>'axios');", 'a.ts'],
+    ["const cp = require /* lazily */ ('child_process');", 'a.js'],
+    ["const cp = require?.('child_process');", 'a.js'],
+    // createElement however it is reached, and the tag literal before it (an alias used earlier).
+    ["const s = document.createElement!('script');", 'a.ts'],
+    ["const s = (document.createElement as typeof document.createElement)('script');", 'a.ts'],
+    ["function pixel() { return make('img'); }\nconst { createElement: make } = document;", 'a.ts'],
+    // Globals taken as values.
+    ['const beacon = new (Image)();', 'a.ts'],
+    ['const Img = Custom ?? Image;', 'a.ts'],
+    ['const send = custom ?? fetch;', 'a.ts'],
+    ['(0, fetch)(url);', 'a.js'],
+    // JSX reads `< img` and `</* c */script` as those elements.
+    ['const badge = < img src={url} />;', 'a.jsx'],
+    ['const tag = </* analytics */script src={url} />;', 'a.tsx'],
   ];
   const fails: Array<[string, string]> = [
     // Package names as words, not modules (Rocket.Chat's e2e word list holds 'square' and 'needle').

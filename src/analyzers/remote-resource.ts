@@ -9,12 +9,12 @@ import { originOf } from '../core/origin';
 const SOURCE_ATTRIBUTE: Record<string, string> = { script: 'src', img: 'src', iframe: 'src', link: 'href' };
 // Next.js components that render a <script> or <iframe>.
 const COMPONENT_PACKAGES: Record<string, string> = { 'next/script': 'script' };
-// The prefilter's sign of `document.createElement('script')` (and `['createElement']<'img'>(('IMG'))`):
-// createdElement reads the tag from a literal first argument, in any case. (An unbound alias of
-// `document.createElement` throws when called, so the call names the method.)
-const CREATE_SOURCE_ELEMENT = new RegExp(
-  String.raw`createElement["'\`]?\s*\]?\s*(?:\?\.\s*)?(?:<[^<>]*>\s*)?\((?:\s|\/\*[\s\S]*?\*\/|\/\/[^\n]*\n|\(|<[^<>]*>)*["'\`](?:${Object.keys(SOURCE_ATTRIBUTE).map(anyCase).join('|')})["'\`]`,
-);
+// The prefilter's sign of `document.createElement('script')`: createdElement reads the tag from a
+// literal first argument, in any case, so the file names both createElement and such a literal, in
+// either order (`make('img')` of a destructured alias may stand first), with anything between
+// (`createElement!(`, `(document.createElement as F)(`, comments).
+const TAG_LITERAL = String.raw`["'\`](?:${Object.keys(SOURCE_ATTRIBUTE).map(anyCase).join('|')})["'\`]`;
+const CREATE_SOURCE_ELEMENT = new RegExp(String.raw`createElement[\s\S]*?${TAG_LITERAL}|${TAG_LITERAL}[\s\S]*?createElement`);
 
 /**
  * Pixels, scripts, frames and stylesheets loaded from another host: `createElement('script')`
@@ -36,7 +36,7 @@ export default defineDetector({
       inlineSnippet: 'An inline script snippet loads from {{destination}}{{vendorNote}}: the visitor\'s IP address, user agent and referrer go there.',
     },
     keywords: [CREATE_SOURCE_ELEMENT],
-    jsxKeywords: Object.keys(SOURCE_ATTRIBUTE).map((element) => `<${element}`),
+    jsxElements: Object.keys(SOURCE_ATTRIBUTE),
     modules: Object.keys(COMPONENT_PACKAGES),
     globals: ['Image'],
   },

@@ -7,7 +7,7 @@ import type { ParsedGuard } from './guards';
 import { ModuleResolver } from './module-resolver';
 import { ModuleValues } from './module-values';
 import { prefilterFor, type Prefilter } from './prefilter';
-import { escapeRegExp } from './regexp';
+import { COMMENT, escapeRegExp } from './regexp';
 import { contentHash } from './scan-cache';
 
 /**
@@ -115,8 +115,12 @@ function closure(dependencies: ReadonlyMap<string, ReadonlySet<string>>, file: s
 }
 
 // `import x, { a, b as c } from 's'`, `export … from 's'`, `import('s')`, `require('s')`: the clause (if any)
-// and the specifier. Comments may stand before it (`import(/* webpackChunkName: "crm" */ './crm')`).
-const IMPORT_SPECIFIER = /(?:\b(?:import|export)\s+((?:type\s+)?[^'"`;]*?)\s*from\s*|\bimport\s*\(\s*|\brequire\s*\(\s*)(?:\/\*[\s\S]*?\*\/\s*|\/\/[^\n]*\n\s*)*["'`]([^"'`\n]+)["'`]/g;
+// and the specifier, past what the parser reads past as well: comments (`import(/* webpackChunkName */
+// './crm')`, `{ track, // why \n other }`), parentheses, `?.`, a type assertion (as prefilter.ts does).
+const IMPORT_SPECIFIER = new RegExp(
+  String.raw`(?:\b(?:import|export)\s+((?:type\s+)?(?:[^'"\`;/]|${COMMENT}|\/(?![/*]))*?)\s*from|\bimport(?=\s*(?:\(|${COMMENT}))|\brequire)(?:\s|\?\.|\(|<[^<>]*>|${COMMENT})*["'\`]([^"'\`\n]+)["'\`]`,
+  'g',
+);
 
 /** The in-repo modules an unparsed file imports, and which of their names: enough to tell whether it calls a wrapper. */
 function inRepoImports(text: string, resolver: ModuleResolver): ImportedNames[] {
@@ -128,9 +132,11 @@ function inRepoImports(text: string, resolver: ModuleResolver): ImportedNames[] 
   return imports;
 }
 
+const COMMENTS = new RegExp(COMMENT, 'g');
+
 /** `{ a, b as c }` → [a, b]; a default, a namespace, `export *` or a require → ['*'] (anything may be reached). */
 function importedNames(clause: string | undefined): string[] {
-  const braces = clause ? /^(?:type\s+)?\{([^}]*)\}$/.exec(clause.trim()) : null;
+  const braces = clause ? /^(?:type\s+)?\{([^}]*)\}$/.exec(clause.replace(COMMENTS, ' ').trim()) : null;
   if (!braces) return ['*'];
   return braces[1]
     .split(',')

@@ -26,8 +26,8 @@ export interface DetectorMeta {
    * for the catalog's packages, not anywhere in the text.
    */
   modules?: string[];
-  /** Keywords that only JSX can hold (`<script`): no sign in a .ts file, which cannot hold JSX. */
-  jsxKeywords?: string[];
+  /** Intrinsic JSX elements the detector reads (`<script>`): a sign only in files that can hold JSX (not .ts). */
+  jsxElements?: string[];
   /** Globals the detector reaches (`Image` of `new Image()`): a sign only where used as one, like the catalog's. */
   globals?: string[];
 }

@@ -88,7 +88,8 @@ export class ModuleResolver {
   }
 
   private resolveUncached(fromFile: string, source: string): string | undefined {
-    if (source.startsWith('.')) return this.probe(posix.join(posix.dirname(fromFile), source));
+    // `.`, `..`, `./` and `lib/` name a directory: only its index can answer.
+    if (source.startsWith('.')) return this.probe(posix.join(posix.dirname(fromFile), source), /(?:^|\/)\.\.?$|\/$/.test(source));
     for (const alias of this.aliases) {
       if (!source.startsWith(alias.prefix) || !source.endsWith(alias.suffix)) continue;
       if (alias.scope && !fromFile.startsWith(`${alias.scope}/`)) continue;
@@ -111,14 +112,24 @@ export class ModuleResolver {
     return undefined;
   }
 
-  private probe(base: string): string | undefined {
-    const normalised = posix.normalize(base).replace(/^\.\//, '');
+  private probe(base: string, directoryOnly = false): string | undefined {
+    // The root directory's index is `index.ts`, not `./index.ts` or `/index.ts`.
+    let normalised = posix.normalize(base).replace(/^\.\//, '').replace(/\/+$/, '');
+    if (normalised === '.') normalised = '';
+    if (directoryOnly) return this.index(normalised);
     if (this.hasFile(normalised)) return normalised;
     const withoutJs = normalised.replace(/\.(m|c)?jsx?$/, '');
     for (const stem of withoutJs === normalised ? [normalised] : [withoutJs, normalised]) {
       for (const extension of EXTENSIONS) if (this.hasFile(stem + extension)) return stem + extension;
-      for (const extension of EXTENSIONS) if (this.hasFile(`${stem}/index${extension}`)) return `${stem}/index${extension}`;
+      const index = this.index(stem);
+      if (index) return index;
     }
+    return undefined;
+  }
+
+  private index(directory: string): string | undefined {
+    const base = directory ? `${directory}/index` : 'index';
+    for (const extension of EXTENSIONS) if (this.hasFile(base + extension)) return base + extension;
     return undefined;
   }
 }

@@ -2,7 +2,7 @@ import type { Catalog } from './catalog';
 import type { Detector } from './detector';
 import { GLOBAL_OBJECTS } from './origin';
 import { mayHoldJsx } from './parse';
-import { escapeRegExp } from './regexp';
+import { COMMENT, escapeRegExp } from './regexp';
 
 /** A text test that every file with a finding passes, so files that fail it are never parsed. */
 export interface Prefilter {
@@ -35,8 +35,9 @@ export function buildPrefilter(catalog: Catalog, detectors: readonly Detector[])
   const words = alternatives(detectors.flatMap((detector) => detector.meta.keywords));
   // One regex for the imports and the keywords: a text is scanned once whichever it holds.
   const plain = new RegExp([`${MODULE_NAMED_HERE}["'\`](?:node:)?(?:${modules.join('|')})["'\`/]`, ...(words ? [words] : [])].join('|'));
-  const jsxWords = alternatives(detectors.flatMap((detector) => detector.meta.jsxKeywords ?? []));
-  const jsx = jsxWords ? new RegExp(jsxWords) : undefined;
+  // `<img`, and `< img` or `</* c */img`, which JSX reads alike.
+  const elements = [...new Set(detectors.flatMap((detector) => detector.meta.jsxElements ?? []))];
+  const jsx = elements.length > 0 ? new RegExp(`<(?:\\s|${COMMENT})*(?:${elements.map(escapeRegExp).join('|')})\\b`) : undefined;
   const globalNames = [...new Set([...catalog.globalSignals(), ...detectors.flatMap((detector) => detector.meta.globals ?? [])])];
   const globals = new RegExp(`\\b(?:${globalNames.map(escapeRegExp).sort(byLengthDescending).join('|')})\\b`, 'g');
   const members = new Set(catalog.globalMemberSignals());
@@ -59,9 +60,10 @@ export function buildPrefilter(catalog: Catalog, detectors: readonly Detector[])
 }
 
 // Where a module is named (scope.ts's requiredModule and import declarations): `from`, `import`,
-// `import(`, `require(`, with any comments in between (`import(/* webpackChunkName */ 'x')`).
-// `Npm.require(`, `Buffer.from(` match too, which costs a parse, never a finding.
-const MODULE_NAMED_HERE = String.raw`(?:\bfrom|\bimport|\brequire)\s*(?:\(\s*)?(?:\/\*[\s\S]*?\*\/\s*|\/\/[^\n]*\n\s*)*`;
+// `import(`, `require(`, with whatever the parser reads past between there and the quote: space,
+// comments (`import(/* webpackChunkName */ 'x')`), parentheses, `?.`, a type assertion
+// (`require(<any>'x')`). `Npm.require(`, `Buffer.from(` match too, which costs a parse, never a finding.
+const MODULE_NAMED_HERE = String.raw`(?:\bfrom|\bimport|\brequire)(?:\s|\?\.|\(|<[^<>]*>|${COMMENT})*`;
 
 /** Keywords as one alternation, longest first; a RegExp keeps its source (its flags are not carried). */
 function alternatives(keywords: ReadonlyArray<string | RegExp>): string | undefined {
@@ -70,11 +72,12 @@ function alternatives(keywords: ReadonlyArray<string | RegExp>): string | undefi
 }
 
 // A global reaches a detector only when it is called, constructed or a member of it is read (`ga(`,
-// `fetch<T>(`, `new WebSocket`, `H.track`, `posthog?.capture`, `analytics!.page`, `Sentry [`), read
-// off the global object (`window.H`, `window['ga']`), or assigned or destructured
-// (`const { track } = analytics`): a bare `H` in a string or a type is no sign.
+// `fetch<T>(`, `new WebSocket`, `new (Image)`, `H.track`, `posthog?.capture`, `analytics!.page`,
+// `Sentry [`), read off the global object (`window.H`, `window['ga']`), or taken as a value
+// (`const { track } = analytics`, `custom ?? fetch`, `(0, fetch)(url)`, `() => fetch`): a bare `H`
+// in a string or a type is no sign.
 const USED_AFTER = /\s*(?:\(|\.|\?\.|\[|!|<)/y;
-const USED_BEFORE = /(?:\bnew\s+|\b(?:window|self|globalThis)\s*(?:\.\s*|\[\s*["'`])|[=:]\s*)$/;
+const USED_BEFORE = /(?:\bnew\s+|\bnew\s*\(\s*|\b(?:window|self|globalThis)\s*(?:\.\s*|\[\s*["'`])|(?:[=:(,?|&>]|\?\?)\s*)$/;
 
 function usedAsGlobal(text: string, start: number, end: number): boolean {
   USED_AFTER.lastIndex = end;

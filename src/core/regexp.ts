@@ -2,3 +2,7 @@
 export function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
 }
+
+// A regex source for one JavaScript comment: a block comment that cannot run past its own end (a
+// lazy `[\s\S]*?` can, from one comment to the end of a later one), or a line comment with its newline.
+export const COMMENT = String.raw`\/\*(?:[^*]|\*(?!\/))*\*\/|\/\/[^\n]*\n`;

@@ -97,14 +97,20 @@ export class ScanCache {
       return;
     }
     this.journalBytes = text.length;
-    for (const line of text.split('\n')) {
-      let change: JournalLine;
+    const lines = text.split('\n');
+    if (lines.at(-1) === '') lines.pop();
+    for (const line of lines) {
+      let change: JournalLine | undefined;
       try {
         change = JSON.parse(line) as JournalLine;
       } catch {
+        change = undefined;
+      }
+      if (change?.key !== this.key || !change.entries || typeof change.entries !== 'object') {
+        // A line cut short: what follows it is not read, so the next write starts a new snapshot.
+        this.journalBytes = Infinity;
         return;
       }
-      if (change?.key !== this.key || !change.entries || typeof change.entries !== 'object') return;
       for (const [path, entry] of Object.entries(change.entries)) {
         if (entry) this.entries[path] = entry;
         else delete this.entries[path];

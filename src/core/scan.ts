@@ -284,8 +284,9 @@ function reachOf(imports: readonly ImportedNames[], keysOf: (source: string) => 
 /**
  * A cheap test that a specifier may resolve to one of the sink files, so that most imports of the
  * thousands of unparsed files are never resolved. A `./` or `../` specifier resolves to a file whose
- * name (less its extension) is its last segment, or to that directory's index; anything else
- * (aliases, workspace packages, a trailing `..`) may resolve anywhere and is resolved.
+ * name (less its extension) is its last segment, with or without a script extension, or to that
+ * directory's index; anything else (aliases, workspace packages, a trailing `..`) may resolve
+ * anywhere and is resolved.
  */
 function sinkFileFilter(sinkFiles: Iterable<string>): (source: string) => boolean {
   const names = new Set<string>();
@@ -297,8 +298,9 @@ function sinkFileFilter(sinkFiles: Iterable<string>): (source: string) => boolea
   return (source) => {
     // Only a specifier starting with `.` resolves by path alone (ModuleResolver.resolveUncached).
     if (!source.startsWith('.')) return true;
-    const last = stem(source.slice(source.lastIndexOf('/') + 1));
-    return last === '' || last === '.' || last === '..' || names.has(last);
+    const last = source.slice(source.lastIndexOf('/') + 1);
+    // Resolution tries the segment as written too (`./send.js` → send.js.ts, metrics.js/index.ts).
+    return last === '' || last === '.' || last === '..' || names.has(stem(last)) || names.has(last);
   };
 }
 
