@@ -199,6 +199,25 @@ if (!peersOnly) {
   row('ts.createSourceFile (floor)', r, null, notes);
   rows.at(-1).key = 'floor';
 }
+
+// ---- 3b. At the issue's scale: every corpus together (about 8,400 files, 25 MiB) -------
+// The issue names a 20 MB, 8,000-file monorepo; the Rocket.Chat snapshot here is 10 MiB. The folder
+// that holds the corpora, scanned whole, is that size: Offbox cold, ESLint and the floor over it.
+const largeCorpus = process.env.OFFBOX_LARGE_CORPUS ?? dirname(corpus);
+let large = null;
+if (!peersOnly && !process.env.OFFBOX_BENCH_SKIP_LARGE && largeCorpus !== corpus && existsSync(largeCorpus)) {
+  const list = listCorpusFiles(largeCorpus);
+  const largeList = join(tmp, 'large-files.txt');
+  writeFileSync(largeList, list.files.join('\n') + '\n');
+  for (const f of list.files) readFileSync(f);
+  const output = join(tmp, 'offbox-large.json');
+  const cold = await measureMedian('offbox-large', [process.execPath, join(repo, 'bin/offbox.js'), 'scan', largeCorpus, '--format', 'json', '--output', output, '--include-tests']);
+  let report = null;
+  try { report = JSON.parse(readFileSync(output, 'utf8')); } catch {}
+  const eslint = await measure('eslint-large', [process.execPath, 'bench/eslint-peer.mjs', largeList, largeCorpus]);
+  const floor = await measureMedian('ts-floor-large', [process.execPath, 'bench/ts-floor.mjs', largeList]);
+  large = { corpus: largeCorpus, files: list.files.length, mib: list.bytes / MiB, cold, findings: report?.findings?.length ?? null, ok: report !== null && eslint.code === 0 && floor.code === 0, eslint, floor };
+}
 rmSync(tmp, { recursive: true, force: true });
 
 // ---- 4. Per keystroke, and memory as the codebase grows (child processes; JSON line last) -------
@@ -244,6 +263,8 @@ if (offbox && peer('eslint')) ratios.push(`Offbox vs ESLint (ESLint time / Offbo
 if (offbox && peer('floor')) ratios.push(`Offbox vs createSourceFile (floor time / Offbox time): ${fmt(peer('floor').wall / offbox.wall)}×`);
 if (!offbox && peer('eslint') && peer('floor')) ratios.push(`ESLint vs createSourceFile (ESLint time / floor time): ${fmt(peer('eslint').wall / peer('floor').wall)}×`);
 
+if (large?.ok) ratios.push(`At scale (${large.files} files, ${fmt(large.mib)} MiB): Offbox ${fmt(large.cold.wall)} s, ${fmt(large.cold.rssMB, 0)} MB; vs ESLint ${fmt(large.eslint.wall / large.cold.wall)}×; vs createSourceFile ${fmt(large.floor.wall / large.cold.wall)}×`);
+
 const keystrokeLine = (k) => `Keystroke (${k.kind}), ${k.file.split('/').pop()} (${k.lines} lines), Node ${k.node}: p50 ${fmt(k.p50, 1)} ms, p95 ${fmt(k.p95, 1)} ms, max ${fmt(k.max, 1)} ms`;
 for (const k of keystrokes) ratios.push(keystrokeLine(k));
 if (memory?.rows?.length) ratios.push(`Peak RSS by corpus size (${memory.corpus}): ${memory.rows.map((r) => `${r.files} files ${r.rssMB} MB`).join(', ')}`);
@@ -279,7 +300,20 @@ ${body.map((b) => `| ${b.join(' | ')} |`).join('\n')}
 
 ${ratios.map((r) => `- ${r}`).join('\n')}
 
-## Per keystroke
+${large ? `## At the issue's scale: every corpus together
+
+\`${large.corpus}\` scanned whole (Rocket.Chat, Outline and Dokploy: ${large.files} files, ${fmt(large.mib)} MiB, listed by
+bench/lib/files.mjs), the size of the monorepo the issue names; the same three tools, in this same run:
+
+| tool | wall s | MiB/s | peak RSS MB | findings/hits | notes |
+|---|---|---|---|---|---|
+| Offbox scan (cold) | ${fmt(large.cold.wall)} | ${fmt(large.mib / large.cold.wall)} | ${fmt(large.cold.rssMB, 0)} | ${large.findings ?? '—'} | ${runsNote(large.cold)} |
+| ESLint + @typescript-eslint/parser, 1 rule | ${fmt(large.eslint.wall)} | ${fmt(large.mib / large.eslint.wall)} | ${fmt(large.eslint.rssMB, 0)} | ${large.eslint.json?.hits ?? '—'} | one run |
+| ts.createSourceFile (floor) | ${fmt(large.floor.wall)} | ${fmt(large.mib / large.floor.wall)} | ${fmt(large.floor.rssMB, 0)} | — | ${runsNote(large.floor)} |
+
+- Offbox vs ESLint: ${fmt(large.eslint.wall / large.cold.wall)}×; vs createSourceFile: ${fmt(large.floor.wall / large.cold.wall)}×
+
+` : ''}## Per keystroke
 
 The editor's analysis of one open document (\`bench/keystroke.mjs\`: dist/engine.js's analyzeDocument after
 each of 1,000 one-character edits${otherNode ? '; also under a second Node given by OFFBOX_BENCH_NODE' : ''}):

@@ -3,6 +3,7 @@ import { AST_NODE_TYPES, type Node, moduleSource } from './ast';
 import { parseModule } from './analyze';
 import { readSource } from './files';
 import type { ModuleResolver } from './module-resolver';
+import { escapeRegExp } from './regexp';
 import type { ImportResolver, ScopeMap } from './scope';
 
 interface ParsedModule {
@@ -20,6 +21,7 @@ const MAX_CACHED_FILE = 256 * 1024;
  */
 export class ModuleValues {
   private readonly modules = new Map<string, ParsedModule | undefined>();
+  private readonly texts = new Map<string, string | undefined>();
   /** The modules each file's analysis read values from: the scan cache invalidates on them. */
   readonly dependencies = new Map<string, Set<string>>();
 
@@ -40,6 +42,10 @@ export class ModuleValues {
 
   /** A module's export, following `export { X } from` and `export * from` barrels. */
   private exported(file: string, name: string, depth: number): { node: Node; scopes: ScopeMap } | undefined {
+    // A barrel of forty schema modules is asked for the same name hundreds of times: a module whose
+    // text cannot export the name is not parsed (nor is the answer looked for again).
+    const text = this.source(file);
+    if (text === undefined || !mayExport(text, name)) return undefined;
     const module = this.load(file);
     if (!module || depth > 6) return undefined;
     const node = exportedValue(module, name);
@@ -63,16 +69,38 @@ export class ModuleValues {
     return undefined;
   }
 
+  /** A module's text, read once; undefined when it cannot be read or is too large to keep. */
+  private source(file: string): string | undefined {
+    if (this.texts.has(file)) return this.texts.get(file);
+    const read = readSource(`${this.root}/${file}`);
+    const text = 'text' in read && read.text.length <= MAX_CACHED_FILE ? read.text : undefined;
+    this.texts.set(file, text);
+    return text;
+  }
+
   private load(file: string): ParsedModule | undefined {
     if (this.modules.has(file)) return this.modules.get(file);
     this.modules.set(file, undefined);
-    const read = readSource(`${this.root}/${file}`);
-    if (!('text' in read) || read.text.length > MAX_CACHED_FILE) return undefined;
-    const module = parseModule(file, read.text);
+    const text = this.source(file);
+    if (text === undefined) return undefined;
+    const module = parseModule(file, text);
     if (module) module.scopes.importResolver = this.forFile(file);
     this.modules.set(file, module);
     return module;
   }
+}
+
+const wordTests = new Map<string, RegExp>();
+
+/**
+ * Whether a module's text can export `name` (exportedValue and the barrels exported() follows): the
+ * name stands in it, or an `export *` passes on another module's. A `\u` escape could spell a name
+ * otherwise, so such a text is always parsed.
+ */
+function mayExport(text: string, name: string): boolean {
+  let word = wordTests.get(name);
+  if (!word) wordTests.set(name, (word = new RegExp(`(?<![\\w$])${escapeRegExp(name)}(?![\\w$])`)));
+  return word.test(text) || /\bexport\s*\*/.test(text) || text.includes('\\u');
 }
 
 /** The expression a module exports under `name`: a const's initializer or the default export. */
