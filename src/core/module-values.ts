@@ -22,6 +22,9 @@ const MAX_CACHED_FILE = 256 * 1024;
 export class ModuleValues {
   private readonly modules = new Map<string, ParsedModule | undefined>();
   private readonly texts = new Map<string, string | undefined>();
+  /** Whether a module passes others' exports on (`export *`), or spells names with escapes. */
+  private readonly passesOn = new Map<string, boolean>();
+  private readonly exportable = new Map<string, boolean>();
   /** The modules each file's analysis read values from: the scan cache invalidates on them. */
   readonly dependencies = new Map<string, Set<string>>();
 
@@ -44,8 +47,7 @@ export class ModuleValues {
   private exported(file: string, name: string, depth: number): { node: Node; scopes: ScopeMap } | undefined {
     // A barrel of forty schema modules is asked for the same name hundreds of times: a module whose
     // text cannot export the name is not parsed (nor is the answer looked for again).
-    const text = this.source(file);
-    if (text === undefined || !mayExport(text, name)) return undefined;
+    if (!this.mayExport(file, name)) return undefined;
     const module = this.load(file);
     if (!module || depth > 6) return undefined;
     const node = exportedValue(module, name);
@@ -67,6 +69,24 @@ export class ModuleValues {
       }
     }
     return undefined;
+  }
+
+  /**
+   * Whether the module's text can export `name` (exportedValue and the barrels exported() follows):
+   * the name stands in it, or an `export *` passes on another module's. A `\u` escape could spell a
+   * name otherwise, so such a text is always parsed.
+   */
+  private mayExport(file: string, name: string): boolean {
+    const key = `${file}\u0000${name}`;
+    let answer = this.exportable.get(key);
+    if (answer === undefined) {
+      const text = this.source(file);
+      let passesOn = this.passesOn.get(file);
+      if (passesOn === undefined && text !== undefined) this.passesOn.set(file, (passesOn = /\bexport\s*\*/.test(text) || text.includes('\\u')));
+      answer = text !== undefined && (passesOn === true || wordTest(name).test(text));
+      this.exportable.set(key, answer);
+    }
+    return answer;
   }
 
   /** A module's text, read once; undefined when it cannot be read or is too large to keep. */
@@ -92,15 +112,11 @@ export class ModuleValues {
 
 const wordTests = new Map<string, RegExp>();
 
-/**
- * Whether a module's text can export `name` (exportedValue and the barrels exported() follows): the
- * name stands in it, or an `export *` passes on another module's. A `\u` escape could spell a name
- * otherwise, so such a text is always parsed.
- */
-function mayExport(text: string, name: string): boolean {
+/** `name` as a whole identifier. */
+function wordTest(name: string): RegExp {
   let word = wordTests.get(name);
   if (!word) wordTests.set(name, (word = new RegExp(`(?<![\\w$])${escapeRegExp(name)}(?![\\w$])`)));
-  return word.test(text) || /\bexport\s*\*/.test(text) || text.includes('\\u');
+  return word;
 }
 
 /** The expression a module exports under `name`: a const's initializer or the default export. */

@@ -52,6 +52,10 @@ export class WrapperIndex {
     this.build();
   }
 
+  // What resolveCall answered while the sinks stay as they are (within a round of build(), and after
+  // it): every call to the same (file, key) asks again.
+  private readonly resolved = new Map<string, Sink | undefined>();
+
   /**
    * The export keys that reach a sink, by file, barrels included (`export { capture } from
    * './analytics'` gives the barrel `capture`, `export * as ns from` gives `ns.capture`): exactly the
@@ -209,6 +213,7 @@ export class WrapperIndex {
       }
       if (found.length === 0) break;
       for (const [file, key, sink] of found) this.sinkMap(file).set(key, sink);
+      this.resolved.clear();
     }
   }
 
@@ -220,7 +225,12 @@ export class WrapperIndex {
 
   private resolveCall(fromFile: string, source: string, key: string): Sink | undefined {
     const file = source === '' ? fromFile : this.resolver.resolve(fromFile, source);
-    return file ? this.resolveExport(file, key, 0) : undefined;
+    if (!file) return undefined;
+    const memo = `${file}\u0000${key}`;
+    if (this.resolved.has(memo)) return this.resolved.get(memo);
+    const sink = this.resolveExport(file, key, 0);
+    this.resolved.set(memo, sink);
+    return sink;
   }
 
   /** Follows barrels: `export { capture } from './analytics'` and `export * from './analytics'`. */
