@@ -159,7 +159,7 @@ if (!peersOnly) {
     let resident = null;
     try { resident = JSON.parse(residentRun.stdout.trim().split('\n').pop()); } catch { console.error(`resident-rescan.mjs failed (exit ${residentRun.status}):\n${tail(residentRun.stderr ?? '')}`); }
     if (resident) {
-      rows.push({ tool: 'Offbox re-scan in the extension\'s scan worker, one file changed', wall: resident.warm.ms / 1000, rssMB: null, hits: resident.warm.findings, notes: `resident worker, request to result; its first scan took ${(resident.cold.ms / 1000).toFixed(2)} s; ${resident.warm.cached} files replayed`, ok: true, key: 'resident' });
+      rows.push({ tool: 'Offbox re-scan in the extension\'s scan worker, one file changed', wall: resident.warm.ms / 1000, rssMB: null, hits: resident.warm.findings, notes: `resident worker, request to result; median of ${resident.warm.runs?.join(', ') ?? Math.round(resident.warm.ms)} ms; its first scan took ${(resident.cold.ms / 1000).toFixed(2)} s; ${resident.warm.cached} files replayed`, ok: true, key: 'resident' });
     }
 
     // The CLI's resident mode: offbox scan --watch (bench/watch-rescan.mjs).
