@@ -123,9 +123,22 @@ export function formatMessage(template: string, data: Record<string, string>): s
  * whitespace-normalised text and the destination. The caller adds an occurrence index for twins.
  */
 export function fingerprintOf(parts: { ruleId: string; file: string; scope: string; snippet: string; destination: string; occurrence: number }): string {
-  const normalised = parts.snippet.replace(/\s+/g, ' ').trim().slice(0, 400);
+  const normalised = collapsedStart(parts.snippet, 400);
   const key = [parts.ruleId, parts.file, parts.scope, normalised, parts.destination, String(parts.occurrence)].join('\u0000');
   return createHash('sha256').update(key).digest('hex').slice(0, 32);
+}
+
+/**
+ * `text.replace(/\s+/g, ' ').trim().slice(0, length)`, without collapsing all of a long text (a call
+ * holding a whole shell script): raw prefixes twice as long are tried until one collapses to more than
+ * `length + 1` characters, past which neither the rest nor the final trim can change the first `length`.
+ */
+export function collapsedStart(text: string, length: number): string {
+  for (let span = length * 4; ; span *= 2) {
+    if (span >= text.length) return text.replace(/\s+/g, ' ').trim().slice(0, length);
+    const collapsed = text.slice(0, span).replace(/\s+/g, ' ').trimStart();
+    if (collapsed.length > length + 1) return collapsed.slice(0, length);
+  }
 }
 
 export function destinationLabel(destination: Destination): string {
