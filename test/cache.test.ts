@@ -76,6 +76,11 @@ describe('the scan cache', () => {
     assert.equal(warm.counts.parsed, 0, JSON.stringify(warm.counts));
     assert.deepEqual(written(warm), written(scan(root)));
     assert.ok(warm.findings.some((finding) => finding.destination.host === 'late.acme-helpdesk.io'));
+    // Lines appended after the cut would be glued to it and never read: the next write starts a new snapshot.
+    writeFileSync(updates, original);
+    scan(root, cached(root));
+    assert.equal(existsSync(journal), false, 'the journal with a cut line was folded into a new snapshot');
+    assert.deepEqual(written(scan(root, cached(root))), written(scan(root)));
   });
 
   it('re-analyses a changed file, and a file whose imported constant changed elsewhere', () => {
