@@ -88,14 +88,15 @@ export class ModuleResolver {
   }
 
   private resolveUncached(fromFile: string, source: string): string | undefined {
-    // `.`, `..`, `./` and `lib/` name a directory: only its index can answer.
-    if (source.startsWith('.')) return this.probe(posix.join(posix.dirname(fromFile), source), /(?:^|\/)\.\.?$|\/$/.test(source));
+    // `.`, `..`, `./`, `lib/` and `@/lib/` name a directory: only its index can answer.
+    const directoryOnly = /(?:^|\/)\.\.?$|\/$/.test(source);
+    if (source.startsWith('.')) return this.probe(posix.join(posix.dirname(fromFile), source), directoryOnly);
     for (const alias of this.aliases) {
       if (!source.startsWith(alias.prefix) || !source.endsWith(alias.suffix)) continue;
       if (alias.scope && !fromFile.startsWith(`${alias.scope}/`)) continue;
       const middle = source.slice(alias.prefix.length, source.length - alias.suffix.length);
       for (const target of alias.targets) {
-        const found = this.probe(target.replace('*', middle));
+        const found = this.probe(target.replace('*', middle), directoryOnly);
         if (found) return found;
       }
     }
@@ -105,7 +106,7 @@ export class ModuleResolver {
       const subpath = source.slice(name.length).replace(/^\//, '');
       const candidates = subpath ? [posix.join(directory, subpath), posix.join(directory, 'src', subpath)] : [posix.join(directory, 'src/index'), posix.join(directory, 'index'), posix.join(directory, 'src')];
       for (const candidate of candidates) {
-        const found = this.probe(candidate);
+        const found = this.probe(candidate, subpath !== '' && directoryOnly);
         if (found) return found;
       }
     }

@@ -3,7 +3,7 @@ import { AST_NODE_TYPES, type Node, moduleSource } from './ast';
 import { parseModule } from './analyze';
 import { readSource } from './files';
 import type { ModuleResolver } from './module-resolver';
-import { escapeRegExp } from './regexp';
+import { COMMENT, escapeRegExp } from './regexp';
 import type { ImportResolver, ScopeMap } from './scope';
 
 interface ParsedModule {
@@ -82,7 +82,7 @@ export class ModuleValues {
     if (answer === undefined) {
       const text = this.source(file);
       let passesOn = this.passesOn.get(file);
-      if (passesOn === undefined && text !== undefined) this.passesOn.set(file, (passesOn = /\bexport\s*\*/.test(text) || text.includes('\\u')));
+      if (passesOn === undefined && text !== undefined) this.passesOn.set(file, (passesOn = STAR_EXPORT.test(text) || text.includes('\\u')));
       answer = text !== undefined && (passesOn === true || wordTest(name).test(text));
       this.exportable.set(key, answer);
     }
@@ -109,6 +109,9 @@ export class ModuleValues {
     return module;
   }
 }
+
+// `export * from`, with whatever may stand between (`export /* values */ * from`, `export type * from`).
+const STAR_EXPORT = new RegExp(String.raw`\bexport(?:\s|${COMMENT})*(?:type\b(?:\s|${COMMENT})*)?\*`);
 
 const wordTests = new Map<string, RegExp>();
 

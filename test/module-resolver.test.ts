@@ -1,0 +1,37 @@
+import { strict as assert } from 'node:assert';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { ModuleResolver } from '../src/core/module-resolver';
+import { tempDir } from './helpers/temp';
+
+// Specifiers resolved against a scanned tree, as Node and TypeScript read them: a specifier ending
+// in `/`, or `.` and `..`, names a directory, whose index answers even beside a file of its name.
+describe('the module resolver', () => {
+  const root = tempDir('offbox-resolver-');
+  writeFileSync(join(root, 'tsconfig.json'), '{ "compilerOptions": { "baseUrl": ".", "paths": { "@/*": ["./src/*"] } } }');
+  mkdirSync(join(root, 'packages', 'ui'), { recursive: true });
+  writeFileSync(join(root, 'packages', 'ui', 'package.json'), '{ "name": "@acme/ui" }');
+  const files = ['index.ts', 'src/lib.ts', 'src/lib/index.ts', 'src/lib/send.ts', 'src/pages/page.ts', 'src/pages/nested/deep.ts', 'src/util.mts', 'packages/ui/src/index.ts', 'packages/ui/src/utils.ts', 'packages/ui/src/utils/index.ts'];
+  const resolver = new ModuleResolver(new Set(files), root, ['tsconfig.json', 'packages/ui/package.json']);
+  const cases: Array<[string, string, string | undefined]> = [
+    ['src/pages/page.ts', '../lib', 'src/lib.ts'],
+    ['src/pages/page.ts', '../lib/', 'src/lib/index.ts'],
+    ['src/pages/page.ts', '../lib/send.js', 'src/lib/send.ts'],
+    ['src/pages/page.ts', '../util.mjs', 'src/util.mts'],
+    ['src/lib/send.ts', '.', 'src/lib/index.ts'],
+    ['src/lib/send.ts', './', 'src/lib/index.ts'],
+    ['src/lib.ts', '..', 'index.ts'],
+    // src/ has no index: `../..` from src/pages/nested names it, and nothing answers.
+    ['src/pages/nested/deep.ts', '../..', undefined],
+    ['src/pages/page.ts', '@/lib', 'src/lib.ts'],
+    ['src/pages/page.ts', '@/lib/', 'src/lib/index.ts'],
+    ['src/pages/page.ts', '@acme/ui', 'packages/ui/src/index.ts'],
+    ['src/pages/page.ts', '@acme/ui/utils', 'packages/ui/src/utils.ts'],
+    ['src/pages/page.ts', '@acme/ui/utils/', 'packages/ui/src/utils/index.ts'],
+    ['src/pages/page.ts', 'react', undefined],
+  ];
+  for (const [from, source, expected] of cases) {
+    it(`resolves '${source}' from ${from} to ${expected ?? 'nothing'}`, () => assert.equal(resolver.resolve(from, source), expected));
+  }
+});
