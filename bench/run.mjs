@@ -5,7 +5,7 @@
 //   node bench/run.mjs [--peers-only] [corpus-dir]
 //
 // Rows (each a fresh child process, timed wall-clock from spawn to exit, so node
-// start-up and module loading count, as they would for a user; the short ones median of 3):
+// start-up and module loading count, as they would for a user; the short ones median of 5):
 //   1. Offbox:   node bin/offbox.js scan <corpus> --format json --output <tmp> --include-tests (the peers lint tests too),
 //                cold, warm (--cache-location), in the extension's resident scan worker, and with a worker pool
 //   2. ESLint:   bench/eslint-peer.mjs, one no-restricted-syntax rule for fetch(...)
@@ -90,7 +90,7 @@ function measure(label, argv) {
  * The short rows (a few seconds or less) are timed RUNS times and the median run is kept, as transient
  * load on a shared machine moves a two-second run by ±10%; ESLint's 20-second run averages that out.
  */
-const RUNS = 3;
+const RUNS = 5;
 async function measureMedian(label, argv, before = () => {}) {
   const runs = [];
   for (let index = 0; index < RUNS; index += 1) {
