@@ -226,6 +226,9 @@ export class WrapperIndex {
   private resolveCall(fromFile: string, source: string, key: string): Sink | undefined {
     const file = source === '' ? fromFile : this.resolver.resolve(fromFile, source);
     if (!file) return undefined;
+    // Most calls end at the module itself: only a walk through barrels is worth remembering.
+    const direct = this.sinks.get(file)?.get(key);
+    if (direct || !this.analyses.get(file)?.links?.reExports?.length) return direct;
     const memo = `${file}\u0000${key}`;
     if (this.resolved.has(memo)) return this.resolved.get(memo);
     const sink = this.resolveExport(file, key, 0);
