@@ -98,6 +98,31 @@ describe('the scan cache', () => {
     assert.ok(warm.counts.cached > 0 && warm.counts.parsed >= 3, JSON.stringify(warm.counts));
   });
 
+  it("takes a watcher's report of what changed: only those files are checked, and new or deleted ones rediscover the tree", () => {
+    const root = copyOf('onprem-helpdesk');
+    const cache = cached(root);
+    const watched = (changedPaths: string[]) => scanPaths(['.'], loadCatalog(), detectors, { cwd: root, includeTests: true, cache, changedPaths: new Set(changedPaths) });
+    const cold = scan(root, cache);
+    const updates = join(root, 'src', 'server', 'updates.ts');
+    writeFileSync(updates, `${readFileSync(updates, 'utf8')}\nexport const ping = () => fetch('https://ping.acme-helpdesk.io');\n`);
+    // Not reported: the file is taken from the cache without a look (what --watch trusts its watchers for).
+    const unreported = watched([]);
+    assert.equal(unreported.counts.cached, unreported.counts.files);
+    assert.deepEqual(written(unreported), written(cold));
+    // Reported: read again, and the new send is found.
+    const reported = watched([updates]);
+    assert.ok(reported.findings.some((finding) => finding.destination.host === 'ping.acme-helpdesk.io'));
+    assert.deepEqual(written(reported), written(scan(root)));
+    // A new file, then a deleted one: the tree is walked again, and a deleted file is no skip.
+    const extra = join(root, 'src', 'server', 'extra.ts');
+    writeFileSync(extra, "export const extra = () => fetch('https://extra.acme-helpdesk.io');\n");
+    assert.deepEqual(written(watched([extra])), written(scan(root)));
+    rmSync(extra);
+    const afterDelete = watched([extra]);
+    assert.deepEqual(written(afterDelete), written(scan(root)));
+    assert.deepEqual(afterDelete.skipped, scan(root).skipped);
+  });
+
   it('starts afresh when the key differs (another version, catalog or options)', () => {
     const root = copyOf('hosted-shipyard');
     scan(root, cached(root));

@@ -78,6 +78,8 @@ export interface ScanSession {
   last?: { files: number; cached: number };
   /** Files outside the sources that decide the report (privacy.json, its policy document, the baseline), absolute. */
   inputs?: string[];
+  /** What the watchers reported since the last scan, when they can be trusted to have reported everything (ScanOptions.changedPaths). */
+  changedPaths?: ReadonlySet<string>;
 }
 
 /** Runs the scan the options describe, with the config's guards. */
@@ -100,10 +102,13 @@ export async function runScan(values: ParsedOptions, paths: string[], cwd: strin
   const location = values.cache || values['cache-location'] ? resolve(cwd, values['cache-location'] ?? join('.offbox-cache', 'scan.json')) : undefined;
   // Watching: one cache for every scan while the key holds (a privacy.json edit that changes the
   // guards starts a new one), in memory, written behind when there is a location.
-  if (session && session.cache?.key !== key) session.cache = new ScanCache(location ?? '', key, { writeBehind: true });
+  const freshSession = session !== undefined && session.cache?.key !== key;
+  if (freshSession) session.cache = new ScanCache(location ?? '', key, { writeBehind: true });
   const cache = session ? session.cache : location ? new ScanCache(location, key) : undefined;
   // The bundle (dist/cli.js) is its own worker script: bin.ts starts a pool worker under the pool's workerData.
-  const result = await scanPathsInParallel(paths, loadCatalog(), detectors, { cwd, ...options, cache, workers, workerScript: __filename });
+  // A cache that starts now knows no file: the watchers' report only counts against the one it kept.
+  const changedPaths = freshSession ? undefined : session?.changedPaths;
+  const result = await scanPathsInParallel(paths, loadCatalog(), detectors, { cwd, ...options, cache, changedPaths, workers, workerScript: __filename });
   const missing = result.skipped.find((skip) => paths.includes(skip.file) && skip.reason.startsWith('cannot be read'));
   if (missing) throw new UsageError(`${missing.file} ${missing.reason}. Give a directory or file that exists.`);
   return result;

@@ -6,6 +6,10 @@ import { scanCommand } from './scan-command';
 
 // Editors save in bursts (a write, a rename, a chmod): one scan after the burst.
 const DEBOUNCE_MS = 100;
+// Past this many changes in one burst (a checkout), or this long since, every file is stat'ed again:
+// a watcher's queue can overflow without a word.
+const MAX_TRUSTED_CHANGES = 200;
+const FULL_PASS_EVERY_MS = 60_000;
 // Besides sources, the files that change what a scan finds or how it judges.
 const RELEVANT_NAMES = new Set(['privacy.json', '.gitignore', 'tsconfig.json', 'jsconfig.json', 'package.json']);
 
@@ -26,8 +30,16 @@ export async function watchCommand(
   stop: Promise<unknown> = interrupted(),
 ): Promise<number> {
   const session: ScanSession = {};
+  // What the watchers reported since the last scan began: the next scan stats only those files and
+  // takes the rest from its cache, as tsc --watch trusts its watchers. Everything is stat'ed again
+  // after an event without a file name, a watcher's error, a newly watched directory, a burst too
+  // large to trust, or a minute without such a full pass.
+  let changed = new Set<string>();
+  let trusted = false;
+  let lastFullPass = 0;
   // The scan's own outputs never start a scan.
-  const outputs = new Set([values.output, values['cache-location'] ?? (values.cache ? '.offbox-cache/scan.json' : undefined)].filter((path): path is string => path !== undefined).map((path) => resolve(cwd, path)));
+  const cacheFile = values['cache-location'] ?? (values.cache ? '.offbox-cache/scan.json' : undefined);
+  const outputs = new Set([values.output, cacheFile, cacheFile && `${cacheFile}.journal`].filter((path): path is string => typeof path === 'string').map((path) => resolve(cwd, path)));
   const watchers = new Map<string, FSWatcher>();
   let stopped = false;
   let running: Promise<void> | undefined;
@@ -38,6 +50,11 @@ export async function watchCommand(
 
   const scanOnce = async () => {
     const started = performance.now();
+    const trust = trusted && changed.size <= MAX_TRUSTED_CHANGES && Date.now() - lastFullPass < FULL_PASS_EVERY_MS;
+    session.changedPaths = trust ? changed : undefined;
+    if (!trust) lastFullPass = Date.now();
+    changed = new Set();
+    trusted = true;
     let line: string;
     try {
       const code = await scanCommand(values, paths, cwd, stdout, stderr, session);
@@ -62,7 +79,10 @@ export async function watchCommand(
     if (stopped) return;
     // Watching before saying so: a change made right after the line is seen. A directory first
     // watched now may have got files before its watcher: one more scan reads them.
-    if (rewatch() && scans > 1) again = true;
+    if (rewatch() && scans > 1) {
+      again = true;
+      trusted = false;
+    }
     stderr(line);
   };
   const scan = () => {
@@ -80,16 +100,18 @@ export async function watchCommand(
     return running;
   };
   const onChange = (directory: string) => (_event: string, name: string | Buffer | null) => {
-    const changed = name ? resolve(directory, name.toString()) : directory;
-    if (outputs.has(changed)) return;
+    const path = name ? resolve(directory, name.toString()) : directory;
+    if (outputs.has(path)) return;
+    if (!name) trusted = false;
     // A directory removed or replaced (rm -rf and a copy back, a rename-save) leaves its watcher on
     // the old one: it is dropped here and watched anew after the scan.
-    const watched = watchers.get(changed);
+    const watched = watchers.get(path);
     if (watched) {
       watched.close();
-      watchers.delete(changed);
+      watchers.delete(path);
     }
-    if (!watched && !relevant(changed)) return;
+    if (!watched && !relevant(path)) return;
+    if (name) changed.add(path);
     clearTimeout(timer);
     timer = setTimeout(() => void scan(), DEBOUNCE_MS);
   };
@@ -120,6 +142,7 @@ export async function watchCommand(
       try {
         const watcher = watch(directory, { persistent: true }, onChange(directory));
         watcher.on('error', () => {
+          trusted = false;
           watcher.close();
           if (watchers.get(directory) === watcher) watchers.delete(directory);
         });

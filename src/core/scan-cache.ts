@@ -37,6 +37,13 @@ interface JournalLine {
   discoveries?: Record<string, Discovery>;
 }
 
+// The file paths of each remembered discovery, for checking watchers' reports against.
+const listed = new WeakMap<Discovery, Set<string>>();
+
+function isFile(path: string): boolean {
+  return statSync(path, { throwIfNoEntry: false })?.isFile() === true;
+}
+
 // The journal is folded into a new snapshot once it holds a quarter of the snapshot's bytes.
 const JOURNAL_SHARE = 0.25;
 
@@ -123,9 +130,11 @@ export class ScanCache {
    * The files of a root as the last scan found them, while no directory it read and no .gitignore it
    * applied has changed (adding, removing or renaming an entry changes its directory's mtime).
    */
-  discovery(root: string): Discovery | undefined {
+  discovery(root: string, changedPaths?: ReadonlySet<string>): Discovery | undefined {
     const known = this.discoveries[root];
     if (!known?.watched) return undefined;
+    // Watchers reported changes to files it lists, all still there: no directory can have changed.
+    if (changedPaths && [...changedPaths].every((path) => this.listedFiles(known).has(path) && isFile(path))) return known;
     for (const [path, mtimeMs] of Object.entries(known.watched)) {
       try {
         if (statSync(path).mtimeMs !== mtimeMs) return undefined;
@@ -150,6 +159,17 @@ export class ScanCache {
     }
     this.discoveries[root] = discovery;
     this.discoveriesChanged = true;
+  }
+
+  private listedFiles(discovery: Discovery): Set<string> {
+    let files = listed.get(discovery);
+    if (!files) listed.set(discovery, (files = new Set(discovery.files.map((file) => file.path))));
+    return files;
+  }
+
+  /** The entry for a file a watcher vouches is unchanged: no stat. */
+  known(path: string): CacheEntry | undefined {
+    return this.entries[path];
   }
 
   /** The entry for a file whose size and mtime are unchanged, without reading it. */

@@ -24,6 +24,12 @@ export interface ScanOptions extends DiscoveryOptions {
   guards?: readonly ParsedGuard[];
   /** A content-hash cache (offbox scan --cache): unchanged files are not read, parsed or analysed again. */
   cache?: ScanCache;
+  /**
+   * With a cache: the absolute paths that may have changed since the scan that last used it, as file
+   * watchers report them (offbox scan --watch). Every other file it knows is taken as unchanged
+   * without a stat; without this set, each is stat'ed.
+   */
+  changedPaths?: ReadonlySet<string>;
 }
 
 export interface ScanResult {
@@ -98,7 +104,7 @@ export function* scanSteps(paths: string[], catalog: Catalog, detectors: readonl
     if (result.cancelled) break;
     const root = resolve(settings.cwd, path);
     // A cache remembers the tree as well: while no directory changed, discovery is a stat per directory.
-    const remembered = cache?.discovery(root);
+    const remembered = cache?.discovery(root, settings.changedPaths);
     const discoveryStarted = Date.now();
     const discovered = remembered ?? discoverFiles(root, settings, cache !== undefined);
     if (!remembered) cache?.storeDiscovery(root, discovered, discoveryStarted);
@@ -151,7 +157,8 @@ export function* scanSteps(paths: string[], catalog: Catalog, detectors: readonl
     };
 
     // 1. Every file: replayed from the cache when unchanged, else read, prefiltered and analysed.
-    const unchanged = discovered.files.map((file) => cache?.unchanged(file.path));
+    const changedPaths = settings.changedPaths;
+    const unchanged = discovered.files.map((file) => (changedPaths && !changedPaths.has(file.path) ? cache?.known(file.path) : cache?.unchanged(file.path)));
     const pending = discovered.files.filter((_, index) => unchanged[index] === undefined);
     const outcomes: StepOutcomes = pending.length > 0 ? yield { spec, jobs: pending.map((file) => job(file, settings.prefilter, settings.maxFileSize)), counted: true } : [];
     let looked = 0;
