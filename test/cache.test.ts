@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { cpSync, existsSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { detectors } from '../src/analyzers/index';
@@ -121,6 +121,33 @@ describe('the scan cache', () => {
     const afterDelete = watched([extra]);
     assert.deepEqual(written(afterDelete), written(scan(root)));
     assert.deepEqual(afterDelete.skipped, scan(root).skipped);
+  });
+
+  it('lists the tree again when a reported file was replaced by a symbolic link', () => {
+    const root = copyOf('onprem-helpdesk');
+    // Directories older than two seconds, so the cache remembers the file list and the report alone decides.
+    const past = new Date(Date.now() - 60_000);
+    const age = (directory: string): void => {
+      for (const entry of readdirSync(directory, { withFileTypes: true })) {
+        if (entry.isDirectory()) age(join(directory, entry.name));
+        else utimesSync(join(directory, entry.name), past, past);
+      }
+      utimesSync(directory, past, past);
+    };
+    age(root);
+    // Kept outside the tree, so writing it changes no directory of it.
+    const cache = new ScanCache(join(tempDir('offbox-cache-file-'), 'scan.json'), cacheKey(['test']));
+    scan(root, cache);
+    assert.ok(cache.discovery(root), 'the file list is remembered');
+    const updates = join(root, 'src', 'server', 'updates.ts');
+    const outside = join(tempDir('offbox-cache-outside-'), 'shared.ts');
+    writeFileSync(outside, "export const shared = () => fetch('https://shared.acme-helpdesk.io');\n");
+    rmSync(updates);
+    symlinkSync(outside, updates);
+    const watched = scanPaths(['.'], loadCatalog(), detectors, { cwd: root, includeTests: true, cache, changedPaths: new Set([updates]) });
+    const fresh = scan(root);
+    assert.deepEqual(written(watched), written(fresh));
+    assert.ok(watched.skipped.some((skip) => skip.file === 'src/server/updates.ts' && /symbolic link/.test(skip.reason)), JSON.stringify(watched.skipped));
   });
 
   it('starts afresh when the key differs (another version, catalog or options)', () => {

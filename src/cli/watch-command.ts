@@ -1,5 +1,5 @@
 import { statSync, watch, type FSWatcher } from 'node:fs';
-import { basename, dirname, extname, resolve } from 'node:path';
+import { basename, dirname, extname, resolve, sep } from 'node:path';
 import { SOURCE_EXTENSIONS } from '../core/parse';
 import { UsageError, type ParsedOptions, type ScanSession } from './options';
 import { scanCommand } from './scan-command';
@@ -53,6 +53,7 @@ export async function watchCommand(
     const trust = trusted && changed.size <= MAX_TRUSTED_CHANGES && Date.now() - lastFullPass < FULL_PASS_EVERY_MS;
     session.changedPaths = trust ? changed : undefined;
     if (!trust) lastFullPass = Date.now();
+    const reported = changed;
     changed = new Set();
     trusted = true;
     let line: string;
@@ -62,6 +63,9 @@ export async function watchCommand(
       const counts = last ? `${last.files} files (${last.cached} from the cache)` : 'files';
       line = `offbox: scanned ${counts} in ${Math.round(performance.now() - started)} ms${code === 1 ? ', with findings at --fail-on' : ''}; watching for changes (Ctrl+C to stop)\n`;
     } catch (error) {
+      // A scan that did not finish read none of what was reported: the next one checks everything.
+      for (const path of reported) changed.add(path);
+      trusted = false;
       // Bad options (or a broken privacy.json) before any scan end the run as they would without
       // --watch; later, a privacy.json broken mid-edit is reported and watching goes on.
       if (error instanceof UsageError && scans === 0) throw error;
@@ -79,9 +83,11 @@ export async function watchCommand(
     if (stopped) return;
     // Watching before saying so: a change made right after the line is seen. A directory first
     // watched now may have got files before its watcher: one more scan reads them.
-    if (rewatch() && scans > 1) {
-      again = true;
+    // A directory watched only now may have changed before its watcher (during the first scan too):
+    // the next scan checks everything.
+    if (rewatch()) {
       trusted = false;
+      if (scans > 1) again = true;
     }
     stderr(line);
   };
@@ -103,12 +109,17 @@ export async function watchCommand(
     const path = name ? resolve(directory, name.toString()) : directory;
     if (outputs.has(path)) return;
     if (!name) trusted = false;
-    // A directory removed or replaced (rm -rf and a copy back, a rename-save) leaves its watcher on
-    // the old one: it is dropped here and watched anew after the scan.
+    // A directory removed or replaced (rm -rf and a copy back, a rename-save, a move) leaves its
+    // watcher, and those of the directories below it, on the old ones: they are dropped here and
+    // watched anew after the scan, which checks every file.
     const watched = watchers.get(path);
     if (watched) {
-      watched.close();
-      watchers.delete(path);
+      trusted = false;
+      for (const [directory, watcher] of watchers) {
+        if (directory !== path && !directory.startsWith(`${path}${sep}`)) continue;
+        watcher.close();
+        watchers.delete(directory);
+      }
     }
     if (!watched && !relevant(path)) return;
     if (name) changed.add(path);
@@ -149,6 +160,8 @@ export async function watchCommand(
         watchers.set(directory, watcher);
         added = true;
       } catch (error) {
+        // A directory not watched reports nothing: no scan may trust the watchers while it lasts.
+        trusted = false;
         if ((error as NodeJS.ErrnoException).code === 'ENOSPC' && !warnedLimit) {
           warnedLimit = true;
           stderr('offbox: cannot watch more directories (the system limit on watches is reached; raise fs.inotify.max_user_watches). Changes in the others are not seen.\n');

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { appendFileSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { appendFileSync, lstatSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { FileAnalysis } from './analyze';
 import type { ImportedNames } from './analysis-job';
@@ -40,8 +40,9 @@ interface JournalLine {
 // The file paths of each remembered discovery, for checking watchers' reports against.
 const listed = new WeakMap<Discovery, Set<string>>();
 
+// lstat: a listed file replaced by a symbolic link is no longer one discovery would list.
 function isFile(path: string): boolean {
-  return statSync(path, { throwIfNoEntry: false })?.isFile() === true;
+  return lstatSync(path, { throwIfNoEntry: false })?.isFile() === true;
 }
 
 // The journal is folded into a new snapshot once it holds a quarter of the snapshot's bytes.
