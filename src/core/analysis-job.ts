@@ -7,7 +7,7 @@ import type { ParsedGuard } from './guards';
 import { ModuleResolver } from './module-resolver';
 import { ModuleValues } from './module-values';
 import { prefilterFor, type Prefilter } from './prefilter';
-import { COMMENT, escapeRegExp } from './regexp';
+import { COMMENT, wholeIdentifiers } from './regexp';
 import { contentHash } from './scan-cache';
 
 /**
@@ -150,6 +150,5 @@ function importedNames(clause: string | undefined): string[] {
  * destructured keys (`const { sendRequest } = Livechat`), never computed ones (module-links.ts).
  */
 function mentionsAny(text: string, words: readonly string[]): boolean {
-  const pattern = new RegExp(`(?<![\\w$])(?:${words.map(escapeRegExp).join('|')})(?![\\w$])`);
-  return pattern.test(text);
+  return wholeIdentifiers(words).test(text);
 }

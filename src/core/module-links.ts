@@ -1,6 +1,6 @@
 import type { TSESTree } from '@typescript-eslint/typescript-estree';
 import { AST_NODE_TYPES, type Node, calleeLabel, enclosingFunctionName, isFunctionNode, locOf, moduleSource, propertyKeyName, spanOf, staticPath, unwrap } from './ast';
-import type { Finding, GuardHit, Position, Range } from './finding';
+import { collapsedStart, type Finding, type GuardHit, type Position, type Range } from './finding';
 import { dominatingGuards, type ParsedGuard } from './guards';
 import { originOf } from './origin';
 import { requiredModule, type ScopeMap } from './scope';
@@ -225,7 +225,8 @@ function collectImportedCalls(
       api: calleeLabel(node.callee),
       range: { start, end },
       scope: enclosingFunctionName(node),
-      snippet: collapsedPrefix(text, ...spanOf(node), 400),
+      // A node's text has no space at either end, so trimming (which collapsedStart does) changes nothing.
+      snippet: collapsedStart(text.slice(...spanOf(node)), 400),
       dataNames: payloadNames(node.arguments, scopes),
       guards: dominatingGuards(node, guards, scopes),
       args: node.arguments.slice(0, MAX_BOUND_ARGUMENTS).map((argument) => (STRING_LIKE.has(argument.type) ? renderString(evaluateString(argument, scopes)).slice(0, 2000) : '{expr:argument}')),
@@ -234,18 +235,6 @@ function collectImportedCalls(
   return calls;
 }
 
-
-/**
- * `text.slice(start, end).replace(/\s+/g, ' ').slice(0, length)`, without collapsing all of a call
- * that spans a whole file (`Meteor.methods({ … })`): raw spans twice as long are tried until one
- * collapses to more than `length` characters, after which the first `length` cannot change.
- */
-function collapsedPrefix(text: string, start: number, end: number, length: number): string {
-  for (let span = length * 2; ; span *= 2) {
-    const collapsed = text.slice(start, Math.min(end, start + span)).replace(/\s+/g, ' ');
-    if (collapsed.length > length || start + span >= end) return collapsed.slice(0, length);
-  }
-}
 
 function calleeName(key: string): string {
   return key === 'default' ? 'default export' : key.replace(/^default\.|^#/, '');

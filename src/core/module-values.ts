@@ -3,7 +3,7 @@ import { AST_NODE_TYPES, type Node, moduleSource } from './ast';
 import { parseModule } from './analyze';
 import { readSource } from './files';
 import type { ModuleResolver } from './module-resolver';
-import { COMMENT, escapeRegExp } from './regexp';
+import { COMMENT, wholeIdentifiers } from './regexp';
 import type { ImportResolver, ScopeMap } from './scope';
 
 interface ParsedModule {
@@ -21,9 +21,8 @@ const MAX_CACHED_FILE = 256 * 1024;
  */
 export class ModuleValues {
   private readonly modules = new Map<string, ParsedModule | undefined>();
-  private readonly texts = new Map<string, string | undefined>();
-  /** Whether a module passes others' exports on (`export *`), or spells names with escapes. */
-  private readonly passesOn = new Map<string, boolean>();
+  /** Each module's text, read once, and whether it passes others' exports on (`export *`) or spells names with escapes. */
+  private readonly texts = new Map<string, { text: string; passesOn: boolean } | undefined>();
   private readonly exportable = new Map<string, boolean>();
   /** The modules each file's analysis read values from: the scan cache invalidates on them. */
   readonly dependencies = new Map<string, Set<string>>();
@@ -80,30 +79,28 @@ export class ModuleValues {
     const key = `${file}\u0000${name}`;
     let answer = this.exportable.get(key);
     if (answer === undefined) {
-      const text = this.source(file);
-      let passesOn = this.passesOn.get(file);
-      if (passesOn === undefined && text !== undefined) this.passesOn.set(file, (passesOn = STAR_EXPORT.test(text) || text.includes('\\u')));
-      answer = text !== undefined && (passesOn === true || wordTest(name).test(text));
+      const source = this.source(file);
+      answer = source !== undefined && (source.passesOn || wordTest(name).test(source.text));
       this.exportable.set(key, answer);
     }
     return answer;
   }
 
   /** A module's text, read once; undefined when it cannot be read or is too large to keep. */
-  private source(file: string): string | undefined {
+  private source(file: string): { text: string; passesOn: boolean } | undefined {
     if (this.texts.has(file)) return this.texts.get(file);
-    const read = readSource(`${this.root}/${file}`);
-    const text = 'text' in read && read.text.length <= MAX_CACHED_FILE ? read.text : undefined;
-    this.texts.set(file, text);
-    return text;
+    const read = readSource(`${this.root}/${file}`, Infinity, { mtime: false });
+    const source = 'text' in read && read.text.length <= MAX_CACHED_FILE ? { text: read.text, passesOn: STAR_EXPORT.test(read.text) || read.text.includes('\\u') } : undefined;
+    this.texts.set(file, source);
+    return source;
   }
 
   private load(file: string): ParsedModule | undefined {
     if (this.modules.has(file)) return this.modules.get(file);
     this.modules.set(file, undefined);
-    const text = this.source(file);
-    if (text === undefined) return undefined;
-    const module = parseModule(file, text);
+    const source = this.source(file);
+    if (source === undefined) return undefined;
+    const module = parseModule(file, source.text);
     if (module) module.scopes.importResolver = this.forFile(file);
     this.modules.set(file, module);
     return module;
@@ -115,10 +112,10 @@ const STAR_EXPORT = new RegExp(String.raw`\bexport(?:\s|${COMMENT})*(?:type\b(?:
 
 const wordTests = new Map<string, RegExp>();
 
-/** `name` as a whole identifier. */
+/** `name` as a whole identifier, compiled once. */
 function wordTest(name: string): RegExp {
   let word = wordTests.get(name);
-  if (!word) wordTests.set(name, (word = new RegExp(`(?<![\\w$])${escapeRegExp(name)}(?![\\w$])`)));
+  if (!word) wordTests.set(name, (word = wholeIdentifiers([name])));
   return word;
 }
 
