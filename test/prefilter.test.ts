@@ -5,6 +5,7 @@ import { describe, it } from 'node:test';
 import { detectors } from '../src/analyzers/index';
 import { loadCatalog } from '../src/core/default-catalog';
 import { buildPrefilter } from '../src/core/prefilter';
+import { alternationTrie, escapeRegExp, unescapeStringBody } from '../src/core/regexp';
 import { scanPaths } from '../src/core/scan';
 
 const ROOT = join(__dirname, '..');
@@ -38,6 +39,9 @@ describe('the prefilter reads globals as globals', () => {
     'const { track } = analytics;',
     'const send = navigator.sendBeacon.bind(navigator);',
     'const xhr = new XMLHttpRequest;',
+    // A name starting with `$`, before which `\b` never stands.
+    '$crisp.push(["set", "user:email", [email]]);',
+    'window.$crisp.push(["set", "user:email", [email]]);',
     'const socket = new WebSocket(url);',
     'await fetch<Response>(url);',
     'const img = new Image();',
@@ -62,6 +66,9 @@ describe('the prefilter reads globals as globals', () => {
     'const rows = cursor\n  .fetch();',
     'this.analytics.track("signup");',
     'const rows = store?.fetch();',
+    // Other names that merely end in a global's.
+    'const rows = await $fetch(url);',
+    'a$crisp.push(x);',
   ];
   for (const text of passes) it(`passes ${text}`, () => assert.equal(prefilter.test(text), true));
   for (const text of fails) it(`lets go ${text}`, () => assert.equal(prefilter.test(text), false));
@@ -87,6 +94,9 @@ describe('the prefilter reads module names and markup where they can reach a det
     ["const client = require(<any>'axios');", 'a.ts'],
     ["const cp = require /* lazily */ ('child_process');", 'a.js'],
     ["const cp = require?.('child_process');", 'a.js'],
+    // A module's name written with escapes, which the parser reads as the name.
+    ["const cp = require('child\\u005fprocess');", 'a.js'],
+    ["import m from 'mixpanel\\x2dbrowser';", 'a.ts'],
     // createElement however it is reached, and the tag literal before it (an alias used earlier).
     ["const s = document.createElement!('script');", 'a.ts'],
     ["const s = (document.createElement as typeof document.createElement)('script');", 'a.ts'],
@@ -125,4 +135,30 @@ describe('the wrapper rounds parse only files that can reach a sink', () => {
     const contact = result.findings.filter((finding) => finding.file.endsWith('pages/contact.ts'));
     assert.deepEqual(contact.map((finding) => [finding.ruleId, finding.range.start.line]), [['wrapper-call', 7], ['wrapper-call', 9]]);
   });
+});
+
+// The globals regex is factored by first characters for speed; it must match what the flat one does.
+describe('alternationTrie matches what the flat alternation matches', () => {
+  const words = ['ga', 'gtag', 'g', 'analytics', 'amplitude', 'aa', '$crisp', '$', 'a.b', 'H', 'heap', 'hj', 'fetch', 'fetch'];
+  const texts = ['ga(', 'gtag(', 'g ', 'gt', 'analytics.page', 'ampli', 'aa', 'a', '$crisp', '$', 'a.b', 'axb', 'H.track', 'heap', 'hj', 'h', 'fetch', 'fetc', ''];
+  for (const anchored of [true, false]) {
+    const flat = new RegExp(`${anchored ? '^' : ''}(?:${[...words].sort((a, b) => b.length - a.length).map(escapeRegExp).join('|')})${anchored ? '$' : ''}`);
+    const trie = new RegExp(`${anchored ? '^' : ''}(?:${alternationTrie(words)})${anchored ? '$' : ''}`);
+    it(`agrees on every sample text (${anchored ? 'whole text' : 'first match'})`, () => {
+      for (const text of texts) assert.equal(trie.exec(text)?.[0], flat.exec(text)?.[0], text);
+    });
+  }
+});
+
+describe('unescapeStringBody reads a string literal body as the parser does', () => {
+  const cases: Array<[string, string]> = [
+    ['child_process', 'child_process'],
+    ['child\\u005fprocess', 'child_process'],
+    ['mixpanel\\x2dbrowser', 'mixpanel-browser'],
+    ['\\u{63}rm', 'crm'],
+    ["it\\'s", "it's"],
+    ['a\\\\b', 'a\\b'],
+    ['tab\\there', 'tab\there'],
+  ];
+  for (const [body, value] of cases) it(body, () => assert.equal(unescapeStringBody(body), value));
 });

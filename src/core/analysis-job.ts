@@ -7,7 +7,7 @@ import type { ParsedGuard } from './guards';
 import { ModuleResolver } from './module-resolver';
 import { ModuleValues } from './module-values';
 import { prefilterFor, type Prefilter } from './prefilter';
-import { COMMENT, wholeIdentifiers } from './regexp';
+import { COMMENT, unescapeStringBody, wholeIdentifiers } from './regexp';
 import { contentHash } from './scan-cache';
 
 /**
@@ -126,7 +126,8 @@ const IMPORT_SPECIFIER = new RegExp(
 function inRepoImports(text: string, resolver: ModuleResolver): ImportedNames[] {
   const imports: ImportedNames[] = [];
   for (const match of text.matchAll(IMPORT_SPECIFIER)) {
-    const [, clause, source] = match;
+    const [, clause, written] = match;
+    const source = unescapeStringBody(written);
     if (resolver.isInRepo(source)) imports.push({ source, names: importedNames(clause), ...(match[0].startsWith('export') ? { reExport: true } : {}) });
   }
   return imports;

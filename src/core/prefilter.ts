@@ -2,7 +2,7 @@ import type { Catalog } from './catalog';
 import type { Detector } from './detector';
 import { GLOBAL_OBJECTS } from './origin';
 import { mayHoldJsx } from './parse';
-import { COMMENT, escapeRegExp } from './regexp';
+import { COMMENT, alternationTrie, escapeRegExp } from './regexp';
 
 /** A text test that every file with a finding passes, so files that fail it are never parsed. */
 export interface Prefilter {
@@ -34,25 +34,38 @@ export function buildPrefilter(catalog: Catalog, detectors: readonly Detector[])
   const modules = [...new Set([...catalog.packageNames(), ...detectors.flatMap((detector) => detector.meta.modules ?? [])])].map(escapeRegExp).sort(byLengthDescending);
   const words = alternatives(detectors.flatMap((detector) => detector.meta.keywords));
   // One regex for the imports and the keywords: a text is scanned once whichever it holds.
-  const plain = new RegExp([`${MODULE_NAMED_HERE}["'\`](?:node:)?(?:${modules.join('|')})["'\`/]`, ...(words ? [words] : [])].join('|'));
+  // A name written with escapes (`'child\u005fprocess'`) is the same module to the parser: any
+  // backslash in a module's name lets the file through.
+  const plain = new RegExp([`${MODULE_NAMED_HERE}["'\`](?:(?:node:)?(?:${modules.join('|')})["'\`/]|[^"'\`\\n]*\\\\)`, ...(words ? [words] : [])].join('|'));
   // `<img`, and `< img` or `</* c */img`, which JSX reads alike.
   const elements = [...new Set(detectors.flatMap((detector) => detector.meta.jsxElements ?? []))];
   const jsx = elements.length > 0 ? new RegExp(`<(?:\\s|${COMMENT})*(?:${elements.map(escapeRegExp).join('|')})\\b`) : undefined;
   const globalNames = [...new Set([...catalog.globalSignals(), ...detectors.flatMap((detector) => detector.meta.globals ?? [])])];
-  const globals = new RegExp(`\\b(?:${globalNames.map(escapeRegExp).sort(byLengthDescending).join('|')})\\b`, 'g');
+  // `\b` only stands between a word character and another: right around `fetch`, never before
+  // `$crisp`. Names that start or end otherwise get their own regex, bounded by hand (below); one
+  // alternation of both kinds would cost twice the time of the two.
+  const wordBounded = globalNames.filter((name) => /^\w(?:[\w$]*\w)?$/.test(name));
+  const otherNames = globalNames.filter((name) => !wordBounded.includes(name));
+  const globals = [
+    ...(wordBounded.length > 0 ? [new RegExp(`\\b(?:${alternationTrie(wordBounded)})\\b`, 'g')] : []),
+    ...(otherNames.length > 0 ? [new RegExp(`(?:${alternationTrie(otherNames)})(?![\\w$])`, 'g')] : []),
+  ];
   const members = new Set(catalog.globalMemberSignals());
   return {
     test(text: string, path?: string): boolean {
       if (plain.test(text)) return true;
       if (jsx && (path === undefined || mayHoldJsx(path)) && jsx.test(text)) return true;
-      globals.lastIndex = 0;
       let aliased: boolean | undefined;
-      for (let match = globals.exec(text); match; match = globals.exec(text)) {
-        if (!usedAsGlobal(text, match.index, globals.lastIndex)) continue;
-        // `Messages.find().fetch()`, `this.analytics.track()`: a property of some other object, unless
-        // the file could hold the global object under another name (`const w = window; w.fetch()`).
-        if (!members.has(match[0]) && readsPropertyOfOther(text, match.index) && !(aliased ??= GLOBAL_OBJECT_AS_VALUE.test(text))) continue;
-        return true;
+      for (const pattern of globals) {
+        pattern.lastIndex = 0;
+        for (let match = pattern.exec(text); match; match = pattern.exec(text)) {
+          if (match.index > 0 && IDENTIFIER_CHAR.test(text[match.index - 1])) continue;
+          if (!usedAsGlobal(text, match.index, pattern.lastIndex)) continue;
+          // `Messages.find().fetch()`, `this.analytics.track()`: a property of some other object, unless
+          // the file could hold the global object under another name (`const w = window; w.fetch()`).
+          if (!members.has(match[0]) && readsPropertyOfOther(text, match.index) && !(aliased ??= GLOBAL_OBJECT_AS_VALUE.test(text))) continue;
+          return true;
+        }
       }
       return false;
     },

@@ -11,3 +11,43 @@ export const COMMENT = String.raw`\/\*(?:[^*]|\*(?!\/))*\*\/|\/\/[^\n]*\n`;
 export function wholeIdentifiers(words: readonly string[]): RegExp {
   return new RegExp(`(?<![\\w$])(?:${words.map(escapeRegExp).join('|')})(?![\\w$])`);
 }
+
+/**
+ * The words as one alternation factored by their first characters (`a(?:nalytics|mplitude)|fetch`):
+ * irregexp tries a flat alternation's branches one by one at every position, a factored one reads a
+ * character once. Matches the same set of strings as the flat alternation; a word that is a prefix of
+ * another is tried after it, as longest-first alternations do.
+ */
+export function alternationTrie(words: readonly string[]): string {
+  const byFirst = new Map<string, string[]>();
+  let empty = false;
+  for (const word of new Set(words)) {
+    if (word === '') empty = true;
+    else {
+      const rest = byFirst.get(word[0]);
+      if (rest) rest.push(word.slice(1));
+      else byFirst.set(word[0], [word.slice(1)]);
+    }
+  }
+  const branches = [...byFirst].map(([first, rests]) => escapeRegExp(first) + (rests.length === 1 ? escapeRegExp(rests[0]) : `(?:${alternationTrie(rests)})`));
+  if (empty) branches.push('');
+  return branches.join('|');
+}
+
+const SIMPLE_ESCAPES: Record<string, string> = { n: '\n', t: '\t', r: '\r', b: '\b', f: '\f', v: '\v', '0': '\0' };
+
+/**
+ * The value of a string literal's body as the parser reads it (`child\u005fprocess` → child_process):
+ * a module name written with escapes is the same module. Text without a backslash comes back as is.
+ */
+export function unescapeStringBody(body: string): string {
+  if (!body.includes('\\')) return body;
+  return body.replace(/\\(?:u\{([0-9a-fA-F]+)\}|u([0-9a-fA-F]{4})|x([0-9a-fA-F]{2})|([\s\S]))/g, (whole, braced: string | undefined, four: string | undefined, two: string | undefined, other: string | undefined) => {
+    const hex = braced ?? four ?? two;
+    if (hex !== undefined) {
+      const code = Number.parseInt(hex, 16);
+      return code <= 0x10ffff ? String.fromCodePoint(code) : whole;
+    }
+    return SIMPLE_ESCAPES[other!] ?? other!;
+  });
+}
