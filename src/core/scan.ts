@@ -208,6 +208,9 @@ export function* scanSteps(paths: string[], catalog: Catalog, detectors: readonl
     // new sink appears (a wrapper of a wrapper). A file that can reach a sink only through members
     // (`Livechat.sendRequest`) is parsed only if it names one of them (the job reads it to see).
     let index = new WrapperIndex(analyses, resolver, detectors);
+    // Which deferred files import each name: a round looks up its heads instead of reading the
+    // names of thousands of files again.
+    const importers = deferred.size > 0 ? importersByName(deferred) : new Map<string, Set<string>>();
     for (let round = 0; round < 8 && deferred.size > 0 && !result.cancelled; round += 1) {
       const sinkKeys = index.sinkKeys();
       // The first names of all those keys: an import naming none of them need not be resolved.
@@ -215,9 +218,11 @@ export function* scanSteps(paths: string[], catalog: Catalog, detectors: readonl
       const couldReach = sinkFileFilter(sinkKeys.keys());
       const next: Array<{ file: SourceFile; mustMention?: string[] }> = [];
       const mayReach = ({ names }: ImportedNames) => names.some((name) => name === '*' || heads.has(name));
-      for (const { file, imports, absent } of deferred.values()) {
-        // Thousands of files a round, most importing none of the heads: no array for those.
-        if (!imports.some(mayReach)) continue;
+      const reaching = new Set<string>(importers.get('*'));
+      for (const head of heads) for (const file of importers.get(head) ?? []) reaching.add(file);
+      // In the deferred files' order, as before the lookup, so that jobs and results keep their order.
+      for (const [relative, { file, imports, absent }] of deferred) {
+        if (!reaching.has(relative)) continue;
         const candidates = imports.filter(mayReach);
         const reach = reachOf(candidates, (source) => (couldReach(source) ? sinkKeys.get(resolver.resolve(file.relative, source) ?? '') : undefined));
         if (reach === undefined) continue;
@@ -263,6 +268,21 @@ export function* scanSteps(paths: string[], catalog: Catalog, detectors: readonl
   result.findings.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : comparePositions(a.range.start, b.range.start) || (a.ruleId < b.ruleId ? -1 : 1)));
   result.durationMs = performance.now() - started;
   return result;
+}
+
+/** The deferred files by each name they import (`*` for a namespace or `export *`). */
+function importersByName(deferred: ReadonlyMap<string, { imports: readonly ImportedNames[] }>): Map<string, Set<string>> {
+  const importers = new Map<string, Set<string>>();
+  for (const [relative, { imports }] of deferred) {
+    for (const { names } of imports) {
+      for (const name of names) {
+        const files = importers.get(name);
+        if (files) files.add(relative);
+        else importers.set(name, new Set([relative]));
+      }
+    }
+  }
+  return importers;
 }
 
 /**
