@@ -1,5 +1,6 @@
 import { strict as assert } from 'node:assert';
-import { readdirSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { detectors } from '../src/analyzers/index';
@@ -42,6 +43,37 @@ describe('the prefilter reads globals as globals', () => {
     // A name starting with `$`, before which `\b` never stands.
     '$crisp.push(["set", "user:email", [email]]);',
     'window.$crisp.push(["set", "user:email", [email]]);',
+    // Read off the global object as a value, however it is reached (a review's differential hunt).
+    'const f = window?.fetch;',
+    'const f = global.fetch;',
+    "global['fetch'](url);",
+    "globalThis?.['fetch'](url);",
+    'const f = (window as any).fetch;',
+    'const f = window!.fetch;',
+    "(window as any)['fetch'](url);",
+    // Comments between the name and what uses it, and long runs of space.
+    "analytics\n  // record the signup\n  .track('signup');",
+    'Sentry /* report */ .captureException(error);',
+    'const f = /* c */ fetch;',
+    'const i = new\n  // the pixel\n  Image;',
+    `const f =${' '.repeat(300)}fetch;`,
+    `const f = // ${'a long explanation '.repeat(20)}\n  fetch;`,
+    // Taken as a value by return, await, an array, an object or a spread.
+    'function g() { return fetch }',
+    'const g = async () => await fetch;',
+    'const senders = [fetch];',
+    'export default { send: fetch };',
+    'call(...fetch);',
+    'const api = { fetch };',
+    // A member signal however it is read.
+    "navigator['sendBeacon'](url, data);",
+    'const { sendBeacon: send } = navigator;',
+    // Escaped letters spell names no other test reads.
+    "\\u0066etch('https://telemetry.acme-corp.io/x');",
+    "window['f\\x65tch'](url);",
+    "res.setHeader('Set-\\u0043ookie', 'sid=1');",
+    // Header names in any case.
+    "res.setHeader('Set-CooKie', 'sid=1');",
     'const socket = new WebSocket(url);',
     'await fetch<Response>(url);',
     'const img = new Image();',
@@ -69,6 +101,10 @@ describe('the prefilter reads globals as globals', () => {
     // Other names that merely end in a global's.
     'const rows = await $fetch(url);',
     'a$crisp.push(x);',
+    // A name in a comment, after text that would be a sign; an escape that spells no name.
+    'foo(\n  // we can fetch details later\n  x);',
+    'const re = new RegExp("^[\\x20-\\x7E]+$");',
+    `const help = "${'a long text '.repeat(30)}no separate fetch is needed";`,
   ];
   for (const text of passes) it(`passes ${text}`, () => assert.equal(prefilter.test(text), true));
   for (const text of fails) it(`lets go ${text}`, () => assert.equal(prefilter.test(text), false));
@@ -94,6 +130,8 @@ describe('the prefilter reads module names and markup where they can reach a det
     ["const client = require(<any>'axios');", 'a.ts'],
     ["const cp = require /* lazily */ ('child_process');", 'a.js'],
     ["const cp = require?.('child_process');", 'a.js'],
+    ["const cp = (require)('child_process');", 'a.js'],
+    ["const cp = require<Record<string, any>>('child_process');", 'a.ts'],
     // A module's name written with escapes, which the parser reads as the name.
     ["const cp = require('child\\u005fprocess');", 'a.js'],
     ["import m from 'mixpanel\\x2dbrowser';", 'a.ts'],
@@ -161,4 +199,29 @@ describe('unescapeStringBody reads a string literal body as the parser does', ()
     ['tab\\there', 'tab\there'],
   ];
   for (const [body, value] of cases) it(body, () => assert.equal(unescapeStringBody(body), value));
+});
+
+// The rounds that analyse unparsed files must go as deep as the wrapper index does (8 hops), with a
+// barrel between each pair of wrappers taking a round of its own.
+describe('the wrapper rounds follow a long chain as far as parse-everything does', () => {
+  for (const barrels of [false, true]) {
+    it(`a chain of 9 wrappers${barrels ? ', a barrel between each' : ''}`, () => {
+      const workspace = mkdtempSync(join(tmpdir(), 'offbox-chain-'));
+      try {
+        writeFileSync(join(workspace, 'f0.js'), "export function f0(d) { return fetch('https://telemetry.acme-corp.io/x', { method: 'POST', body: d }); }\n");
+        for (let index = 1; index <= 8; index += 1) {
+          const from = barrels ? `./b${index}` : `./f${index - 1}`;
+          if (barrels) writeFileSync(join(workspace, `b${index}.js`), `export * from './f${index - 1}';\n`);
+          writeFileSync(join(workspace, `f${index}.js`), `import { f${index - 1} } from '${from}';\nexport function f${index}(d) { return f${index - 1}(d); }\n`);
+        }
+        writeFileSync(join(workspace, 'main.js'), "import { f8 } from './f8';\nf8('x');\n");
+        const fast = scanPaths(['.'], loadCatalog(), detectors, { cwd: workspace, prefilter: true });
+        const full = scanPaths(['.'], loadCatalog(), detectors, { cwd: workspace, prefilter: false });
+        assert.ok(full.findings.some((finding) => finding.file === 'main.js'), 'parse-everything finds the call in main.js');
+        assert.deepEqual(fast.findings, full.findings);
+      } finally {
+        rmSync(workspace, { recursive: true, force: true });
+      }
+    });
+  }
 });

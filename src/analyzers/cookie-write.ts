@@ -33,8 +33,8 @@ export default defineDetector({
       tracking: '{{api}} writes the {{vendor}} tracking cookie `{{cookie}}`.',
       session: '{{api}} writes the cookie `{{cookie}}`.',
     },
-    // `SET-COOKIE` too: header names are compared in lower case.
-    keywords: ['cookie', 'Cookie', 'COOKIE'],
+    // In any case: header names are compared in lower case (`SET-COOKIE`, `Set-CooKie`).
+    keywords: [/[cC][oO][oO][kK][iI][eE]/],
   },
   create(context) {
     return {

@@ -118,7 +118,7 @@ function closure(dependencies: ReadonlyMap<string, ReadonlySet<string>>, file: s
 // and the specifier, past what the parser reads past as well: comments (`import(/* webpackChunkName */
 // './crm')`, `{ track, // why \n other }`), parentheses, `?.`, a type assertion (as prefilter.ts does).
 const IMPORT_SPECIFIER = new RegExp(
-  String.raw`(?:\b(?:import|export)\s+((?:type\s+)?(?:[^'"\`;/]|${COMMENT}|\/(?![/*]))*?)\s*from|\bimport(?=\s*(?:\(|${COMMENT}))|\brequire)(?:\s|\?\.|\(|<[^<>]*>|${COMMENT})*["'\`]([^"'\`\n]+)["'\`]`,
+  String.raw`(?:\b(?:import|export)\s+((?:type\s+)?(?:[^'"\`;/]|'[^'\n]*'|"[^"\n]*"|${COMMENT}|\/(?![/*]))*?)\s*from|\bimport(?=\s*(?:\(|${COMMENT}))|\brequire)(?:\s|\?\.|\(|\)|<(?:[^<>]|<[^<>]*>)*>|${COMMENT})*["'\`]([^"'\`\n]+)["'\`]`,
   'g',
 );
 
@@ -141,7 +141,8 @@ function importedNames(clause: string | undefined): string[] {
   if (!braces) return ['*'];
   return braces[1]
     .split(',')
-    .map((part) => part.trim().replace(/^type\s+/, '').split(/\s+as\s+/)[0])
+    // `'send' as s`: a string name (ES2022) is the export's name without its quotes.
+    .map((part) => part.trim().replace(/^type\s+/, '').split(/\s+as\s+/)[0].replace(/^(["'])(.*)\1$/, '$2'))
     .filter(Boolean);
 }
 

@@ -54,16 +54,22 @@ export function buildPrefilter(catalog: Catalog, detectors: readonly Detector[])
   return {
     test(text: string, path?: string): boolean {
       if (plain.test(text)) return true;
+      // An escaped letter, digit, `_` or `$` (`\u0066etch`, `'set-\x63ookie'`) spells a name or
+      // a word no other test reads; plain code hardly has one, so it lets the file through.
+      if (ESCAPED_NAME_CHARACTER.test(text)) return true;
       if (jsx && (path === undefined || mayHoldJsx(path)) && jsx.test(text)) return true;
       let aliased: boolean | undefined;
       for (const pattern of globals) {
         pattern.lastIndex = 0;
         for (let match = pattern.exec(text); match; match = pattern.exec(text)) {
           if (match.index > 0 && IDENTIFIER_CHAR.test(text[match.index - 1])) continue;
+          // A member signal (`sendBeacon`) counts wherever it stands: `navigator['sendBeacon']`,
+          // `const { sendBeacon: send } = navigator`.
+          if (members.has(match[0])) return true;
           if (!usedAsGlobal(text, match.index, pattern.lastIndex)) continue;
           // `Messages.find().fetch()`, `this.analytics.track()`: a property of some other object, unless
           // the file could hold the global object under another name (`const w = window; w.fetch()`).
-          if (!members.has(match[0]) && readsPropertyOfOther(text, match.index) && !(aliased ??= GLOBAL_OBJECT_AS_VALUE.test(text))) continue;
+          if (readsPropertyOfOther(text, match.index) && !(aliased ??= GLOBAL_OBJECT_AS_VALUE.test(text))) continue;
           return true;
         }
       }
@@ -72,11 +78,14 @@ export function buildPrefilter(catalog: Catalog, detectors: readonly Detector[])
   };
 }
 
+// `\u0041`, `\u{61}`, `\x5f`: an escape of [0-9A-Za-z_$].
+const ESCAPED_NAME_CHARACTER = /\\(?:u00|u\{0*|x)(?:24|3[0-9]|4[1-9a-fA-F]|5[0-9aAfF]|6[1-9a-fA-F]|7[0-9aA])/;
+
 // Where a module is named (scope.ts's requiredModule and import declarations): `from`, `import`,
 // `import(`, `require(`, with whatever the parser reads past between there and the quote: space,
 // comments (`import(/* webpackChunkName */ 'x')`), parentheses, `?.`, a type assertion
 // (`require(<any>'x')`). `Npm.require(`, `Buffer.from(` match too, which costs a parse, never a finding.
-const MODULE_NAMED_HERE = String.raw`(?:\bfrom|\bimport|\brequire)(?:\s|\?\.|\(|<[^<>]*>|${COMMENT})*`;
+const MODULE_NAMED_HERE = String.raw`(?:\bfrom|\bimport|\brequire)(?:\s|\?\.|\(|\)|<(?:[^<>]|<[^<>]*>)*>|${COMMENT})*`;
 
 /** Keywords as one alternation, longest first; a RegExp keeps its source (its flags are not carried). */
 function alternatives(keywords: ReadonlyArray<string | RegExp>): string | undefined {
@@ -86,16 +95,42 @@ function alternatives(keywords: ReadonlyArray<string | RegExp>): string | undefi
 
 // A global reaches a detector only when it is called, constructed or a member of it is read (`ga(`,
 // `fetch<T>(`, `new WebSocket`, `new (Image)`, `H.track`, `posthog?.capture`, `analytics!.page`,
-// `Sentry [`), read off the global object (`window.H`, `window['ga']`), or taken as a value
-// (`const { track } = analytics`, `custom ?? fetch`, `(0, fetch)(url)`, `() => fetch`): a bare `H`
-// in a string or a type is no sign.
-const USED_AFTER = /\s*(?:\(|\.|\?\.|\[|!|<)/y;
-const USED_BEFORE = /(?:\bnew\s+|\bnew\s*\(\s*|\b(?:window|self|globalThis)\s*(?:\.\s*|\[\s*["'`])|(?:[=:(,?|&>]|\?\?)\s*)$/;
+// `Sentry [`, `analytics // why \n .track(`), read off the global object (`window.H`, `window?.ga`,
+// `window!['ga']`, `(window as any).fetch`), or taken as a value (`const { track } = analytics`,
+// `custom ?? fetch`, `(0, fetch)(url)`, `() => fetch`, `[fetch]`, `return fetch`, `...fetch`): a
+// bare `H` in a string or a type is no sign.
+const USED_AFTER = new RegExp(String.raw`(?:\s|${COMMENT})*(?:\(|\.|\?\.|\[|!|<)`, 'y');
+const OFF_AN_OBJECT = String.raw`\s*(?:!\s*)?(?:\?\.\s*|\.\s*|(?:\?\.\s*)?\[\s*["'${'`'}])`;
+const signsBefore = (punctuation: string) =>
+  new RegExp(String.raw`(?:\bnew|\bnew\s*\(|\b(?:${[...GLOBAL_OBJECTS].join('|')})${OFF_AN_OBJECT}|\)${OFF_AN_OBJECT}|[${punctuation}]|\?\?|\.\.\.|\b(?:return|await|yield|default))\s*$`);
+const USED_BEFORE = signsBefore('=:(,?|&>[');
+// `{ fetch }` is shorthand for a value; `{ analytics: true }` and `type P = { analytics: boolean }` name a key.
+const USED_BEFORE_OR_SHORTHAND = signsBefore('=:(,?|&>[{');
+const KEY_AFTER = /\s*:(?!:)/y;
+// How far back the sign before a name is looked for; a longer run of space or comments lets the file through.
+const LOOK_BEHIND = 256;
+const BLOCK_COMMENTS = /\/\*(?:[^*]|\*(?!\/))*\*\//g;
+// Only comments that end before the name's line: a name after `//` on its own line is in a comment (or the
+// `//` is in a string, and the text as it stands tells).
+const LINE_COMMENTS = /\/\/[^\n]*\n/g;
 
 function usedAsGlobal(text: string, start: number, end: number): boolean {
   USED_AFTER.lastIndex = end;
   if (USED_AFTER.test(text)) return true;
-  return USED_BEFORE.test(text.slice(Math.max(0, start - 24), start));
+  KEY_AFTER.lastIndex = end;
+  const sign = KEY_AFTER.test(text) ? USED_BEFORE : USED_BEFORE_OR_SHORTHAND;
+  const before = text.slice(Math.max(0, start - LOOK_BEHIND), start);
+  if (sign.test(before)) return true;
+  // Comments between the sign and the name (`new /* c */ Image`, `= // default \n fetch`). A `//`
+  // inside a string is read as a comment too, so the text is also tried with block comments only.
+  const noBlocks = before.includes('/*') ? before.replace(BLOCK_COMMENTS, ' ') : before;
+  if (noBlocks !== before && sign.test(noBlocks)) return true;
+  if (noBlocks.includes('//') && sign.test(noBlocks.replace(LINE_COMMENTS, ' '))) return true;
+  // Only space, the end of an earlier line that began further back (it may be a comment's), or the
+  // end of a block comment that did: nothing tells, so it counts.
+  const rest = noBlocks.trimEnd();
+  const earlierLine = !rest.includes('\n') && noBlocks.slice(rest.length).includes('\n');
+  return start > LOOK_BEHIND && (rest === '' || earlierLine || rest.endsWith('*/'));
 }
 
 // A global object named other than to read a member of it (`const w = window`, `f(self)`, `typeof

@@ -211,7 +211,10 @@ export function* scanSteps(paths: string[], catalog: Catalog, detectors: readonl
     // Which deferred files import each name: a round looks up its heads instead of reading the
     // names of thousands of files again.
     const importers = deferred.size > 0 ? importersByName(deferred) : new Map<string, Set<string>>();
-    for (let round = 0; round < 8 && deferred.size > 0 && !result.cancelled; round += 1) {
+    // Until no file is added: every round analyses a deferred file or reads one for new words, and
+    // the sink keys only grow, so this ends; a cap would stop short of the index's own hops when
+    // barrels each take a round.
+    while (deferred.size > 0 && !result.cancelled) {
       const sinkKeys = index.sinkKeys();
       // The first names of all those keys: an import naming none of them need not be resolved.
       const heads = new Set([...sinkKeys.values()].flatMap((keys) => [...keys].map((key) => key.split('.')[0])));
