@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
 import { spawn, spawnSync } from 'node:child_process';
-import { cpSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import Ajv from 'ajv-draft-04';
@@ -221,6 +221,33 @@ describe('offbox scan (the built CLI)', () => {
       const exited = new Promise<number | null>((done) => child.once('exit', (code) => done(code)));
       child.kill('SIGINT');
       assert.equal(await exited, 0);
+    }
+  });
+});
+
+// bin/offbox.js loads the bundle with the V8 code cache the build made for it; the report must not
+// depend on it, and a cache V8 rejects (another Node, damaged) must only cost the compile.
+describe('the CLI with and without its code cache', () => {
+  it('the build made a code cache for this exact bundle', () => {
+    assert.equal(readdirSync(join(ROOT, 'dist')).filter((name) => /^cli\.[0-9a-f]{16}\.v8cache$/.test(name)).length, 1);
+  });
+
+  it('gives the same report with the cache, without it, and with a damaged one', () => {
+    const reference = offbox(['scan', EXAMPLE, '--format', 'json', '--fail-on', 'none']);
+    assert.equal(reference.code, 0);
+    const cache = readdirSync(join(ROOT, 'dist')).find((name) => name.endsWith('.v8cache'))!;
+    for (const variant of ['none', 'damaged'] as const) {
+      // A copy of the checkout's entry and bundle, with node_modules beside them as in a checkout.
+      const copy = tempDir('offbox-codecache-');
+      mkdirSync(join(copy, 'bin'));
+      mkdirSync(join(copy, 'dist'));
+      cpSync(BIN, join(copy, 'bin', 'offbox.js'));
+      cpSync(join(ROOT, 'dist', 'cli.js'), join(copy, 'dist', 'cli.js'));
+      symlinkSync(join(ROOT, 'node_modules'), join(copy, 'node_modules'), 'dir');
+      if (variant === 'damaged') writeFileSync(join(copy, 'dist', cache), Buffer.from('not a code cache'));
+      const run = spawnSync(process.execPath, [join(copy, 'bin', 'offbox.js'), 'scan', EXAMPLE, '--format', 'json', '--fail-on', 'none'], { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+      assert.equal(run.status, 0, run.stderr);
+      assert.deepEqual(JSON.parse(run.stdout).findings, JSON.parse(reference.stdout).findings, variant);
     }
   });
 });
