@@ -98,12 +98,15 @@ export function discoverFiles(root: string, options: DiscoveryOptions = DEFAULT_
       }
     }
     const hasPackageJson = entries.some((entry) => entry.name === 'package.json');
+    // The directory is already normalised and a name holds no separator: joining need not normalise
+    // again (path.join did, for each of the tens of thousands of entries of a monorepo).
+    const prefix = directory.endsWith(sep) ? directory : `${directory}${sep}`;
     for (const entry of entries.sort((a, b) => (a.name < b.name ? 1 : -1))) {
       const isDirectory = entry.isDirectory();
       // Names that could never be scanned or listed are passed over before the (costlier) ignore rules.
       if (!isDirectory && !isSource(entry.name) && !(entry.isFile() && PROJECT_FILES.has(entry.name)) && !(entry.isSymbolicLink() && !entry.name.includes('.'))) continue;
       if (isDirectory && SKIPPED_DIRECTORIES.has(entry.name)) continue;
-      const path = join(directory, entry.name);
+      const path = `${prefix}${entry.name}`;
       const relativePath = relativeDirectory ? `${relativeDirectory}/${entry.name}` : entry.name;
       if (isIgnored(rules, path, isDirectory) || excluded(isDirectory ? `${relativePath}/` : relativePath)) continue;
       if (entry.isSymbolicLink()) {
