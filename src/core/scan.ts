@@ -208,9 +208,11 @@ export function* scanSteps(paths: string[], catalog: Catalog, detectors: readonl
     // new sink appears (a wrapper of a wrapper). A file that can reach a sink only through members
     // (`Livechat.sendRequest`) is parsed only if it names one of them (the job reads it to see).
     let index = new WrapperIndex(analyses, resolver, detectors);
-    // Which deferred files import each name: a round looks up its heads instead of reading the
-    // names of thousands of files again.
-    const importers = deferred.size > 0 ? importersByName(deferred) : new Map<string, Set<string>>();
+    // Which deferred files import each name, built for a second round: later rounds look up their
+    // heads instead of reading the names of thousands of files again. A re-scan from the cache
+    // mostly ends after one round, which reads the names once and builds nothing.
+    let importers: Map<string, Set<string>> | undefined;
+    let round = 0;
     // Until no file is added: every round analyses a deferred file or reads one for new words, and
     // the sink keys only grow, so this ends; a cap would stop short of the index's own hops when
     // barrels each take a round.
@@ -221,11 +223,16 @@ export function* scanSteps(paths: string[], catalog: Catalog, detectors: readonl
       const couldReach = sinkFileFilter(sinkKeys.keys());
       const next: Array<{ file: SourceFile; mustMention?: string[] }> = [];
       const mayReach = ({ names }: ImportedNames) => names.some((name) => name === '*' || heads.has(name));
-      const reaching = new Set<string>(importers.get('*'));
-      for (const head of heads) for (const file of importers.get(head) ?? []) reaching.add(file);
-      // In the deferred files' order, as before the lookup, so that jobs and results keep their order.
+      let reaching: Set<string> | undefined;
+      if (round++ > 0) {
+        importers ??= importersByName(deferred);
+        reaching = new Set<string>(importers.get('*'));
+        for (const head of heads) for (const file of importers.get(head) ?? []) reaching.add(file);
+      }
+      // In the deferred files' order, so that jobs and results keep their order whichever way.
       for (const [relative, { file, imports, absent }] of deferred) {
-        if (!reaching.has(relative)) continue;
+        // Thousands of files a round, most importing none of the heads: no array for those.
+        if (reaching ? !reaching.has(relative) : !imports.some(mayReach)) continue;
         const candidates = imports.filter(mayReach);
         const reach = reachOf(candidates, (source) => (couldReach(source) ? sinkKeys.get(resolver.resolve(file.relative, source) ?? '') : undefined));
         if (reach === undefined) continue;
