@@ -24,6 +24,7 @@ import { ruleDocsDirectory, ruleMetas } from '../core/rules';
 import type { ScanResult } from '../core/scan';
 import type { SuppressionDirective } from '../core/suppressions';
 import { cacheKey, ScanCache } from '../core/scan-cache';
+import { ChangeWatcher, directoriesToWatch, watchBudget } from '../core/change-watcher';
 import { scanPathsInParallel } from '../core/scan-parallel';
 import { VERSION } from '../core/version';
 import { starterConfig } from '../core/starter-config';
@@ -140,14 +141,23 @@ export type ScanWorkerReply =
   | { type: 'result'; id: number; result: Omit<ScanResult, 'suppressions'> & { suppressions: Array<[string, SuppressionDirective[]]> } }
   | { type: 'failed'; id: number; message: string };
 
+/** A folder's cache held between scans, with the watchers that tell the next scan what changed. */
+interface HeldCache {
+  key: string;
+  cache: ScanCache;
+  watcher: ChangeWatcher;
+}
+
 /**
  * The body of the scan worker, which stays up between scans: the host sends a folder and options;
  * the worker posts progress and then the result. Its caches stay in memory (and are written to the
- * workspace storage after each answer), so a re-scan stats files and re-reads only what changed.
+ * workspace storage after each answer), so a re-scan re-reads only what changed; it watches the
+ * folder's directories itself (VS Code's file events leave out what `files.watcherExclude` names),
+ * so a re-scan stats only the files they reported, as `offbox scan --watch` does.
  * Cancellation is a flag in shared memory that the scan checks between files.
  */
 export function runScanWorker(): void {
-  const caches = new Map<string, { key: string; cache: ScanCache }>();
+  const caches = new Map<string, HeldCache>();
   let queue = Promise.resolve();
   parentPort?.on('message', (message: ScanWorkerMessage) => {
     if (message.type !== 'scan') return;
@@ -156,7 +166,7 @@ export function runScanWorker(): void {
   });
 }
 
-async function scanForHost(id: number, request: ScanRequest, caches: Map<string, { key: string; cache: ScanCache }>): Promise<void> {
+async function scanForHost(id: number, request: ScanRequest, caches: Map<string, HeldCache>): Promise<void> {
   const post = (reply: ScanWorkerReply) => parentPort?.postMessage(reply);
   try {
     const cancelFlag = new Int32Array(request.cancel);
@@ -164,17 +174,25 @@ async function scanForHost(id: number, request: ScanRequest, caches: Map<string,
     const options = { exclude: request.exclude, maxFileSize: request.maxFileSize, includeTests: request.includeTests, prefilter: true, guards: parseGuards(request.guards) };
     // The same key as the CLI's: anything that changes an analysis starts the cache afresh.
     const key = cacheKey([VERSION, catalogContent(), options]);
-    let cache: ScanCache | undefined;
+    let held: HeldCache | undefined;
     if (request.cacheFile) {
       // One cache per file, for the key in force: new settings or guards replace it rather than add one.
-      const held = caches.get(request.cacheFile);
-      cache = held?.key === key ? held.cache : new ScanCache(request.cacheFile, key, { writeBehind: true });
-      caches.set(request.cacheFile, { key, cache });
+      held = caches.get(request.cacheFile);
+      if (held?.key !== key) {
+        held?.watcher.close();
+        held = { key, cache: new ScanCache(request.cacheFile, key, { writeBehind: true }), watcher: new ChangeWatcher({ maxDirectories: watchBudget() }) };
+      }
+      caches.set(request.cacheFile, held);
     }
+    const cache = held?.cache;
+    // A file saved just before the request may not be reported yet: the watchers are read up to now first.
+    if (held && request.cacheFile) await held.watcher.settle(path.dirname(request.cacheFile));
+    const changes = held?.watcher.takeChanges();
     const result = await scanPathsInParallel(['.'], loadCatalog(), detectors, {
       cwd: request.root,
       ...options,
       cache,
+      changedPaths: changes?.changedPaths,
       // This worker coordinates; the pool leaves a core to the editor.
       workers: defaultPoolSize() - 1,
       workerScript: path.join(__dirname, 'scan-worker.js'),
@@ -192,9 +210,13 @@ async function scanForHost(id: number, request: ScanRequest, caches: Map<string,
     // A cancelled scan may have stored some files' new state and not the analyses that depend on
     // them: the next scan starts from the cache last written, not from this one.
     if (result.cancelled && request.cacheFile) {
+      held?.watcher.close();
       caches.delete(request.cacheFile);
       return;
     }
+    // Watching the directories this scan read from now on; one watched only now may have changed
+    // before its watcher, and the next scan then stats every file.
+    held?.watcher.watch(directoriesToWatch([request.root], result.watchedPaths));
     // After the answer: the host does not wait for the cache to be written.
     try {
       cache?.flush();
@@ -202,7 +224,10 @@ async function scanForHost(id: number, request: ScanRequest, caches: Map<string,
       // A read-only or full workspace storage costs the next cold start, nothing else.
     }
   } catch (error) {
-    if (request.cacheFile) caches.delete(request.cacheFile);
+    if (request.cacheFile) {
+      caches.get(request.cacheFile)?.watcher.close();
+      caches.delete(request.cacheFile);
+    }
     post({ type: 'failed', id, message: error instanceof Error ? error.message : String(error) });
   }
 }

@@ -57,4 +57,21 @@ suite('Scan Workspace', () => {
     assert.equal(second.cached, second.files, JSON.stringify(second));
     assert.equal(second.findings, first.findings, `${JSON.stringify(first)} vs ${JSON.stringify(second)}`);
   });
+
+  // The worker watches the folder itself and trusts its watchers: a file written on disk (as a git
+  // checkout or another tool does) right before the scan is read again, however soon the scan comes.
+  test('finds a send written on disk right before the scan, then forgets it once removed', async () => {
+    const uri = fileUri('src/written-outside.ts');
+    const before = await vscode.commands.executeCommand<ScanResult>('offbox.scanWorkspace');
+    try {
+      await vscode.workspace.fs.writeFile(uri, Buffer.from("export const ping = () => fetch('https://ping.acme-tools.io/hit');\n"));
+      const after = await vscode.commands.executeCommand<ScanResult>('offbox.scanWorkspace');
+      assert.equal(after.findings, before.findings + 1, `${JSON.stringify(before)} vs ${JSON.stringify(after)}`);
+      await waitForRule(uri, 'network-call', vscode.DiagnosticSeverity.Error, 5_000);
+    } finally {
+      await vscode.workspace.fs.delete(uri);
+    }
+    const removed = await vscode.commands.executeCommand<ScanResult>('offbox.scanWorkspace');
+    assert.equal(removed.findings, before.findings, JSON.stringify(removed));
+  });
 });
