@@ -69,6 +69,15 @@ export class ScopeMap {
       case AST_NODE_TYPES.ImportDeclaration:
         this.collectImport(node);
         break;
+      case AST_NODE_TYPES.TSImportEqualsDeclaration: {
+        // `import cp = require('child_process')`: TypeScript's own form of `const cp = require(...)`.
+        const reference = node.moduleReference;
+        const source = reference.type === AST_NODE_TYPES.TSExternalModuleReference ? literalString(reference.expression) : undefined;
+        if (source !== undefined) {
+          this.declare(functionScopeOf(node), { name: node.id.name, kind: 'import', node, importSource: source, importName: '*', typeOnly: node.importKind === 'type' });
+        }
+        break;
+      }
       case AST_NODE_TYPES.VariableDeclaration: {
         const scope = node.kind === 'var' ? functionScopeOf(node) : blockScopeOf(node);
         for (const declarator of node.declarations) {
