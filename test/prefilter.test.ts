@@ -65,6 +65,8 @@ describe('the prefilter reads globals as globals', () => {
     'export default { send: fetch };',
     'call(...fetch);',
     'const api = { fetch };',
+    // A key read off the global object.
+    'const { fetch: send } = window;',
     // A member signal however it is read.
     "navigator['sendBeacon'](url, data);",
     'const { sendBeacon: send } = navigator;',
@@ -101,6 +103,8 @@ describe('the prefilter reads globals as globals', () => {
     // Other names that merely end in a global's.
     'const rows = await $fetch(url);',
     'a$crisp.push(x);',
+    // A key, where no global object stands as a value.
+    'const { analytics: enabled } = settings;',
     // A name in a comment, after text that would be a sign; an escape that spells no name.
     'foo(\n  // we can fetch details later\n  x);',
     'const re = new RegExp("^[\\x20-\\x7E]+$");',

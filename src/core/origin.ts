@@ -53,11 +53,7 @@ function originOfUncached(node: Node, scopes: ScopeMap, depth: number): Origin |
       const name = memberName(inner);
       if (name === undefined) return undefined;
       if (inner.object.type === AST_NODE_TYPES.ThisExpression) return propertyOrigin(name, scopes, depth);
-      const base = originOf(inner.object, scopes, depth + 1);
-      if (base?.kind === 'global' && base.steps.length === 1 && GLOBAL_OBJECTS.has(base.steps[0].name)) {
-        return { kind: 'global', steps: [{ name }] };
-      }
-      return extend(base, { name });
+      return extend(originOf(inner.object, scopes, depth + 1), { name });
     }
     case AST_NODE_TYPES.CallExpression: {
       const source = requiredModule(inner);
@@ -87,6 +83,9 @@ function originOfUncached(node: Node, scopes: ScopeMap, depth: number): Origin |
     case AST_NODE_TYPES.LogicalExpression:
       // `window.analytics || []`, `client ?? createClient()`: the side that names something wins.
       return originOf(inner.left, scopes, depth + 1) ?? originOf(inner.right, scopes, depth + 1);
+    case AST_NODE_TYPES.ConditionalExpression:
+      // `typeof fetch === 'function' ? fetch : polyfill`, a feature test: the same.
+      return originOf(inner.consequent, scopes, depth + 1) ?? originOf(inner.alternate, scopes, depth + 1);
     default:
       return undefined;
   }
@@ -131,6 +130,8 @@ function propertyOrigin(name: string, scopes: ScopeMap, depth: number): Origin |
 
 function extend(origin: Origin | undefined, step: PathStep): Origin | undefined {
   if (!origin || origin.kind === 'function') return undefined;
+  // A member of the global object is the global itself: `window.fetch`, `const { fetch } = window`.
+  if (origin.kind === 'global' && origin.steps.length === 1 && GLOBAL_OBJECTS.has(origin.steps[0].name) && !step.call) return { kind: 'global', steps: [step] };
   return { ...origin, steps: [...origin.steps, step] };
 }
 

@@ -59,6 +59,7 @@ export function buildPrefilter(catalog: Catalog, detectors: readonly Detector[])
       if (ESCAPED_NAME_CHARACTER.test(text)) return true;
       if (jsx && (path === undefined || mayHoldJsx(path)) && jsx.test(text)) return true;
       let aliased: boolean | undefined;
+      const holdsGlobalObject = () => (aliased ??= GLOBAL_OBJECT_AS_VALUE.test(text));
       for (const pattern of globals) {
         pattern.lastIndex = 0;
         for (let match = pattern.exec(text); match; match = pattern.exec(text)) {
@@ -66,10 +67,10 @@ export function buildPrefilter(catalog: Catalog, detectors: readonly Detector[])
           // A member signal (`sendBeacon`) counts wherever it stands: `navigator['sendBeacon']`,
           // `const { sendBeacon: send } = navigator`.
           if (members.has(match[0])) return true;
-          if (!usedAsGlobal(text, match.index, pattern.lastIndex)) continue;
+          if (!usedAsGlobal(text, match.index, pattern.lastIndex, holdsGlobalObject)) continue;
           // `Messages.find().fetch()`, `this.analytics.track()`: a property of some other object, unless
           // the file could hold the global object under another name (`const w = window; w.fetch()`).
-          if (readsPropertyOfOther(text, match.index) && !(aliased ??= GLOBAL_OBJECT_AS_VALUE.test(text))) continue;
+          if (readsPropertyOfOther(text, match.index) && !holdsGlobalObject()) continue;
           return true;
         }
       }
@@ -104,7 +105,8 @@ const OFF_AN_OBJECT = String.raw`\s*(?:!\s*)?(?:\?\.\s*|\.\s*|(?:\?\.\s*)?\[\s*[
 const signsBefore = (punctuation: string) =>
   new RegExp(String.raw`(?:\bnew|\bnew\s*\(|\b(?:${[...GLOBAL_OBJECTS].join('|')})${OFF_AN_OBJECT}|\)${OFF_AN_OBJECT}|[${punctuation}]|\?\?|\.\.\.|\b(?:return|await|yield|default))\s*$`);
 const USED_BEFORE = signsBefore('=:(,?|&>[');
-// `{ fetch }` is shorthand for a value; `{ analytics: true }` and `type P = { analytics: boolean }` name a key.
+// `{ fetch }` is shorthand for a value; `{ analytics: true }` and `type P = { analytics: boolean }` name a key,
+// unless the file names a global object as a value (`const { fetch: f } = window`).
 const USED_BEFORE_OR_SHORTHAND = signsBefore('=:(,?|&>[{');
 const KEY_AFTER = /\s*:(?!:)/y;
 // How far back the sign before a name is looked for; a longer run of space or comments lets the file through.
@@ -114,11 +116,12 @@ const BLOCK_COMMENTS = /\/\*(?:[^*]|\*(?!\/))*\*\//g;
 // `//` is in a string, and the text as it stands tells).
 const LINE_COMMENTS = /\/\/[^\n]*\n/g;
 
-function usedAsGlobal(text: string, start: number, end: number): boolean {
+/** `holdsGlobalObject`: whether the file names a global object as a value, when a key (`{ fetch: f } = window`) may be read off it. */
+function usedAsGlobal(text: string, start: number, end: number, holdsGlobalObject: () => boolean): boolean {
   USED_AFTER.lastIndex = end;
   if (USED_AFTER.test(text)) return true;
   KEY_AFTER.lastIndex = end;
-  const sign = KEY_AFTER.test(text) ? USED_BEFORE : USED_BEFORE_OR_SHORTHAND;
+  const sign = KEY_AFTER.test(text) && !holdsGlobalObject() ? USED_BEFORE : USED_BEFORE_OR_SHORTHAND;
   const before = text.slice(Math.max(0, start - LOOK_BEHIND), start);
   if (sign.test(before)) return true;
   // Comments between the sign and the name (`new /* c */ Image`, `= // default \n fetch`). A `//`
