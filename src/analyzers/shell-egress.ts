@@ -6,6 +6,7 @@ import { bindHoles, evaluateString, parseRendered, renderString, resolveConstant
 import type { Catalog, Vendor } from '../core/catalog';
 import type { Destination } from '../core/finding';
 import { originOf, packageName, type Origin } from '../core/origin';
+import { requiredModule } from '../core/scope';
 import { parseCommandLine, remoteTarget, type CommandSegment } from './shell-command-line';
 
 /** How each process API takes its command: one shell string, or a program and an argument array. */
@@ -20,6 +21,8 @@ const PROCESS_APIS: Record<string, Record<string, 'shell' | 'argv'>> = {
 };
 // Template-tag shells: zx's and execa's `$`.
 const TAGGED_SHELLS: Record<string, string[]> = { zx: ['$'], execa: ['$', 'execa'] };
+// The module that makes zx's `$` global.
+const ZX_GLOBALS = 'zx/globals';
 
 /**
  * Shell commands that reach the network: child_process, execa, shelljs, cross-spawn and zx, when
@@ -40,8 +43,16 @@ export default defineDetector({
     modules: Object.keys({ ...PROCESS_APIS, ...TAGGED_SHELLS }),
   },
   create(context) {
+    // `import 'zx/globals'` makes zx's `$` a global: a global `$` tag waits for the end of the file
+    // (imports are hoisted) to know whether it is zx's.
+    let zxGlobals = false;
+    const globalTags: TSESTree.TaggedTemplateExpression[] = [];
     return {
+      ImportDeclaration(node) {
+        if (node.source.value === ZX_GLOBALS) zxGlobals = true;
+      },
       CallExpression(node) {
+        if (requiredModule(node) === ZX_GLOBALS) zxGlobals = true;
         const origin = originOf(node, context.scopes);
         const style = processApiStyle(origin, context);
         if (!style) return;
@@ -53,10 +64,15 @@ export default defineDetector({
       },
       TaggedTemplateExpression(node) {
         const origin = originOf(node.tag, context.scopes);
+        if (origin?.kind === 'global' && origin.steps.length === 1 && origin.steps[0].name === '$') globalTags.push(node);
         if (origin?.kind !== 'module') return;
         const names = TAGGED_SHELLS[packageName(origin.source)];
         if (!names?.includes(origin.steps[0]?.name ?? '')) return;
         check(context, node, [evaluateString(node.quasi, context.scopes)], true, calleeLabel(node.tag));
+      },
+      'Program:exit'() {
+        if (!zxGlobals) return;
+        for (const node of globalTags) check(context, node, [evaluateString(node.quasi, context.scopes)], true, calleeLabel(node.tag));
       },
     };
   },
