@@ -1,3 +1,4 @@
+import type { Origin } from './origin';
 import { AST_NODE_TYPES, type Node, isFunctionNode, literalString, moduleSource, parentOf, propertyKeyName, unwrap } from './ast';
 import type { TSESTree } from '@typescript-eslint/typescript-estree';
 
@@ -30,11 +31,14 @@ export interface Binding {
  */
 /** Finds what another module exports under a name, with that module's scopes to read it in. */
 export type ImportResolver = (source: string, name: string) => { node: Node; scopes: ScopeMap } | undefined;
+/** Where what another in-repo module exports under a name comes from, when that is outside the repository (a package, a global). */
+export type ImportOriginResolver = (source: string, name: string) => Origin | undefined;
 
 export class ScopeMap {
   private readonly scopes = new Map<Node, Map<string, Binding>>();
   /** Set by the scan so values imported from in-repo modules (URL constants, config objects) can be read. */
   importResolver?: ImportResolver;
+  importOrigin?: ImportOriginResolver;
   /** originOf's answers for this file, by node: every detector asks about the same calls. */
   readonly origins = new Map<Node, unknown>();
   /** The same for nodes asked about as values (a local call's result, not the call itself). */
