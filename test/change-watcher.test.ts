@@ -1,5 +1,6 @@
 import { strict as assert } from 'node:assert';
 import { cpSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { performance } from 'node:perf_hooks';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { Worker } from 'node:worker_threads';
@@ -18,9 +19,9 @@ async function watching(options: ConstructorParameters<typeof ChangeWatcher>[0] 
   writeFileSync(join(root, 'src', 'a.ts'), 'export const a = 1;\n');
   const watcher = new ChangeWatcher(options);
   assert.equal(watcher.takeChanges().changedPaths, undefined, 'the first scan stats every file');
-  assert.equal(watcher.watch(directoriesToWatch([root], [join(root, 'src')])), true, 'new directories are watched');
+  assert.equal(watcher.watch(directoriesToWatch([root], [join(root, 'src')]), [root]), true, 'new directories are watched');
   assert.equal(watcher.takeChanges().changedPaths, undefined, 'a scan after new watchers stats every file');
-  watcher.watch(directoriesToWatch([root], [join(root, 'src')]));
+  watcher.watch(directoriesToWatch([root], [join(root, 'src')]), [root]);
   return { root, watcher };
 }
 
@@ -66,6 +67,49 @@ describe('ChangeWatcher tells a scan what changed since the last one', () => {
     }
   });
 
+  it('stops trusting itself when the root, or a folder above it, is replaced (no event says so)', async () => {
+    const { root, watcher } = await watching();
+    try {
+      renameSync(root, `${root}.away`);
+      cpSync(`${root}.away`, root, { recursive: true });
+      await settle();
+      assert.equal(watcher.takeChanges().changedPaths, undefined);
+    } finally {
+      watcher.close();
+      rmSync(`${root}.away`, { recursive: true, force: true });
+    }
+  });
+
+  it('stops trusting itself after more events than a queue overflow leaves, files no scan reads included', async () => {
+    const { root, watcher } = await watching();
+    try {
+      // Distinct names: inotify merges repeated events for one file that are not read yet.
+      for (let write = 0; write < 2100; write += 1) writeFileSync(join(root, 'src', `build-${write}.log`), String(write));
+      await settle(300);
+      assert.equal(watcher.takeChanges().changedPaths, undefined);
+    } finally {
+      watcher.close();
+    }
+  });
+
+  it("settles at once again after its barrier's directory was deleted", async () => {
+    const { root, watcher } = await watching();
+    const storage = tempDir('offbox-watcher-storage-');
+    try {
+      await watcher.settle(join(storage, 'scan.json.barrier'));
+      rmSync(storage, { recursive: true, force: true });
+      writeFileSync(join(root, 'src', 'a.ts'), 'export const a = 5;\n');
+      // Between two requests, as when the storage is cleared (a made-again directory may reuse the inode).
+      await settle(20);
+      const started = performance.now();
+      await watcher.settle(join(storage, 'scan.json.barrier'));
+      assert.ok(performance.now() - started < 400, 'no wait for an event that cannot come');
+      assert.deepEqual([...(watcher.takeChanges().changedPaths ?? ['(untrusted)'])], [join(root, 'src', 'a.ts')]);
+    } finally {
+      watcher.close();
+    }
+  });
+
   it('carries over what a scan that did not finish was given, and stats everything next', async () => {
     const { root, watcher } = await watching();
     try {
@@ -87,7 +131,7 @@ describe('ChangeWatcher tells a scan what changed since the last one', () => {
     try {
       for (let scan = 0; scan < 3; scan += 1) {
         assert.equal(watcher.takeChanges().changedPaths, undefined, `scan ${scan}`);
-        assert.equal(watcher.watch(directoriesToWatch([root], [join(root, 'src')])), false);
+        assert.equal(watcher.watch(directoriesToWatch([root], [join(root, 'src')]), [root]), false);
         writeFileSync(join(root, 'src', 'a.ts'), `export const a = ${scan};\n`);
         await settle(50);
       }

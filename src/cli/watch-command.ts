@@ -79,7 +79,8 @@ export async function watchCommand(
     // watched now may have got files before its watcher: one more scan reads them.
     // A directory watched only now may have changed before its watcher (during the first scan too):
     // the next scan checks everything.
-    if (watcher.watch(directoriesToWatch([cwd, ...paths.map((entry) => resolve(cwd, entry))], session.watchedPaths, session.inputs)) && scans > 1) again = true;
+    const roots = paths.map((entry) => resolve(cwd, entry));
+    if (watcher.watch(directoriesToWatch([cwd, ...roots], session.watchedPaths, session.inputs), roots) && scans > 1) again = true;
     stderr(line);
   };
   const scan = () => {

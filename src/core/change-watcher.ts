@@ -1,15 +1,16 @@
-import { mkdirSync, readFileSync, statSync, watch, writeFileSync, type FSWatcher } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, statfsSync, statSync, watch, writeFileSync, type FSWatcher } from 'node:fs';
 import { basename, dirname, extname, join, resolve, sep } from 'node:path';
 import { SOURCE_EXTENSIONS } from './parse';
 
 // Past this many changes between two scans (a checkout), or this long since, every file is stat'ed
-// again: a watcher's queue can overflow without a word.
+// again: a watcher's queue can overflow without a word. Every event counts towards the second limit,
+// changes to files no scan reads too: the kernel drops events only past its queue's 16,384, all of
+// which are read afterwards, so an overflow always shows as more than this many.
 const MAX_TRUSTED_CHANGES = 200;
+const MAX_TRUSTED_EVENTS = 2000;
 const FULL_PASS_EVERY_MS = 60_000;
 // Besides sources, the files that change what a scan finds or how it judges.
 const RELEVANT_NAMES = new Set(['privacy.json', '.gitignore', 'tsconfig.json', 'jsconfig.json', 'package.json']);
-// The file settle() writes in a directory of the caller's (never a scanned one).
-const BARRIER_NAME = '.offbox-watch-barrier';
 const SETTLE_TIMEOUT_MS = 500;
 
 export interface ChangeWatcherOptions {
@@ -37,11 +38,14 @@ export interface ChangeWatcherOptions {
  */
 export class ChangeWatcher {
   private changed = new Set<string>();
+  private events = 0;
   private trusted = false;
   private lastFullPass = 0;
   private readonly watchers = new Map<string, FSWatcher>();
+  /** The roots' identities when they were watched: a root replaced (or a folder above it) leaves its watchers on the old one, and no event says so. */
+  private roots = new Map<string, string>();
   private closed = false;
-  private barrier: { directory: string; watcher: FSWatcher; written: number; waiting?: () => void } | undefined;
+  private barrier: { file: string; directory: string; identity: string; watcher: FSWatcher; name: string; written: number; gone?: boolean; waiting?: () => void } | undefined;
 
   constructor(private readonly options: ChangeWatcherOptions = {}) {}
 
@@ -50,10 +54,16 @@ export class ChangeWatcher {
    * must stat every file. `reported` goes back through `restore` if the scan does not finish.
    */
   takeChanges(): { changedPaths: ReadonlySet<string> | undefined; reported: Set<string> } {
-    const trust = this.trusted && this.changed.size <= MAX_TRUSTED_CHANGES && Date.now() - this.lastFullPass < FULL_PASS_EVERY_MS;
+    if (this.trusted && [...this.roots].some(([root, identity]) => identityOf(root) !== identity)) {
+      // Watched anew after this scan, which checks everything.
+      this.unwatchAll();
+      this.trusted = false;
+    }
+    const trust = this.trusted && this.changed.size <= MAX_TRUSTED_CHANGES && this.events <= MAX_TRUSTED_EVENTS && Date.now() - this.lastFullPass < FULL_PASS_EVERY_MS;
     if (!trust) this.lastFullPass = Date.now();
     const reported = this.changed;
     this.changed = new Set();
+    this.events = 0;
     this.trusted = true;
     return { changedPaths: trust ? reported : undefined, reported };
   }
@@ -65,16 +75,18 @@ export class ChangeWatcher {
   }
 
   /**
-   * Watches exactly these directories from now on. Returns whether one was not watched before: it
-   * may have changed before its watcher, so the next scan checks everything.
+   * Watches exactly these directories from now on (`roots`: the scanned folders among them, whose
+   * identity is checked before each scan). Returns whether one was not watched before: it may have
+   * changed before its watcher, so the next scan checks everything.
    */
-  watch(directories: ReadonlySet<string>): boolean {
+  watch(directories: ReadonlySet<string>, roots: readonly string[] = []): boolean {
     if (this.closed) return false;
     if (this.options.maxDirectories !== undefined && directories.size > this.options.maxDirectories) {
       this.unwatchAll();
       this.trusted = false;
       return false;
     }
+    this.roots = new Map(roots.map((root) => [root, identityOf(root)]));
     for (const [directory, watcher] of this.watchers) {
       if (directories.has(directory)) continue;
       watcher.close();
@@ -105,48 +117,76 @@ export class ChangeWatcher {
   /**
    * Resolves once every change made before the call has been reported, for a scan asked for by
    * someone else (the extension's Scan Workspace) rather than started by an event: a change saved
-   * just before the request may not have been read off the queue yet. This writes a file in
-   * `directory` (the caller's own, watched for this alone); inotify keeps one queue per process
-   * loop, in order, so once that write is reported every earlier change is too. If it is not
-   * reported in time, the next scan stats every file.
+   * just before the request may not have been read off the queue yet. This writes `barrierFile` (the
+   * caller's own, in a directory watched for this alone); inotify keeps one queue per process loop,
+   * in order, so once that write is reported every earlier change is too. If it is not reported in
+   * time, the next scan stats every file.
    */
-  async settle(directory: string): Promise<void> {
+  async settle(barrierFile: string): Promise<void> {
     if (this.closed || this.watchers.size === 0) return;
     try {
-      if (this.barrier?.directory !== directory) {
-        this.barrier?.watcher.close();
-        mkdirSync(directory, { recursive: true });
-        const watcher = watch(directory, { persistent: false }, (_event, name) => {
+      const directory = dirname(barrierFile);
+      mkdirSync(directory, { recursive: true });
+      // A directory deleted and made again (the storage cleared) leaves a watcher on the old one.
+      const identity = identityOf(directory);
+      if (this.barrier?.file !== barrierFile || this.barrier.identity !== identity || this.barrier.gone) {
+        this.closeBarrier();
+        const self = basename(directory);
+        const watcher = watch(directory, { persistent: false }, (_event, changed) => {
           const barrier = this.barrier;
-          if (barrier?.watcher === watcher && name?.toString() === BARRIER_NAME) barrier.waiting?.();
+          if (barrier?.watcher !== watcher) return;
+          const name = changed?.toString();
+          if (name === barrier.name) barrier.waiting?.();
+          // The directory itself removed or moved (its inode may well be reused by the next one made).
+          else if (name === self) barrier.gone = true;
         });
         watcher.on('error', () => {
           watcher.close();
           if (this.barrier?.watcher === watcher) this.barrier = undefined;
         });
-        this.barrier = { directory, watcher, written: 0 };
+        this.barrier = { file: barrierFile, directory, identity, watcher, name: '', written: 0 };
       }
       const barrier = this.barrier;
+      // A new name each time: one write makes several events, and those of the last one may still
+      // be on their way (each is handed over with the promises it resolves run in between).
+      const previous = barrier.name;
+      barrier.written += 1;
+      barrier.name = `${basename(barrierFile)}.${barrier.written}`;
       let timer: NodeJS.Timeout | undefined;
       const reported = await new Promise<boolean>((done) => {
         barrier.waiting = () => done(true);
-        barrier.written += 1;
         timer = setTimeout(() => done(false), SETTLE_TIMEOUT_MS);
-        writeFileSync(join(directory, BARRIER_NAME), String(barrier.written));
+        writeFileSync(join(directory, barrier.name), '');
       });
       clearTimeout(timer);
       barrier.waiting = undefined;
-      if (!reported) this.trusted = false;
+      if (previous) rmSync(join(directory, previous), { force: true });
+      if (!reported) {
+        this.trusted = false;
+        this.closeBarrier();
+      }
     } catch {
       this.trusted = false;
     }
   }
 
+  private closeBarrier(): void {
+    const barrier = this.barrier;
+    if (!barrier) return;
+    barrier.watcher.close();
+    if (barrier.name) rmSync(join(barrier.directory, barrier.name), { force: true });
+    this.barrier = undefined;
+  }
+
   close(): void {
     this.closed = true;
+    this.trusted = false;
     this.unwatchAll();
-    this.barrier?.watcher.close();
-    this.barrier = undefined;
+    try {
+      this.closeBarrier();
+    } catch {
+      // The storage may be gone already.
+    }
   }
 
   private unwatchAll(): void {
@@ -156,6 +196,7 @@ export class ChangeWatcher {
 
   private onEvent(directory: string) {
     return (_event: string, name: string | Buffer | null) => {
+      this.events += 1;
       const path = name ? resolve(directory, name.toString()) : directory;
       if (this.options.ignored?.has(path)) return;
       if (!name) this.trusted = false;
@@ -198,19 +239,36 @@ export function directoriesToWatch(roots: readonly string[], watchedPaths: reado
   return directories;
 }
 
+// Local file systems whose every change inotify reports (statfs magic numbers): ext2/3/4, xfs, btrfs,
+// tmpfs, f2fs, zfs, bcachefs. Not network or FUSE mounts, nor overlayfs, whose lower layer can change
+// unseen.
+const LOCAL_FILE_SYSTEMS = new Set([0xef53, 0x58465342, 0x9123683e, 0x01021994, 0xf2f52010, 0x2fc12fc1, 0xca451a4e]);
+
 /**
  * How many directories a resident scan that is asked to scan (not one that scans on the watchers'
- * own events, like --watch) may watch: on Linux a tenth of the per-user inotify budget, which the
- * editor's own watcher draws on too; elsewhere none, since FSEvents and ReadDirectoryChangesW report
- * a change after a delay, and a scan asked for right after a save could take the file as unchanged.
+ * own events, like --watch) may watch under `root` and trust: on Linux, on a local file system, a
+ * tenth of the per-user inotify budget, which the editor's own watcher draws on too; elsewhere none.
+ * FSEvents and ReadDirectoryChangesW report a change after a delay, so a scan asked for right after
+ * a save could take the file as unchanged; network and FUSE file systems change unseen.
  */
-export function watchBudget(): number {
+export function watchBudget(root: string): number {
   if (process.platform !== 'linux') return 0;
   try {
+    if (!LOCAL_FILE_SYSTEMS.has(Number(statfsSync(root).type))) return 0;
     const limit = Number.parseInt(readFileSync('/proc/sys/fs/inotify/max_user_watches', 'utf8'), 10);
     return Number.isFinite(limit) && limit > 0 ? Math.floor(limit / 10) : 0;
   } catch {
     return 0;
+  }
+}
+
+/** A path's device, inode and birth time (a new directory often gets the inode just freed), or '' when it cannot be read. */
+function identityOf(path: string): string {
+  try {
+    const stat = statSync(path);
+    return `${stat.dev}:${stat.ino}:${stat.birthtimeMs}`;
+  } catch {
+    return '';
   }
 }
 

@@ -94,6 +94,7 @@ export function analyzeDocument(policy: FolderPolicy, relativePath: string, text
     guards: parseGuards(policy.config?.guards ?? []),
     isInRepoModule: (source) => values.resolver.isInRepo(source),
     importResolver: (fromFile) => values.moduleValues.forFile(fromFile),
+    importOrigin: (fromFile) => values.moduleValues.originsFor(fromFile),
     links: false,
     parse: (source) => documentParser(policy.root, relativePath).parse(source),
   });
@@ -180,13 +181,13 @@ async function scanForHost(id: number, request: ScanRequest, caches: Map<string,
       held = caches.get(request.cacheFile);
       if (held?.key !== key) {
         held?.watcher.close();
-        held = { key, cache: new ScanCache(request.cacheFile, key, { writeBehind: true }), watcher: new ChangeWatcher({ maxDirectories: watchBudget() }) };
+        held = { key, cache: new ScanCache(request.cacheFile, key, { writeBehind: true }), watcher: new ChangeWatcher({ maxDirectories: watchBudget(request.root) }) };
       }
       caches.set(request.cacheFile, held);
     }
     const cache = held?.cache;
     // A file saved just before the request may not be reported yet: the watchers are read up to now first.
-    if (held && request.cacheFile) await held.watcher.settle(path.dirname(request.cacheFile));
+    if (held && request.cacheFile) await held.watcher.settle(`${request.cacheFile}.barrier`);
     const changes = held?.watcher.takeChanges();
     const result = await scanPathsInParallel(['.'], loadCatalog(), detectors, {
       cwd: request.root,
@@ -216,7 +217,7 @@ async function scanForHost(id: number, request: ScanRequest, caches: Map<string,
     }
     // Watching the directories this scan read from now on; one watched only now may have changed
     // before its watcher, and the next scan then stats every file.
-    held?.watcher.watch(directoriesToWatch([request.root], result.watchedPaths));
+    held?.watcher.watch(directoriesToWatch([request.root], result.watchedPaths), [request.root]);
     // After the answer: the host does not wait for the cache to be written.
     try {
       cache?.flush();
