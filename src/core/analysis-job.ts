@@ -74,9 +74,9 @@ export class AnalysisContext {
   /** `resolver`: the scan's own for this root when the jobs run on its thread (a worker builds one from the spec). */
   constructor(readonly spec: RootSpec, private readonly catalog: Catalog, private readonly detectors: readonly Detector[], resolver?: ModuleResolver) {
     this.resolver = resolver ?? new ModuleResolver(new Set(spec.files), spec.root, spec.projectFiles);
-    this.moduleValues = new ModuleValues(spec.root, this.resolver);
     this.prefilter = prefilterFor(catalog, detectors);
     this.isClientOrigin = clientOriginTest(catalog, detectors);
+    this.moduleValues = new ModuleValues(spec.root, this.resolver, this.isClientOrigin);
   }
 
   private readonly isClientOrigin: (origin: Origin) => boolean;

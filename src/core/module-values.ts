@@ -13,6 +13,8 @@ interface ParsedModule {
 }
 
 const MAX_CACHED_FILE = 256 * 1024;
+// As deep as WrapperIndex.sinkKeys follows barrels for client exports, so both paths agree.
+const MAX_REEXPORT_DEPTH = 5;
 
 /**
  * Reads the values in-repo modules export (`export const LICENSE_SERVER = process.env.X ?? 'https://…'`,
@@ -28,7 +30,12 @@ export class ModuleValues {
   /** The modules each file's analysis read values from: the scan cache invalidates on them. */
   readonly dependencies = new Map<string, Set<string>>();
 
-  constructor(private readonly root: string, private readonly resolver: ModuleResolver) {}
+  /**
+   * `isClientOrigin`: which origins an import may be followed to (prefilter.ts's clientOriginTest): the
+   * same test that lists a module's client exports, so the wrapper rounds parse every importer that can
+   * reach one (a scan with and without the prefilter must agree). Without it, none are followed.
+   */
+  constructor(private readonly root: string, private readonly resolver: ModuleResolver, private readonly isClientOrigin: (origin: Origin) => boolean = () => false) {}
 
   /** The resolver one file's analysis uses. */
   forFile(fromFile: string): ImportResolver {
@@ -56,14 +63,27 @@ export class ModuleValues {
   }
 
   private readonly origins = new Map<string, Origin | undefined>();
+  /** Lookups under way (a cycle of re-exports ends at one), and whether one was cut short by a cycle or the depth. */
+  private readonly looking = new Set<string>();
+  private cut = false;
 
+  /** Only an answer that no cycle or depth limit cut short is kept: another importer, from elsewhere, may get further. */
   private exportedOrigin(file: string, name: string, depth: number): Origin | undefined {
     const key = `${file}\u0000${name}`;
     if (this.origins.has(key)) return this.origins.get(key);
-    // Set first: a cycle of re-exports ends here.
-    this.origins.set(key, undefined);
-    const origin = depth > 6 || !this.mayExport(file, name) ? undefined : this.findExportedOrigin(file, name, depth);
-    this.origins.set(key, origin);
+    if (this.looking.has(key) || depth > MAX_REEXPORT_DEPTH) {
+      this.cut = true;
+      return undefined;
+    }
+    if (!this.mayExport(file, name)) return undefined;
+    const cutBefore = this.cut;
+    this.cut = false;
+    this.looking.add(key);
+    const found = this.findExportedOrigin(file, name, depth);
+    this.looking.delete(key);
+    const origin = found && this.isClientOrigin(found) ? found : undefined;
+    if (!this.cut) this.origins.set(key, origin);
+    this.cut ||= cutBefore;
     return origin;
   }
 
