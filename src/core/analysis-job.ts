@@ -6,8 +6,7 @@ import { readSource } from './files';
 import type { ParsedGuard } from './guards';
 import { ModuleResolver } from './module-resolver';
 import { ModuleValues } from './module-values';
-import { clientOriginTest, prefilterFor, type Prefilter } from './prefilter';
-import type { Origin } from './origin';
+import { prefilterFor, type Prefilter } from './prefilter';
 import { COMMENT, unescapeStringBody, wholeIdentifiers } from './regexp';
 import { contentHash } from './scan-cache';
 
@@ -28,9 +27,13 @@ export interface AnalysisJob {
   /** The hash the cache holds: when the content still has it, the job stops at `same`. */
   knownHash?: string;
   /**
-   * For a file the prefilter let go that a wrapper or a client reaches only through members: it is
-   * parsed only if it names one of these words (the last member name of each key it imports,
-   * `sendRequest` of `Livechat.sendRequest`); else it stays `prefiltered`.
+   * Set for a file the prefilter let go and a wrapper reaches: it cannot hold a send of its own (the
+   * prefilter is sound), so only its exports and in-repo calls are collected, without detectors.
+   */
+  linksOnly?: boolean;
+  /**
+   * With `linksOnly`: the file is parsed only if it names one of these words (the last member name of
+   * each sink key it imports, `sendRequest` of `Livechat.sendRequest`); else it stays `prefiltered`.
    */
   mustMention?: string[];
 }
@@ -74,12 +77,9 @@ export class AnalysisContext {
   /** `resolver`: the scan's own for this root when the jobs run on its thread (a worker builds one from the spec). */
   constructor(readonly spec: RootSpec, private readonly catalog: Catalog, private readonly detectors: readonly Detector[], resolver?: ModuleResolver) {
     this.resolver = resolver ?? new ModuleResolver(new Set(spec.files), spec.root, spec.projectFiles);
+    this.moduleValues = new ModuleValues(spec.root, this.resolver);
     this.prefilter = prefilterFor(catalog, detectors);
-    this.isClientOrigin = clientOriginTest(catalog, detectors);
-    this.moduleValues = new ModuleValues(spec.root, this.resolver, this.isClientOrigin);
   }
-
-  private readonly isClientOrigin: (origin: Origin) => boolean;
 
   run(job: AnalysisJob): JobOutcome {
     // The mtime only matters to a cache entry, and a job hashes exactly when there is a cache.
@@ -90,11 +90,9 @@ export class AnalysisContext {
     if (job.knownHash !== undefined && job.knownHash === hash) return { state: 'same', hash, stat };
     const unneeded = job.prefilter ? !this.prefilter.test(read.text, job.path) : job.mustMention !== undefined && !mentionsAny(read.text, job.mustMention);
     if (unneeded) return { state: 'prefiltered', hash, stat, imports: inRepoImports(read.text, this.resolver) };
-    const analysis = analyzeSource(job.relative, read.text, this.detectors, this.catalog, {
+    const analysis = analyzeSource(job.relative, read.text, job.linksOnly ? [] : this.detectors, this.catalog, {
       isInRepoModule: (source) => this.resolver.isInRepo(source),
       importResolver: (fromFile) => this.moduleValues.forFile(fromFile),
-      importOrigin: (fromFile) => this.moduleValues.originsFor(fromFile),
-      isClientOrigin: this.isClientOrigin,
       guards: this.spec.guards,
     });
     // Absolute, so a cache entry can be checked against files changed since.

@@ -244,8 +244,7 @@ export function* scanSteps(paths: string[], catalog: Catalog, detectors: readonl
         }
       }
       if (next.length === 0) break;
-      // With detectors: a file reached through an exported client sends through it itself.
-      const roundOutcomes: StepOutcomes = yield { spec, jobs: next.map(({ file, mustMention }) => ({ ...job(file, false, Infinity), ...(mustMention ? { mustMention } : {}) })), counted: false };
+      const roundOutcomes: StepOutcomes = yield { spec, jobs: next.map(({ file, mustMention }) => ({ ...job(file, false, Infinity), linksOnly: true, ...(mustMention ? { mustMention } : {}) })), counted: false };
       next.forEach(({ file, mustMention }, at) => {
         const outcome = roundOutcomes[at];
         if (outcome?.state === 'prefiltered') {

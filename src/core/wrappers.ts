@@ -67,14 +67,6 @@ export class WrapperIndex {
       const own = [...sinks.keys()].filter((key) => !key.startsWith('#'));
       if (own.length > 0) keys.set(file, new Set(own));
     }
-    // Exported clients too: their importers' calls are sends of their own (ModuleLinks.clientExports).
-    for (const [file, analysis] of this.analyses) {
-      const clients = analysis.links?.clientExports;
-      if (!clients?.length) continue;
-      const own = keys.get(file) ?? new Set<string>();
-      for (const key of clients) own.add(key);
-      keys.set(file, own);
-    }
     // As deep as resolveExport follows barrels, so cycles of namespace re-exports end.
     for (let depth = 0, changed = true; changed && depth <= 5; depth += 1) {
       changed = false;
