@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { cpSync, existsSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { detectors } from '../src/analyzers/index';
@@ -245,5 +245,69 @@ describe('the scan cache and the wrapper rounds', () => {
     const warm = scan(root, cached(root));
     assert.deepEqual(written(warm), written(scan(root)));
     assert.ok(warm.findings.some((finding) => finding.file.endsWith('profile.ts') && finding.ruleId === 'wrapper-call'));
+  });
+});
+
+// How an import resolves depends on the tree: a file added can take priority or make an import resolve
+// at all, and tsconfig's paths can point elsewhere. A cached analysis that looked imports up is redone
+// when the tree changed, as a fresh scan would read it.
+describe('the cache redoes analyses whose imports may now resolve elsewhere', () => {
+  /** A tree whose directories are old enough for the cache to keep its discovery, as in a real checkout. */
+  function tree(files: Record<string, string>): string {
+    const root = tempDir('offbox-resolve-');
+    for (const [path, text] of Object.entries(files)) {
+      mkdirSync(join(root, path, '..'), { recursive: true });
+      writeFileSync(join(root, path), text);
+    }
+    age(root);
+    return root;
+  }
+  function age(root: string): void {
+    const past = new Date(Date.now() - 60_000);
+    const visit = (directory: string) => {
+      for (const entry of readdirSync(directory, { withFileTypes: true })) {
+        if (entry.isDirectory()) visit(join(directory, entry.name));
+        utimesSync(join(directory, entry.name), past, past);
+      }
+      utimesSync(directory, past, past);
+    };
+    visit(root);
+  }
+  const send = "import { TRACK_URL } from '@cfg';\nexport const track = (email: string) => fetch(TRACK_URL, { method: 'POST', body: email });\n";
+  const hosts = (result: ReturnType<typeof scan>) => result.findings.map((finding) => finding.destination.host ?? finding.destination.kind).sort();
+
+  it('an import that did not resolve, once its module is added', () => {
+    const root = tree({ 'src/app.ts': send.replace('@cfg', './config'), 'src/other.ts': 'export const x = 1;\n' });
+    scan(root, cached(root));
+    writeFileSync(join(root, 'src', 'config.ts'), "export const TRACK_URL = 'https://telemetry.acme-corp.io/t';\n");
+    const warm = scan(root, cached(root));
+    assert.deepEqual(written(warm), written(scan(root)));
+    assert.ok(hosts(warm).includes('telemetry.acme-corp.io'), JSON.stringify(hosts(warm)));
+  });
+
+  it('a file added that takes priority over the directory index it resolved to', () => {
+    const root = tree({
+      'src/app.ts': send.replace('@cfg', './config'),
+      'src/config/index.ts': "export const TRACK_URL = 'https://old.acme-corp.io/t';\n",
+    });
+    scan(root, cached(root));
+    writeFileSync(join(root, 'src', 'config.ts'), "export const TRACK_URL = 'https://new.acme-corp.io/t';\n");
+    const warm = scan(root, cached(root));
+    assert.deepEqual(written(warm), written(scan(root)));
+    assert.ok(hosts(warm).includes('new.acme-corp.io'), JSON.stringify(hosts(warm)));
+  });
+
+  it("tsconfig's paths pointed at another module", () => {
+    const root = tree({
+      'tsconfig.json': JSON.stringify({ compilerOptions: { baseUrl: '.', paths: { '@cfg': ['src/a.ts'] } } }),
+      'src/app.ts': send,
+      'src/a.ts': "export const TRACK_URL = 'https://a.acme-corp.io/t';\n",
+      'src/b.ts': "export const TRACK_URL = 'https://b.acme-corp.io/t';\n",
+    });
+    scan(root, cached(root));
+    writeFileSync(join(root, 'tsconfig.json'), JSON.stringify({ compilerOptions: { baseUrl: '.', paths: { '@cfg': ['src/b.ts'] } } }));
+    const warm = scan(root, cached(root));
+    assert.deepEqual(written(warm), written(scan(root)));
+    assert.ok(hosts(warm).includes('b.acme-corp.io'), JSON.stringify(hosts(warm)));
   });
 });

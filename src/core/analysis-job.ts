@@ -56,7 +56,7 @@ export type JobOutcome =
   | { state: 'skipped'; reason: string }
   | { state: 'same'; hash: string; stat: ReadStat }
   | { state: 'prefiltered'; hash: string; stat: ReadStat; imports: ImportedNames[] }
-  | { state: 'analysed'; hash: string; stat: ReadStat; analysis: FileAnalysis; dependencies: string[] };
+  | { state: 'analysed'; hash: string; stat: ReadStat; analysis: FileAnalysis; dependencies: string[]; resolves: boolean };
 
 /** What every job of one scan root shares; plain data, so a worker can build its own context from it. */
 export interface RootSpec {
@@ -97,7 +97,9 @@ export class AnalysisContext {
     });
     // Absolute, so a cache entry can be checked against files changed since.
     const dependencies = closure(this.moduleValues.dependencies, job.relative).map((dependency) => resolve(this.spec.root, dependency));
-    return { state: 'analysed', hash, stat, analysis, dependencies };
+    // Whether it looked an in-repo import up (and so depends on how imports resolve): it or a module it read.
+    const resolves = this.moduleValues.consulted.has(job.relative) || dependencies.length > 0;
+    return { state: 'analysed', hash, stat, analysis, dependencies, resolves };
   }
 }
 

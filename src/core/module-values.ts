@@ -26,12 +26,19 @@ export class ModuleValues {
   private readonly exportable = new Map<string, boolean>();
   /** The modules each file's analysis read values from: the scan cache invalidates on them. */
   readonly dependencies = new Map<string, Set<string>>();
+  /**
+   * The files whose analysis looked an in-repo import up, found or not: how imports resolve changes
+   * with the tree (a file added that takes priority, one that did not exist, a tsconfig `paths` edit),
+   * so the cache redoes them when the tree changed.
+   */
+  readonly consulted = new Set<string>();
 
   constructor(private readonly root: string, private readonly resolver: ModuleResolver) {}
 
   /** The resolver one file's analysis uses. */
   forFile(fromFile: string): ImportResolver {
     return (source, name) => {
+      if (this.resolver.isInRepo(source)) this.consulted.add(fromFile);
       const target = this.resolver.resolve(fromFile, source);
       if (target) {
         const read = this.dependencies.get(fromFile) ?? new Set<string>();

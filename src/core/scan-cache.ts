@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { appendFileSync, lstatSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import type { FileAnalysis } from './analyze';
 import type { ImportedNames } from './analysis-job';
 import type { Discovery } from './files';
@@ -19,6 +19,8 @@ export interface CacheEntry {
   analysis?: FileAnalysis;
   /** Files (absolute) whose exported values the analysis read: a change there invalidates it. */
   dependencies?: string[];
+  /** Whether the analysis looked in-repo imports up: a change in the tree or its project files invalidates it. */
+  resolves?: boolean;
   /** Their content hashes as the cache knew them when the scan that made this analysis ended. */
   dependencyHashes?: string[];
 }
@@ -28,6 +30,8 @@ interface CacheFile {
   entries: Record<string, CacheEntry>;
   /** The last discovery of each scanned root, with the mtimes of the directories and .gitignore files it read. */
   discoveries?: Record<string, Discovery>;
+  /** Each root's tree as the last discovery listed it (files and project files), hashed: see treeChanged. */
+  trees?: Record<string, string>;
 }
 
 /** One line of the journal: the entries a save changed (null: removed), and the discoveries if they changed. */
@@ -35,6 +39,7 @@ interface JournalLine {
   key: string;
   entries: Record<string, CacheEntry | null>;
   discoveries?: Record<string, Discovery>;
+  trees?: Record<string, string>;
 }
 
 // The file paths of each remembered discovery, for checking watchers' reports against.
@@ -62,6 +67,7 @@ const JOURNAL_SHARE = 0.25;
 export class ScanCache {
   private entries: Record<string, CacheEntry> = {};
   private discoveries: Record<string, Discovery> = {};
+  private trees: Record<string, string> = {};
   readonly loaded: boolean;
   /** Paths whose entry was set or removed since the last write. */
   private readonly changed = new Set<string>();
@@ -82,6 +88,7 @@ export class ScanCache {
       if (data?.key === key && data.entries && typeof data.entries === 'object') {
         this.entries = data.entries;
         this.discoveries = data.discoveries && typeof data.discoveries === 'object' ? data.discoveries : {};
+        this.trees = data.trees && typeof data.trees === 'object' ? data.trees : {};
         this.snapshotBytes = text.length;
         loaded = true;
         this.replayJournal();
@@ -124,6 +131,7 @@ export class ScanCache {
         else delete this.entries[path];
       }
       if (change.discoveries && typeof change.discoveries === 'object') this.discoveries = change.discoveries;
+      if (change.trees && typeof change.trees === 'object') this.trees = change.trees;
     }
   }
 
@@ -131,6 +139,25 @@ export class ScanCache {
    * The files of a root as the last scan found them, while no directory it read and no .gitignore it
    * applied has changed (adding, removing or renaming an entry changes its directory's mtime).
    */
+  /**
+   * Whether a fresh discovery lists other files or project files (or changed ones, by mtime) than the
+   * last one did, and remembers this one. How imports resolve depends on both: a file added can take
+   * priority or make an import resolve at all, and tsconfig's paths can point elsewhere. Kept apart
+   * from the remembered discovery, which is not kept while the tree changes within its mtimes' tick.
+   */
+  treeChanged(root: string, discovery: Discovery): boolean {
+    const hash = createHash('sha1');
+    for (const file of discovery.files) hash.update(`${file.relative}\n`);
+    for (const file of discovery.projectFiles) hash.update(`\u0000${file}:${discovery.watched?.[resolve(root, file)] ?? ''}`);
+    const tree = hash.digest('hex');
+    const changed = this.trees[root] !== tree;
+    if (changed) {
+      this.trees[root] = tree;
+      this.discoveriesChanged = true;
+    }
+    return changed;
+  }
+
   discovery(root: string, changedPaths?: ReadonlySet<string>): Discovery | undefined {
     const known = this.discoveries[root];
     if (!known?.watched) return undefined;
@@ -253,11 +280,11 @@ export class ScanCache {
     mkdirSync(dirname(this.location), { recursive: true });
     if (this.snapshotBytes > 0 && this.journalBytes < this.snapshotBytes * JOURNAL_SHARE) {
       const entries = Object.fromEntries([...this.changed].map((path) => [path, this.entries[path] ?? null]));
-      const line = `${JSON.stringify({ key: this.key, entries, ...(this.discoveriesChanged ? { discoveries: this.discoveries } : {}) } satisfies JournalLine)}\n`;
+      const line = `${JSON.stringify({ key: this.key, entries, ...(this.discoveriesChanged ? { discoveries: this.discoveries, trees: this.trees } : {}) } satisfies JournalLine)}\n`;
       appendFileSync(this.journal, line);
       this.journalBytes += line.length;
     } else {
-      const text = JSON.stringify({ key: this.key, entries: this.entries, discoveries: this.discoveries } satisfies CacheFile);
+      const text = JSON.stringify({ key: this.key, entries: this.entries, discoveries: this.discoveries, trees: this.trees } satisfies CacheFile);
       writeFileSync(this.location, text);
       rmSync(this.journal, { force: true });
       this.snapshotBytes = text.length;

@@ -108,6 +108,8 @@ export function* scanSteps(paths: string[], catalog: Catalog, detectors: readonl
     const discoveryStarted = Date.now();
     const discovered = remembered ?? discoverFiles(root, settings, cache !== undefined);
     if (!remembered) cache?.storeDiscovery(root, discovered, discoveryStarted);
+    // A file added or removed, or a project file changed, may change how any import resolves.
+    const treeChanged = !remembered && cache !== undefined && cache.treeChanged(root, discovered);
     if (discovered.watched) (result.watchedPaths ??= []).push(...Object.keys(discovered.watched));
     // Asked for every location of every finding, of a few hundred files: each path is worked out once.
     const cwdPaths = new Map<string, string>();
@@ -138,7 +140,7 @@ export function* scanSteps(paths: string[], catalog: Catalog, detectors: readonl
     const analysed = (file: SourceFile, outcome: Extract<JobOutcome, { state: 'analysed' }>) => {
       analyses.set(file.relative, outcome.analysis);
       result.counts.parsed += 1;
-      cache?.store(file.path, { hash: outcome.hash, state: 'analysed', analysis: outcome.analysis, dependencies: outcome.dependencies }, outcome.stat);
+      cache?.store(file.path, { hash: outcome.hash, state: 'analysed', analysis: outcome.analysis, dependencies: outcome.dependencies, ...(outcome.resolves ? { resolves: true } : {}) }, outcome.stat);
       if (outcome.dependencies.length > 0) analysedHere.push(file.path);
     };
     /** Replays what the cache knew about a file; false when it knew nothing. */
@@ -151,7 +153,7 @@ export function* scanSteps(paths: string[], catalog: Catalog, detectors: readonl
         if (entry.imports?.length) deferred.set(file.relative, { file, imports: entry.imports, hash: entry.hash, absent: entry.absentWords });
       } else if (entry.analysis) {
         analyses.set(file.relative, entry.analysis);
-        if (entry.dependencies?.length) reused.push({ file, entry });
+        if (entry.dependencies?.length || (treeChanged && entry.resolves)) reused.push({ file, entry });
       }
       return true;
     };
@@ -194,7 +196,9 @@ export function* scanSteps(paths: string[], catalog: Catalog, detectors: readonl
 
     // 2. A cached analysis that read values from a module changed since is redone.
     // Stale: a dependency gone, read again in this scan, or not the content the analysis was made with.
-    const stale = reused.filter(({ entry }) => !cache!.dependenciesUnchanged(entry) || entry.dependencies!.some((dependency) => fresh.has(toPosix(relative(root, dependency))) || !seen.has(dependency)));
+    const stale = reused.filter(
+      ({ entry }) => (treeChanged && entry.resolves) || !cache!.dependenciesUnchanged(entry) || entry.dependencies!.some((dependency) => fresh.has(toPosix(relative(root, dependency))) || !seen.has(dependency)),
+    );
     if (stale.length > 0 && !result.cancelled) {
       const redone: StepOutcomes = yield { spec, jobs: stale.map(({ file }) => job(file, false, settings.maxFileSize)), counted: false };
       stale.forEach(({ file }, at) => {
