@@ -6,7 +6,8 @@ import { readSource } from './files';
 import type { ParsedGuard } from './guards';
 import { ModuleResolver } from './module-resolver';
 import { ModuleValues } from './module-values';
-import { prefilterFor, type Prefilter } from './prefilter';
+import { clientOriginTest, prefilterFor, type Prefilter } from './prefilter';
+import type { Origin } from './origin';
 import { COMMENT, unescapeStringBody, wholeIdentifiers } from './regexp';
 import { contentHash } from './scan-cache';
 
@@ -27,13 +28,22 @@ export interface AnalysisJob {
   /** The hash the cache holds: when the content still has it, the job stops at `same`. */
   knownHash?: string;
   /**
-   * Set for a file the prefilter let go and a wrapper reaches: it cannot hold a send of its own (the
-   * prefilter is sound), so only its exports and in-repo calls are collected, without detectors.
+   * The client exports found so far (file → keys, barrels included): imports of them are followed to
+   * the package the client comes from (ModuleValues.originsFor). Set for the wrapper rounds' jobs.
+   */
+  clients?: Array<[string, string[]]>;
+  /** Which of those clients this file imports, as the scan wrote it down: kept with the analysis to tell when it must be redone. */
+  clientSignature?: string;
+  /**
+   * Set for a file the prefilter let go that a wrapper reaches and that imports no client: it cannot
+   * hold a send of its own (the prefilter is sound), so only its exports and in-repo calls are
+   * collected, without detectors.
    */
   linksOnly?: boolean;
   /**
-   * With `linksOnly`: the file is parsed only if it names one of these words (the last member name of
-   * each sink key it imports, `sendRequest` of `Livechat.sendRequest`); else it stays `prefiltered`.
+   * For a file the prefilter let go that a wrapper or a client reaches only through members: it is
+   * parsed only if it names one of these words (the last member name of each key it imports,
+   * `sendRequest` of `Livechat.sendRequest`); else it stays `prefiltered`.
    */
   mustMention?: string[];
 }
@@ -77,9 +87,12 @@ export class AnalysisContext {
   /** `resolver`: the scan's own for this root when the jobs run on its thread (a worker builds one from the spec). */
   constructor(readonly spec: RootSpec, private readonly catalog: Catalog, private readonly detectors: readonly Detector[], resolver?: ModuleResolver) {
     this.resolver = resolver ?? new ModuleResolver(new Set(spec.files), spec.root, spec.projectFiles);
-    this.moduleValues = new ModuleValues(spec.root, this.resolver);
     this.prefilter = prefilterFor(catalog, detectors);
+    this.isClientOrigin = clientOriginTest(catalog, detectors);
+    this.moduleValues = new ModuleValues(spec.root, this.resolver, this.isClientOrigin);
   }
+
+  private readonly isClientOrigin: (origin: Origin) => boolean;
 
   run(job: AnalysisJob): JobOutcome {
     // The mtime only matters to a cache entry, and a job hashes exactly when there is a cache.
@@ -90,13 +103,20 @@ export class AnalysisContext {
     if (job.knownHash !== undefined && job.knownHash === hash) return { state: 'same', hash, stat };
     const unneeded = job.prefilter ? !this.prefilter.test(read.text, job.path) : job.mustMention !== undefined && !mentionsAny(read.text, job.mustMention);
     if (unneeded) return { state: 'prefiltered', hash, stat, imports: inRepoImports(read.text, this.resolver) };
+    this.moduleValues.clients = job.clients ? new Map(job.clients.map(([file, keys]) => [file, new Set(keys)])) : undefined;
     const analysis = analyzeSource(job.relative, read.text, job.linksOnly ? [] : this.detectors, this.catalog, {
       isInRepoModule: (source) => this.resolver.isInRepo(source),
       importResolver: (fromFile) => this.moduleValues.forFile(fromFile),
+      importOrigin: (fromFile) => this.moduleValues.originsFor(fromFile),
+      isClientOrigin: this.isClientOrigin,
       guards: this.spec.guards,
     });
     // Absolute, so a cache entry can be checked against files changed since.
     const dependencies = closure(this.moduleValues.dependencies, job.relative).map((dependency) => resolve(this.spec.root, dependency));
+    this.moduleValues.clients = undefined;
+    // The in-repo modules it imports and which names: the rounds read them to see whether it imports a client.
+    analysis.imports = inRepoImports(read.text, this.resolver);
+    if (job.clientSignature) analysis.clientSignature = job.clientSignature;
     // Whether it looked an in-repo import up (and so depends on how imports resolve): it or a module it read.
     const resolves = this.moduleValues.consulted.has(job.relative) || dependencies.length > 0;
     return { state: 'analysed', hash, stat, analysis, dependencies, resolves };

@@ -6,10 +6,12 @@ import type { Detector, DetectorContext, Report, Visitor } from './detector';
 import { destinationLabel, fingerprintOf, formatMessage, type Finding, type Range } from './finding';
 import { payloadNames } from './data-types';
 import { parseSource, type ParseResult } from './parse';
-import { ScopeMap, type ImportResolver } from './scope';
+import { ScopeMap, type ImportOriginResolver, type ImportResolver } from './scope';
 import { collectModuleLinks, type ModuleLinks } from './module-links';
 import { dominatingGuards, type ParsedGuard } from './guards';
 import { readSuppressions, type SuppressionDirective } from './suppressions';
+import type { Origin } from './origin';
+import type { ImportedNames } from './analysis-job';
 
 /** What one file yields: its findings, and what the workspace index needs to follow wrappers. */
 export interface FileAnalysis {
@@ -24,6 +26,10 @@ export interface FileAnalysis {
   links?: ModuleLinks;
   /** The file's `offbox-ignore` comments; the scan applies them to its findings, wrapper calls included. */
   suppressions?: SuppressionDirective[];
+  /** The in-repo modules it imports, and which names (set by a scan's job): the wrapper rounds read them. */
+  imports?: ImportedNames[];
+  /** Which exported clients the analysis followed (set by a scan's job); redone when that changes. */
+  clientSignature?: string;
 }
 
 // Read once: a bundled import is a getter, and the walk reads it for every node.
@@ -45,6 +51,10 @@ export interface AnalyzeOptions {
   guards?: readonly ParsedGuard[];
   /** Reads values exported by other in-repo modules (see ModuleValues). */
   importResolver?: (fromFile: string) => ImportResolver;
+  /** Follows clients other in-repo modules export to the package they come from (see ModuleValues). */
+  importOrigin?: (fromFile: string) => ImportOriginResolver;
+  /** Whether an exported value's origin is a client a detector reads (ModuleLinks.clientExports). */
+  isClientOrigin?: (origin: Origin) => boolean;
   /** Parses the text instead of parseSource: the editor's IncrementalParser for an open document. */
   parse?: (text: string) => ParseResult;
   /** Whether to collect the exports and in-repo calls the wrapper index joins (default true); the editor, which takes wrapper calls from the last scan, skips them on every keystroke. */
@@ -67,6 +77,7 @@ function analyzeParsed(file: string, text: string, detectors: readonly Detector[
   const program = parsed.program;
   const scopes = new ScopeMap();
   scopes.importResolver = options.importResolver?.(file);
+  scopes.importOrigin = options.importOrigin?.(file);
   const reports: Array<{ detector: Detector; report: Report }> = [];
   const handlers = new Map<string, Array<(node: Node) => void>>();
   const exits: Array<() => void> = [];
@@ -89,7 +100,7 @@ function analyzeParsed(file: string, text: string, detectors: readonly Detector[
   const built = buildFindings(file, text, reports, scopes, catalog, guards);
   const findings = built.filter((_, index) => !reports[index].report.latent);
   const latent = built.filter((_, index) => reports[index].report.latent);
-  const links = options.links === false ? undefined : collectModuleLinks(program, scopes, [...findings, ...latent], callNodes, text, options.isInRepoModule, guards);
+  const links = options.links === false ? undefined : collectModuleLinks(program, scopes, [...findings, ...latent], callNodes, text, options.isInRepoModule, guards, options.isClientOrigin);
   return { file, findings, latent, partial: parsed.partial, links, suppressions: readSuppressions(text) };
 }
 

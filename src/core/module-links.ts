@@ -2,7 +2,7 @@ import type { TSESTree } from '@typescript-eslint/typescript-estree';
 import { AST_NODE_TYPES, type Node, calleeLabel, enclosingFunctionName, isFunctionNode, locOf, moduleSource, propertyKeyName, spanOf, staticPath, unwrap } from './ast';
 import { collapsedStart, type Finding, type GuardHit, type Position, type Range } from './finding';
 import { dominatingGuards, type ParsedGuard } from './guards';
-import { originOf } from './origin';
+import { originOf, type Origin } from './origin';
 import { requiredModule, type ScopeMap } from './scope';
 import { payloadNames } from './data-types';
 import { evaluateString, renderString } from './evaluate';
@@ -51,6 +51,12 @@ export interface ModuleLinks {
   exports: ExportedFunction[];
   importedCalls: ImportedCall[];
   reExports: ReExport[];
+  /**
+   * Keys of exported clients a detector can read (`export default posthog`, `export const stripe = new
+   * Stripe(key)`, `export { default as ph } from 'posthog-js'`): an importer's calls through them are
+   * sends the importer's own analysis reports (ModuleValues follows the import), so it must be parsed.
+   */
+  clientExports?: string[];
 }
 
 type FunctionLike = TSESTree.FunctionDeclaration | TSESTree.FunctionExpression | TSESTree.ArrowFunctionExpression;
@@ -64,6 +70,7 @@ export function collectModuleLinks(
   text: string,
   isInRepo: (source: string) => boolean = isRelativeModule,
   guards: readonly ParsedGuard[] = [],
+  isClientOrigin?: (origin: Origin) => boolean,
 ): ModuleLinks {
   const locals = localFunctions(program);
   const exported = new Map<string, FunctionLike>();
@@ -136,7 +143,38 @@ export function collectModuleLinks(
       calls: importedCalls.flatMap((call, index) => (contains(range, call.range) ? [index] : [])),
     });
   }
-  return { exports, importedCalls, reExports };
+  const clientExports = isClientOrigin ? exportedClients(program, scopes, isInRepo, isClientOrigin) : [];
+  return { exports, importedCalls, reExports, ...(clientExports.length > 0 ? { clientExports } : {}) };
+}
+
+/** The keys this module exports a detector-readable client under (ModuleLinks.clientExports). */
+function exportedClients(program: TSESTree.Program, scopes: ScopeMap, isInRepo: (source: string) => boolean, isClientOrigin: (origin: Origin) => boolean): string[] {
+  const keys: string[] = [];
+  const add = (key: string, value: Node | undefined) => {
+    if (!value || isFunctionNode(unwrap(value))) return;
+    const origin = originOf(value, scopes);
+    if (origin && (origin.kind !== 'module' || !isInRepo(origin.source)) && isClientOrigin(origin)) keys.push(key);
+  };
+  for (const statement of program.body) {
+    if (statement.type === AST_NODE_TYPES.ExportDefaultDeclaration) add('default', statement.declaration);
+    if (statement.type === AST_NODE_TYPES.ExportAllDeclaration && statement.exported) {
+      const source = moduleSource(statement) ?? '';
+      const key = statement.exported.type === AST_NODE_TYPES.Identifier ? statement.exported.name : String((statement.exported as { value?: unknown }).value);
+      if (!isInRepo(source) && isClientOrigin({ kind: 'module', source, steps: [], declaration: statement })) keys.push(key);
+    }
+    if (statement.type !== AST_NODE_TYPES.ExportNamedDeclaration) continue;
+    if (statement.declaration?.type === AST_NODE_TYPES.VariableDeclaration) {
+      for (const declarator of statement.declaration.declarations) if (declarator.id.type === AST_NODE_TYPES.Identifier) add(declarator.id.name, declarator.init ?? undefined);
+    }
+    const source = statement.source ? moduleSource(statement) ?? '' : undefined;
+    for (const specifier of statement.specifiers) {
+      if (specifier.type !== AST_NODE_TYPES.ExportSpecifier) continue;
+      const key = specifier.exported.type === AST_NODE_TYPES.Identifier ? specifier.exported.name : String(specifier.exported.value);
+      if (source === undefined) add(key, specifier.local);
+      else if (!isInRepo(source) && isClientOrigin({ kind: 'module', source, steps: [], declaration: specifier })) keys.push(key);
+    }
+  }
+  return keys;
 }
 
 /** Module-level functions, classes and objects of functions, by local name, each as (member key, function). */

@@ -95,14 +95,19 @@ function identifierOrigin(node: TSESTree.Identifier | TSESTree.JSXIdentifier, sc
   const binding = scopes.lookup(node);
   if (!binding) return { kind: 'global', steps: [{ name: node.name }] };
   switch (binding.kind) {
-    case 'import':
+    case 'import': {
       if (binding.typeOnly || binding.importSource === undefined) return undefined;
+      // A client another in-repo module exports (`export default posthog`): the package it comes from,
+      // declared here for this file's findings.
+      const foreign = binding.importName === '*' ? undefined : scopes.importOrigin?.(binding.importSource, binding.importName ?? 'default');
+      if (foreign) return foreign.kind === 'module' ? { ...foreign, declaration: binding.node } : foreign;
       return {
         kind: 'module',
         source: binding.importSource,
         steps: binding.importName === '*' ? [] : [{ name: binding.importName ?? 'default' }],
         declaration: binding.node,
       };
+    }
     case 'function':
       return isFunctionNode(binding.node) ? { kind: 'function', node: binding.node, name: binding.name } : undefined;
     case 'const':

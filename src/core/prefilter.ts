@@ -1,6 +1,6 @@
 import type { Catalog } from './catalog';
 import type { Detector } from './detector';
-import { GLOBAL_OBJECTS } from './origin';
+import { GLOBAL_OBJECTS, type Origin } from './origin';
 import { mayHoldJsx } from './parse';
 import { COMMENT, alternationTrie, escapeRegExp } from './regexp';
 
@@ -21,6 +21,33 @@ export function prefilterFor(catalog: Catalog, detectors: readonly Detector[]): 
   let prefilter = byDetectors.get(detectors);
   if (!prefilter) byDetectors.set(detectors, (prefilter = buildPrefilter(catalog, detectors)));
   return prefilter;
+}
+
+const clientTests = new WeakMap<Catalog, WeakMap<readonly Detector[], (origin: Origin) => boolean>>();
+
+/**
+ * Whether an origin can reach a detector, by the prefilter's own signs: a module it lets files
+ * through for (a catalog package or a detector's module, or a subpath of one), or a global it reads.
+ * An in-repo module that exports such a client (`export default posthog`) makes its importers worth
+ * parsing (module-links.ts, the wrapper rounds).
+ */
+export function clientOriginTest(catalog: Catalog, detectors: readonly Detector[]): (origin: Origin) => boolean {
+  let byDetectors = clientTests.get(catalog);
+  if (!byDetectors) clientTests.set(catalog, (byDetectors = new WeakMap()));
+  let test = byDetectors.get(detectors);
+  if (!test) {
+    const modules = new Set([...catalog.packageNames(), ...detectors.flatMap((detector) => detector.meta.modules ?? [])]);
+    const globalNames = new Set([...catalog.globalSignals(), ...detectors.flatMap((detector) => detector.meta.globals ?? [])]);
+    test = (origin) => {
+      if (origin.kind === 'global') return globalNames.has(origin.steps[0]?.name ?? '');
+      if (origin.kind !== 'module') return false;
+      const source = origin.source.startsWith('node:') ? origin.source.slice(5) : origin.source;
+      for (let end = source.length; end > 0; end = source.lastIndexOf('/', end - 1)) if (modules.has(source.slice(0, end))) return true;
+      return false;
+    };
+    byDetectors.set(detectors, test);
+  }
+  return test;
 }
 
 /**

@@ -137,9 +137,9 @@ export function* scanSteps(paths: string[], catalog: Catalog, detectors: readonl
       hash: cache !== undefined,
       knownHash: prefilter ? cache?.knownHash(file.path) : undefined,
     });
-    const analysed = (file: SourceFile, outcome: Extract<JobOutcome, { state: 'analysed' }>) => {
+    const analysed = (file: SourceFile, outcome: Extract<JobOutcome, { state: 'analysed' }>, counted = true) => {
       analyses.set(file.relative, outcome.analysis);
-      result.counts.parsed += 1;
+      if (counted) result.counts.parsed += 1;
       cache?.store(file.path, { hash: outcome.hash, state: 'analysed', analysis: outcome.analysis, dependencies: outcome.dependencies, ...(outcome.resolves ? { resolves: true } : {}) }, outcome.stat);
       if (outcome.dependencies.length > 0) analysedHere.push(file.path);
     };
@@ -217,40 +217,64 @@ export function* scanSteps(paths: string[], catalog: Catalog, detectors: readonl
     // mostly ends after one round, which reads the names once and builds nothing.
     let importers: Map<string, Set<string>> | undefined;
     let round = 0;
-    // Until no file is added: every round analyses a deferred file or reads one for new words, and
-    // the sink keys only grow, so this ends; a cap would stop short of the index's own hops when
-    // barrels each take a round.
-    while (deferred.size > 0 && !result.cancelled) {
+    // Until no file is added: every round analyses a deferred file, reads one for new words, or
+    // redoes one for clients it did not follow; the keys only grow, so this ends. A cap would stop
+    // short of the index's own hops when barrels each take a round.
+    const sourceFiles = new Map(discovered.files.map((file) => [file.relative, file]));
+    const tried = new Map<string, string>();
+    while (!result.cancelled) {
       const sinkKeys = index.sinkKeys();
-      // The first names of all those keys: an import naming none of them need not be resolved.
-      const heads = new Set([...sinkKeys.values()].flatMap((keys) => [...keys].map((key) => key.split('.')[0])));
-      const couldReach = sinkFileFilter(sinkKeys.keys());
-      const next: Array<{ file: SourceFile; mustMention?: string[] }> = [];
-      const mayReach = ({ names }: ImportedNames) => names.some((name) => name === '*' || heads.has(name));
-      let reaching: Set<string> | undefined;
-      if (round++ > 0) {
-        importers ??= importersByName(deferred);
-        reaching = new Set<string>(importers.get('*'));
-        for (const head of heads) for (const file of importers.get(head) ?? []) reaching.add(file);
+      const clientKeys = index.clientKeys();
+      const clients = [...clientKeys].map(([file, keys]): [string, string[]] => [file, [...keys].sort()]);
+      const next: Array<{ file: SourceFile; mustMention?: string[]; signature?: string; again?: boolean }> = [];
+      if (deferred.size > 0) {
+        // The first names of all those keys: an import naming none of them need not be resolved.
+        const heads = new Set([...sinkKeys.values()].flatMap((keys) => [...keys].map((key) => key.split('.')[0])));
+        const couldReach = sinkFileFilter(sinkKeys.keys());
+        const mayReach = ({ names }: ImportedNames) => names.some((name) => name === '*' || heads.has(name));
+        let reaching: Set<string> | undefined;
+        if (round++ > 0) {
+          importers ??= importersByName(deferred);
+          reaching = new Set<string>(importers.get('*'));
+          for (const head of heads) for (const file of importers.get(head) ?? []) reaching.add(file);
+        }
+        // In the deferred files' order, so that jobs and results keep their order whichever way.
+        for (const [relative, { file, imports, absent }] of deferred) {
+          // Thousands of files a round, most importing none of the heads: no array for those.
+          if (reaching ? !reaching.has(relative) : !imports.some(mayReach)) continue;
+          const candidates = imports.filter(mayReach);
+          const reach = reachOf(candidates, (source) => (couldReach(source) ? sinkKeys.get(resolver.resolve(file.relative, source) ?? '') : undefined));
+          if (reach === undefined) continue;
+          const signature = clientSignature(relative, imports, clientKeys, resolver);
+          if (reach === 'any') next.push({ file, signature });
+          else {
+            // Read again only for names it was not already read for (in this scan or, by the cache, an earlier one).
+            const unread = [...reach].filter((word) => !absent?.includes(word));
+            if (unread.length > 0) next.push({ file, mustMention: unread, signature });
+          }
+        }
       }
-      // In the deferred files' order, so that jobs and results keep their order whichever way.
-      for (const [relative, { file, imports, absent }] of deferred) {
-        // Thousands of files a round, most importing none of the heads: no array for those.
-        if (reaching ? !reaching.has(relative) : !imports.some(mayReach)) continue;
-        const candidates = imports.filter(mayReach);
-        const reach = reachOf(candidates, (source) => (couldReach(source) ? sinkKeys.get(resolver.resolve(file.relative, source) ?? '') : undefined));
-        if (reach === undefined) continue;
-        if (reach === 'any') next.push({ file });
-        else {
-          // Read again only for names it was not already read for (in this scan or, by the cache, an earlier one).
-          const unread = [...reach].filter((word) => !absent?.includes(word));
-          if (unread.length > 0) next.push({ file, mustMention: unread });
+      // Analysed files importing a client they were analysed without (the first pass follows none):
+      // their calls through it are sends of their own (ModuleValues.originsFor).
+      if (clientKeys.size > 0) {
+        for (const [relative, analysis] of analyses) {
+          if (!analysis.imports?.length) continue;
+          const signature = clientSignature(relative, analysis.imports, clientKeys, resolver);
+          const file = sourceFiles.get(relative);
+          if (!signature || signature === (analysis.clientSignature ?? '') || tried.get(relative) === signature || !file) continue;
+          tried.set(relative, signature);
+          next.push({ file, signature, again: true });
         }
       }
       if (next.length === 0) break;
-      const roundOutcomes: StepOutcomes = yield { spec, jobs: next.map(({ file, mustMention }) => ({ ...job(file, false, Infinity), linksOnly: true, ...(mustMention ? { mustMention } : {}) })), counted: false };
-      next.forEach(({ file, mustMention }, at) => {
+      const jobs = next.map(({ file, mustMention, signature }): AnalysisJob => ({ ...job(file, false, Infinity), linksOnly: !signature, ...(signature ? { clients, clientSignature: signature } : {}), ...(mustMention ? { mustMention } : {}) }));
+      const roundOutcomes: StepOutcomes = yield { spec, jobs, counted: false };
+      next.forEach(({ file, mustMention, again }, at) => {
         const outcome = roundOutcomes[at];
+        if (again) {
+          if (outcome?.state === 'analysed') analysed(file, outcome, false);
+          return;
+        }
         if (outcome?.state === 'prefiltered') {
           const entry = deferred.get(file.relative)!;
           // What was known absent holds for the content it was read in: a file saved meanwhile starts over.
@@ -282,6 +306,22 @@ export function* scanSteps(paths: string[], catalog: Catalog, detectors: readonl
   result.findings.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : comparePositions(a.range.start, b.range.start) || (a.ruleId < b.ruleId ? -1 : 1)));
   result.durationMs = performance.now() - started;
   return result;
+}
+
+/**
+ * Which exported clients a file imports (`target#keys;…`), or '' for none: a namespace import is not
+ * followed (ModuleValues.originsFor), a default or a `require` may reach every key.
+ */
+function clientSignature(relative: string, imports: readonly ImportedNames[], clientKeys: ReadonlyMap<string, ReadonlySet<string>>, resolver: ModuleResolver): string {
+  const parts: string[] = [];
+  for (const { source, names } of imports) {
+    const target = resolver.resolve(relative, source);
+    const keys = target === undefined ? undefined : clientKeys.get(target);
+    if (!keys) continue;
+    const followed = names.includes('*') ? [...keys] : names.filter((name) => keys.has(name));
+    if (followed.length > 0) parts.push(`${target}#${followed.sort().join(',')}`);
+  }
+  return parts.sort().join(';');
 }
 
 /** The deferred files by each name they import (`*` for a namespace or `export *`). */

@@ -1,3 +1,4 @@
+import type { Origin } from './origin';
 import { AST_NODE_TYPES, type Node, isFunctionNode, literalString, moduleSource, parentOf, propertyKeyName, unwrap } from './ast';
 import type { TSESTree } from '@typescript-eslint/typescript-estree';
 
@@ -30,11 +31,17 @@ export interface Binding {
  */
 /** Finds what another module exports under a name, with that module's scopes to read it in. */
 export type ImportResolver = (source: string, name: string) => { node: Node; scopes: ScopeMap } | undefined;
+/** Where what another in-repo module exports under a name comes from, when that is outside the repository (a package, a global). */
+export type ImportOriginResolver = (source: string, name: string) => Origin | undefined;
+
+// Each tree's scopes by its Program: a node followed into another module is read in that module's.
+const SCOPE_MAPS = new WeakMap<Node, ScopeMap>();
 
 export class ScopeMap {
   private readonly scopes = new Map<Node, Map<string, Binding>>();
   /** Set by the scan so values imported from in-repo modules (URL constants, config objects) can be read. */
   importResolver?: ImportResolver;
+  importOrigin?: ImportOriginResolver;
   /** originOf's answers for this file, by node: every detector asks about the same calls. */
   readonly origins = new Map<Node, unknown>();
   /** The same for nodes asked about as values (a local call's result, not the call itself). */
@@ -46,26 +53,32 @@ export class ScopeMap {
     return this.lookupName(identifier.name, parentOf(identifier));
   }
 
-  /** The binding `name` refers to where `at` stands. */
+  /**
+   * The binding `name` refers to where `at` stands. A node of another module's tree (a client an
+   * import was followed to, with the call that made it) is looked up in that module's scopes.
+   */
   lookupName(name: string, at: Node | undefined): Binding | undefined {
+    let top = at;
     for (let node = at; node; node = parentOf(node)) {
       const binding = this.scopes.get(node)?.get(name);
       if (binding) return binding;
+      top = node;
     }
-    return undefined;
+    const owner = top ? SCOPE_MAPS.get(top) : undefined;
+    return owner && owner !== this ? owner.lookupName(name, at) : undefined;
   }
 
   /** Whether `name` is unbound where `at` stands, so it refers to a global. */
   isGlobal(name: string, at: Node): boolean {
-    for (let node: Node | undefined = at; node; node = parentOf(node)) {
-      if (this.scopes.get(node)?.has(name)) return false;
-    }
-    return true;
+    return this.lookupName(name, at) === undefined;
   }
 
   /** Records what `node` declares. Called once per node, after its parent pointer is set. */
   collect(node: Node): void {
     switch (node.type) {
+      case AST_NODE_TYPES.Program:
+        SCOPE_MAPS.set(node, this);
+        break;
       case AST_NODE_TYPES.ImportDeclaration:
         this.collectImport(node);
         break;

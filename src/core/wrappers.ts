@@ -62,12 +62,33 @@ export class WrapperIndex {
    * keys `resolveExport` answers for. An unparsed file importing one of them must be analysed.
    */
   sinkKeys(): Map<string, Set<string>> {
-    const keys = new Map<string, Set<string>>();
+    const keys = this.clientExports();
     for (const [file, sinks] of this.sinks) {
       const own = [...sinks.keys()].filter((key) => !key.startsWith('#'));
-      if (own.length > 0) keys.set(file, new Set(own));
+      if (own.length === 0) continue;
+      const all = keys.get(file) ?? new Set<string>();
+      for (const key of own) all.add(key);
+      keys.set(file, all);
     }
-    // As deep as resolveExport follows barrels, so cycles of namespace re-exports end.
+    return this.throughBarrels(keys);
+  }
+
+  /** The exported clients alone (ModuleLinks.clientExports), barrels included: what an importer follows. */
+  clientKeys(): Map<string, Set<string>> {
+    return this.throughBarrels(this.clientExports());
+  }
+
+  private clientExports(): Map<string, Set<string>> {
+    const keys = new Map<string, Set<string>>();
+    for (const [file, analysis] of this.analyses) {
+      const clients = analysis.links?.clientExports;
+      if (clients?.length) keys.set(file, new Set(clients));
+    }
+    return keys;
+  }
+
+  /** Adds the keys barrels pass on, as deep as resolveExport follows them (so cycles of namespace re-exports end). */
+  private throughBarrels(keys: Map<string, Set<string>>): Map<string, Set<string>> {
     for (let depth = 0, changed = true; changed && depth <= 5; depth += 1) {
       changed = false;
       for (const [file, analysis] of this.analyses) {

@@ -10,7 +10,7 @@ import type { LevelledFinding } from '../core/format/json';
 import { formatDisclosure } from '../core/format/disclosure';
 import { formatSarif } from '../core/format/sarif';
 import { parseGuards } from '../core/guards';
-import { prefilterFor } from '../core/prefilter';
+import { clientOriginTest, prefilterFor } from '../core/prefilter';
 import { ModuleResolver } from '../core/module-resolver';
 import { ModuleValues } from '../core/module-values';
 import { parserInfo } from '../core/parse';
@@ -43,7 +43,7 @@ function moduleValuesFor(root: string) {
   if (!entry || now - entry.created > MODULE_VALUES_TTL_MS) {
     const projectFiles = ['tsconfig.json', 'jsconfig.json', 'package.json'].filter((name) => existsSync(path.join(root, name)));
     const resolver = new ModuleResolver(undefined, root, projectFiles);
-    entry = { resolver, moduleValues: new ModuleValues(root, resolver), created: now };
+    entry = { resolver, moduleValues: new ModuleValues(root, resolver, clientOriginTest(loadCatalog(), detectors)), created: now };
     folderValues.set(root, entry);
   }
   return entry;
@@ -94,6 +94,7 @@ export function analyzeDocument(policy: FolderPolicy, relativePath: string, text
     guards: parseGuards(policy.config?.guards ?? []),
     isInRepoModule: (source) => values.resolver.isInRepo(source),
     importResolver: (fromFile) => values.moduleValues.forFile(fromFile),
+    importOrigin: (fromFile) => values.moduleValues.originsFor(fromFile),
     links: false,
     parse: (source) => documentParser(policy.root, relativePath).parse(source),
   });
