@@ -4,6 +4,9 @@ import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { analyzeDocument } from '../src/extension/engine';
 import { loadPrivacyConfig } from '../src/core/privacy-config';
+import { scanPaths } from '../src/core/scan';
+import { loadCatalog } from '../src/core/default-catalog';
+import { detectors } from '../src/analyzers/index';
 
 const EXAMPLE = join(__dirname, '..', 'examples', 'onprem-helpdesk');
 
@@ -25,5 +28,23 @@ describe('the editor engine', () => {
   it('does not parse a document without a sign of a send', () => {
     const { findings } = analyzeDocument({ root: EXAMPLE }, 'src/plain.ts', 'export const add = (a: number, b: number) => a + b;\n');
     assert.deepEqual(findings, []);
+  });
+});
+
+// A client another module exports is followed in an open document as the last workspace scan did:
+// opening the file must not drop the scan's finding.
+describe('the editor follows clients the last scan found exported', () => {
+  const FIXTURE = join(__dirname, 'fixtures', 'sdk-call');
+  const file = 'shared-clients.ts';
+  const text = readFileSync(join(FIXTURE, file), 'utf8');
+  const scan = scanPaths(['.'], loadCatalog(), detectors, { cwd: FIXTURE, includeTests: true });
+  it('finds in the document what the scan found in the file', () => {
+    assert.ok(scan.clientExports?.length, 'the scan lists the client exports');
+    const { findings } = analyzeDocument({ root: FIXTURE }, file, text, scan.clientExports);
+    const lines = (list: Array<{ file: string; range: { start: { line: number } }; ruleId: string }>) => list.filter((finding) => finding.file === file).map((finding) => `${finding.ruleId}:${finding.range.start.line}`).sort();
+    assert.deepEqual(lines(findings), lines(scan.findings));
+  });
+  it('follows none without a scan', () => {
+    assert.deepEqual(analyzeDocument({ root: FIXTURE }, file, text).findings, []);
   });
 });

@@ -145,7 +145,7 @@ const IMPORT_SPECIFIER = new RegExp(
 );
 
 /** The in-repo modules an unparsed file imports, and which of their names: enough to tell whether it calls a wrapper. */
-function inRepoImports(text: string, resolver: ModuleResolver): ImportedNames[] {
+export function inRepoImports(text: string, resolver: ModuleResolver): ImportedNames[] {
   const imports: ImportedNames[] = [];
   for (const match of text.matchAll(IMPORT_SPECIFIER)) {
     const [, clause, written] = match;

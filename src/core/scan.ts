@@ -45,6 +45,11 @@ export interface ScanResult {
   durationMs: number;
   /** With a cache: the directories, .gitignore and project files discovery read (absolute), for a watcher. */
   watchedPaths?: string[];
+  /**
+   * The client exports the scan found (root-relative file → keys, barrels included): the editor
+   * follows an open document's imports of them as the scan did (ModuleValues.originsFor).
+   */
+  clientExports?: Array<[string, string[]]>;
 }
 
 /** A batch of jobs for one root: the scan yields it and is resumed with the outcomes, in job order. */
@@ -292,6 +297,8 @@ export function* scanSteps(paths: string[], catalog: Catalog, detectors: readonl
       if (roundOutcomes.length < next.length) result.cancelled = true;
       index = new WrapperIndex(analyses, resolver, detectors);
     }
+    const clientKeys = index.clientKeys();
+    if (clientKeys.size > 0) result.clientExports = [...clientKeys].map(([file, keys]): [string, string[]] => [file, [...keys].sort()]);
     for (const path of analysedHere) cache?.recordDependencyHashes(path);
     const findings = [...[...analyses.values()].flatMap((analysis) => analysis.findings), ...index.findings(catalog)];
     for (const analysis of analyses.values()) {

@@ -131,7 +131,7 @@ export class Controller implements vscode.Disposable {
     const root = state?.policy.root ?? path.dirname(document.uri.fsPath);
     const relative = path.relative(root, document.uri.fsPath).split(path.sep).join('/');
     const started = performance.now();
-    const analysis = this.engine().analyzeDocument(state?.policy ?? { root }, relative, document.getText());
+    const analysis = this.engine().analyzeDocument(state?.policy ?? { root }, relative, document.getText(), state?.scanResult?.clientExports);
     const elapsed = performance.now() - started;
     if (elapsed > 50) log(`${relative}: analysed in ${elapsed.toFixed(0)} ms`);
     // While a file is mid-edit, keep the last good diagnostics rather than let them vanish.

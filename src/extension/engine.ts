@@ -5,6 +5,7 @@
 import { detectors } from '../analyzers/index';
 import { analyzeSource } from '../core/analyze';
 import { defaultPoolSize, isAnalysisWorker, runAnalysisWorker } from '../core/analysis-pool';
+import { inRepoImports } from '../core/analysis-job';
 import { catalogContent, loadCatalog } from '../core/default-catalog';
 import type { LevelledFinding } from '../core/format/json';
 import { formatDisclosure } from '../core/format/disclosure';
@@ -82,14 +83,17 @@ function documentParser(root: string, relativePath: string): IncrementalParser {
 }
 
 /** Analyses one open document (path relative to its folder) and judges it under the folder's privacy.json. */
-export function analyzeDocument(policy: FolderPolicy, relativePath: string, text: string): DocumentAnalysis {
+export function analyzeDocument(policy: FolderPolicy, relativePath: string, text: string, clientExports?: Array<[string, string[]]>): DocumentAnalysis {
   const catalog = loadCatalog();
+  // URL constants imported from other modules resolve as in a workspace scan, read from disk.
+  const values = moduleValuesFor(policy.root);
+  // The clients the last scan found exported: a document importing one is analysed as the scan did.
+  const clients = clientExports?.length ? new Map(clientExports.map(([file, keys]) => [file, new Set(keys)])) : undefined;
   // A file with no sign of a send cannot have a finding: no parse on each keystroke (the same sound
   // prefilter as the workspace scan; wrapper calls come from the last scan).
   const prefilter = prefilterFor(catalog, detectors);
-  if (!prefilter.test(text, relativePath) && !text.includes('offbox-ignore')) return { findings: [] };
-  // URL constants imported from other modules resolve as in a workspace scan, read from disk.
-  const values = moduleValuesFor(policy.root);
+  if (!prefilter.test(text, relativePath) && !text.includes('offbox-ignore') && !(clients && importsClient(relativePath, text, clients, values.resolver))) return { findings: [] };
+  values.moduleValues.clients = clients;
   const analysis = analyzeSource(relativePath, text, detectors, catalog, {
     guards: parseGuards(policy.config?.guards ?? []),
     isInRepoModule: (source) => values.resolver.isInRepo(source),
@@ -98,6 +102,7 @@ export function analyzeDocument(policy: FolderPolicy, relativePath: string, text
     links: false,
     parse: (source) => documentParser(policy.root, relativePath).parse(source),
   });
+  values.moduleValues.clients = undefined;
   const result: ScanResult = {
     roots: [policy.root],
     findings: analysis.findings,
@@ -110,6 +115,14 @@ export function analyzeDocument(policy: FolderPolicy, relativePath: string, text
   };
   const { findings } = applyPolicy(result, { config: policy.config, configFile: policy.configFile, catalog, cwd: policy.root, scope: 'file' });
   return { findings, partial: analysis.partial, skipped: analysis.skipped };
+}
+
+/** Whether the text imports, by name or whole, a key a module exports a client under. */
+function importsClient(relativePath: string, text: string, clients: ReadonlyMap<string, ReadonlySet<string>>, resolver: ModuleResolver): boolean {
+  return inRepoImports(text, resolver).some(({ source, names }) => {
+    const keys = clients.get(resolver.resolve(relativePath, source) ?? '');
+    return keys !== undefined && (names.includes('*') || names.some((name) => keys.has(name)));
+  });
 }
 
 /** Judges a workspace scan (run in the worker) under the folder's privacy.json. */
