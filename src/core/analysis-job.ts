@@ -5,7 +5,7 @@ import type { Detector } from './detector';
 import { readSource } from './files';
 import type { ParsedGuard } from './guards';
 import { ModuleResolver } from './module-resolver';
-import { ModuleValues } from './module-values';
+import { ModuleValues, clientMap } from './module-values';
 import { clientOriginTest, prefilterFor, type Prefilter } from './prefilter';
 import type { Origin } from './origin';
 import { COMMENT, unescapeStringBody, wholeIdentifiers } from './regexp';
@@ -103,7 +103,7 @@ export class AnalysisContext {
     if (job.knownHash !== undefined && job.knownHash === hash) return { state: 'same', hash, stat };
     const unneeded = job.prefilter ? !this.prefilter.test(read.text, job.path) : job.mustMention !== undefined && !mentionsAny(read.text, job.mustMention);
     if (unneeded) return { state: 'prefiltered', hash, stat, imports: inRepoImports(read.text, this.resolver) };
-    this.moduleValues.clients = job.clients ? new Map(job.clients.map(([file, keys]) => [file, new Set(keys)])) : undefined;
+    this.moduleValues.clients = job.clients ? clientMap(job.clients) : undefined;
     const analysis = analyzeSource(job.relative, read.text, job.linksOnly ? [] : this.detectors, this.catalog, {
       isInRepoModule: (source) => this.resolver.isInRepo(source),
       importResolver: (fromFile) => this.moduleValues.forFile(fromFile),

@@ -1,5 +1,6 @@
 import { mkdirSync, readFileSync, rmSync, statfsSync, statSync, watch, writeFileSync, type FSWatcher } from 'node:fs';
 import { basename, dirname, extname, join, resolve, sep } from 'node:path';
+import { PROJECT_FILES } from './files';
 import { SOURCE_EXTENSIONS } from './parse';
 
 // Past this many changes between two scans (a checkout), or this long since, every file is stat'ed
@@ -10,7 +11,7 @@ const MAX_TRUSTED_CHANGES = 200;
 const MAX_TRUSTED_EVENTS = 2000;
 const FULL_PASS_EVERY_MS = 60_000;
 // Besides sources, the files that change what a scan finds or how it judges.
-const RELEVANT_NAMES = new Set(['privacy.json', '.gitignore', 'tsconfig.json', 'jsconfig.json', 'package.json']);
+const RELEVANT_NAMES = new Set(['privacy.json', '.gitignore', ...PROJECT_FILES]);
 const SETTLE_TIMEOUT_MS = 500;
 
 export interface ChangeWatcherOptions {

@@ -30,7 +30,7 @@ export interface SkippedFile {
 const SKIPPED_DIRECTORIES = new Set(['node_modules', '.git', '.hg', '.svn', 'dist', 'out', '.next', '.nuxt', '.output', '.svelte-kit', '.turbo', '.cache', '.yarn', '.pnpm-store', 'coverage', 'bower_components', 'vendor', 'storybook-static', '.vercel', '.meteor']);
 const TEST_DIRECTORIES = new Set(['__tests__', '__mocks__', '__fixtures__', 'test', 'tests', 'e2e', 'cypress', 'playwright', 'spec', '__snapshots__']);
 // Files that tell how imports resolve: tsconfig paths aliases and monorepo workspace packages.
-const PROJECT_FILES = new Set(['tsconfig.json', 'jsconfig.json', 'package.json']);
+export const PROJECT_FILES: ReadonlySet<string> = new Set(['tsconfig.json', 'jsconfig.json', 'package.json']);
 // Bundler output with a content hash in the name: `0.chunk.44660.js`, `polyfills.b843f.js`, `main-3f9a2c1b.js`.
 const GENERATED_BUNDLE = /(^|[.-])(chunk|bundle)\.|[.-][0-9a-f]{5,}\.[cm]?js$/;
 const TEST_FILE = /\.(test|spec|stories|story|cy|e2e)\.[cm]?[jt]sx?$/;

@@ -13,6 +13,18 @@ interface ParsedModule {
 }
 
 const MAX_CACHED_FILE = 256 * 1024;
+const clientMaps = new WeakMap<ReadonlyArray<readonly [string, readonly string[]]>, ReadonlyMap<string, ReadonlySet<string>>>();
+
+/**
+ * Client exports as a job or a scan result carries them (file → keys), as ModuleValues.clients takes
+ * them; an editor re-analysing on every keystroke passes the same array each time, converted once.
+ */
+export function clientMap(entries: ReadonlyArray<readonly [string, readonly string[]]>): ReadonlyMap<string, ReadonlySet<string>> {
+  let map = clientMaps.get(entries);
+  if (!map) clientMaps.set(entries, (map = new Map(entries.map(([file, keys]) => [file, new Set(keys)]))));
+  return map;
+}
+
 // As deep as WrapperIndex.sinkKeys follows barrels for client exports, so both paths agree.
 const MAX_REEXPORT_DEPTH = 5;
 

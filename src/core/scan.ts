@@ -230,7 +230,7 @@ export function* scanSteps(paths: string[], catalog: Catalog, detectors: readonl
     while (!result.cancelled) {
       const sinkKeys = index.sinkKeys();
       const clientKeys = index.clientKeys();
-      const clients = [...clientKeys].map(([file, keys]): [string, string[]] => [file, [...keys].sort()]);
+      const clients = clientEntries(clientKeys);
       const next: Array<{ file: SourceFile; mustMention?: string[]; signature?: string; again?: boolean }> = [];
       if (deferred.size > 0) {
         // The first names of all those keys: an import naming none of them need not be resolved.
@@ -297,8 +297,8 @@ export function* scanSteps(paths: string[], catalog: Catalog, detectors: readonl
       if (roundOutcomes.length < next.length) result.cancelled = true;
       index = new WrapperIndex(analyses, resolver, detectors);
     }
-    const clientKeys = index.clientKeys();
-    if (clientKeys.size > 0) result.clientExports = [...clientKeys].map(([file, keys]): [string, string[]] => [file, [...keys].sort()]);
+    const clientExports = clientEntries(index.clientKeys());
+    if (clientExports.length > 0) result.clientExports = clientExports;
     for (const path of analysedHere) cache?.recordDependencyHashes(path);
     const findings = [...[...analyses.values()].flatMap((analysis) => analysis.findings), ...index.findings(catalog)];
     for (const analysis of analyses.values()) {
@@ -313,6 +313,11 @@ export function* scanSteps(paths: string[], catalog: Catalog, detectors: readonl
   result.findings.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : comparePositions(a.range.start, b.range.start) || (a.ruleId < b.ruleId ? -1 : 1)));
   result.durationMs = performance.now() - started;
   return result;
+}
+
+/** Client keys as plain data (file → sorted keys), for a job or the scan result. */
+function clientEntries(clientKeys: ReadonlyMap<string, ReadonlySet<string>>): Array<[string, string[]]> {
+  return [...clientKeys].map(([file, keys]) => [file, [...keys].sort()]);
 }
 
 /**

@@ -13,7 +13,7 @@ import { formatSarif } from '../core/format/sarif';
 import { parseGuards } from '../core/guards';
 import { clientOriginTest, prefilterFor } from '../core/prefilter';
 import { ModuleResolver } from '../core/module-resolver';
-import { ModuleValues } from '../core/module-values';
+import { ModuleValues, clientMap } from '../core/module-values';
 import { parserInfo } from '../core/parse';
 import { IncrementalParser } from '../core/incremental-parse';
 import { existsSync } from 'node:fs';
@@ -88,7 +88,7 @@ export function analyzeDocument(policy: FolderPolicy, relativePath: string, text
   // URL constants imported from other modules resolve as in a workspace scan, read from disk.
   const values = moduleValuesFor(policy.root);
   // The clients the last scan found exported: a document importing one is analysed as the scan did.
-  const clients = clientExports?.length ? new Map(clientExports.map(([file, keys]) => [file, new Set(keys)])) : undefined;
+  const clients = clientExports?.length ? clientMap(clientExports) : undefined;
   // A file with no sign of a send cannot have a finding: no parse on each keystroke (the same sound
   // prefilter as the workspace scan; wrapper calls come from the last scan).
   const prefilter = prefilterFor(catalog, detectors);
