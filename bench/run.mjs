@@ -171,14 +171,17 @@ if (!peersOnly) {
       rows.push({ tool: 'Offbox scan --watch, re-scan after one changed file', wall: watched.median / 1000, rssMB: null, hits: null, notes: `as the CLI reports it (scan, judge, write the report); median of ${watched.rescans.join(', ')} ms; its first scan took ${(watched.first.ms / 1000).toFixed(2)} s`, ok: true, key: 'watch' });
     }
 
-    // The worker pool: by default a scan uses one thread on two cores (measured no faster there) and
-    // one worker per core above that. This row forces a pool of one worker per core (at least two).
-    const jobs = Math.max(2, cpus().length);
-    const pooled = await measureMedian('offbox-pool', [process.execPath, bin, 'scan', corpus, '--format', 'json', '--output', output, '--include-tests', '--jobs', String(jobs)]);
-    let pooledReport = null;
-    try { pooledReport = JSON.parse(readFileSync(output, 'utf8')); } catch {}
-    pooled.ok = pooledReport !== null;
-    row(`Offbox scan (cold, --jobs ${jobs}: worker pool)`, pooled, pooledReport?.findings?.length ?? null, pooledReport && report && JSON.stringify(pooledReport.findings) === JSON.stringify(report.findings) ? `same findings as the cold row; ${runsNote(pooled)}` : 'FINDINGS DIFFER from the cold row');
+    // The other ways to spread a scan over threads, against the default (on two cores: one worker
+    // analysing what the main thread reads and prefilters): everything on the main thread
+    // (--jobs 0), and a pool of one worker per core, at least two, each doing whole jobs.
+    for (const jobs of [0, Math.max(2, cpus().length)]) {
+      const pooled = await measureMedian(`offbox-jobs-${jobs}`, [process.execPath, bin, 'scan', corpus, '--format', 'json', '--output', output, '--include-tests', '--jobs', String(jobs)]);
+      let pooledReport = null;
+      try { pooledReport = JSON.parse(readFileSync(output, 'utf8')); } catch {}
+      pooled.ok = pooledReport !== null;
+      const label = jobs === 0 ? '--jobs 0: main thread only' : `--jobs ${jobs}: workers read and analyse`;
+      row(`Offbox scan (cold, ${label})`, pooled, pooledReport?.findings?.length ?? null, pooledReport && report && JSON.stringify(pooledReport.findings) === JSON.stringify(report.findings) ? `same findings as the cold row; ${runsNote(pooled)}` : 'FINDINGS DIFFER from the cold row');
+    }
   }
 }
 

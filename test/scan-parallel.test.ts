@@ -23,60 +23,64 @@ function outcome(result: ScanResult) {
   return { findings: result.findings, counts: result.counts, skipped: result.skipped, partial: result.partial, suppressions: [...result.suppressions], cancelled: result.cancelled };
 }
 
-// The pool only moves reading and analysing to other threads; every result must be the same.
-describe('a pool of workers finds what one thread finds', () => {
-  for (const workspace of workspaces) {
-    it(workspace.slice(ROOT.length + 1), async () => {
-      const options = { cwd: workspace, includeTests: true };
-      const alone = scanPaths(['.'], loadCatalog(), detectors, options);
-      const pooled = await scanPathsInParallel(['.'], loadCatalog(), detectors, { ...options, workers: 3, workerScript: WORKER_SCRIPT, minPooledJobs: 1 });
-      assert.deepEqual(outcome(pooled), outcome(alone));
+// The pool only moves reading and analysing to other threads; every result must be the same. One
+// worker analyses what this thread reads and prefilters (runTriaged); more do whole jobs (run).
+for (const workers of [1, 3]) {
+  describe(`a pool of ${workers} worker${workers > 1 ? 's' : ''} finds what one thread finds`, () => {
+    for (const workspace of workspaces) {
+      it(workspace.slice(ROOT.length + 1), async () => {
+        const options = { cwd: workspace, includeTests: true };
+        const alone = scanPaths(['.'], loadCatalog(), detectors, options);
+        const pooled = await scanPathsInParallel(['.'], loadCatalog(), detectors, { ...options, workers, workerScript: WORKER_SCRIPT, minPooledJobs: 1 });
+        assert.deepEqual(outcome(pooled), outcome(alone));
+      });
+    }
+
+    it('replays and fills a cache the same way', async () => {
+      const workspace = join(ROOT, 'examples', 'onprem-helpdesk');
+      const dir = tempDir('offbox-pool-cache-');
+      try {
+        const options = { cwd: workspace, workers, workerScript: WORKER_SCRIPT, minPooledJobs: 1 };
+        const cold = await scanPathsInParallel(['.'], loadCatalog(), detectors, { ...options, cache: new ScanCache(join(dir, 'c.json'), 'k') });
+        const warm = await scanPathsInParallel(['.'], loadCatalog(), detectors, { ...options, cache: new ScanCache(join(dir, 'c.json'), 'k') });
+        assert.ok(warm.counts.cached > 0 && warm.counts.cached === warm.counts.files, `every file replayed (${warm.counts.cached}/${warm.counts.files})`);
+        // The cache is JSON: compare as JSON, where an undefined property and a missing one are the same.
+        assert.deepEqual(JSON.parse(JSON.stringify(warm.findings)), JSON.parse(JSON.stringify(cold.findings)));
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
     });
-  }
 
-  it('replays and fills a cache the same way', async () => {
-    const workspace = join(ROOT, 'examples', 'onprem-helpdesk');
-    const dir = tempDir('offbox-pool-cache-');
-    try {
-      const options = { cwd: workspace, workers: 2, workerScript: WORKER_SCRIPT, minPooledJobs: 1 };
-      const cold = await scanPathsInParallel(['.'], loadCatalog(), detectors, { ...options, cache: new ScanCache(join(dir, 'c.json'), 'k') });
-      const warm = await scanPathsInParallel(['.'], loadCatalog(), detectors, { ...options, cache: new ScanCache(join(dir, 'c.json'), 'k') });
-      assert.ok(warm.counts.cached > 0 && warm.counts.cached === warm.counts.files, `every file replayed (${warm.counts.cached}/${warm.counts.files})`);
-      // The cache is JSON: compare as JSON, where an undefined property and a missing one are the same.
-      assert.deepEqual(JSON.parse(JSON.stringify(warm.findings)), JSON.parse(JSON.stringify(cold.findings)));
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
-  });
+    it('finishes the batches of a worker that dies on this thread', async () => {
+      const dir = tempDir('offbox-pool-dead-');
+      try {
+        // A worker script that exits at once, as a crashed worker would.
+        const dead = join(dir, 'dead-worker.js');
+        writeFileSync(dead, 'process.exit(3);\n');
+        const workspace = join(ROOT, 'examples', 'airgapped-chat');
+        const alone = scanPaths(['.'], loadCatalog(), detectors, { cwd: workspace });
+        const pooled = await scanPathsInParallel(['.'], loadCatalog(), detectors, { cwd: workspace, workers, workerScript: dead, minPooledJobs: 1 });
+        assert.deepEqual(outcome(pooled), outcome(alone));
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    });
 
-  it('finishes the batches of a worker that dies on this thread', async () => {
-    const dir = tempDir('offbox-pool-dead-');
-    try {
-      // A worker script that exits at once, as a crashed worker would.
-      const dead = join(dir, 'dead-worker.js');
-      writeFileSync(dead, 'process.exit(3);\n');
-      const workspace = join(ROOT, 'examples', 'airgapped-chat');
-      const alone = scanPaths(['.'], loadCatalog(), detectors, { cwd: workspace });
-      const pooled = await scanPathsInParallel(['.'], loadCatalog(), detectors, { cwd: workspace, workers: 2, workerScript: dead, minPooledJobs: 1 });
-      assert.deepEqual(outcome(pooled), outcome(alone));
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
-  });
+    it('stops handing out files when cancelled, and counts only what it looked at', async () => {
+      const workspace = join(ROOT, 'examples', 'hosted-shipyard');
+      let calls = 0;
+      const result = await scanPathsInParallel(['.'], loadCatalog(), detectors, { cwd: workspace, workers, workerScript: WORKER_SCRIPT, minPooledJobs: 1, isCancelled: () => ++calls > 1 });
+      assert.equal(result.cancelled, true);
+      const all = scanPaths(['.'], loadCatalog(), detectors, { cwd: workspace });
+      assert.ok(result.counts.files < all.counts.files, `${result.counts.files} of ${all.counts.files} files`);
+    });
 
-  it('stops handing out files when cancelled, and counts only what it looked at', async () => {
-    const workspace = join(ROOT, 'examples', 'hosted-shipyard');
-    let calls = 0;
-    const result = await scanPathsInParallel(['.'], loadCatalog(), detectors, { cwd: workspace, workers: 2, workerScript: WORKER_SCRIPT, minPooledJobs: 1, isCancelled: () => ++calls > 1 });
-    assert.equal(result.cancelled, true);
-    const all = scanPaths(['.'], loadCatalog(), detectors, { cwd: workspace });
-    assert.ok(result.counts.files < all.counts.files, `${result.counts.files} of ${all.counts.files} files`);
   });
+}
 
-  it('sizes the pool by cores: one thread on two, one worker per core above, at most eight', () => {
-    assert.equal(defaultPoolSize(1), 1);
-    assert.equal(defaultPoolSize(2), 1);
-    assert.equal(defaultPoolSize(4), 4);
-    assert.equal(defaultPoolSize(64), 8);
-  });
+it('sizes the pool by cores: none on one, one analysing on two, one per core above, at most eight', () => {
+  assert.equal(defaultPoolSize(1), 0);
+  assert.equal(defaultPoolSize(2), 1);
+  assert.equal(defaultPoolSize(4), 4);
+  assert.equal(defaultPoolSize(64), 8);
 });

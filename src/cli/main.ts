@@ -31,8 +31,9 @@ Options for scan:
   --exclude PATTERN          leave out files matching a .gitignore-style pattern (repeatable)
   --verbose                  list every skipped file with its reason
   --no-prefilter             parse every file, even those without a sign of a send
-  --jobs N                   worker threads that read and analyse files (default: one per core,
-                             at most 8; 1 scans on the main thread)
+  --jobs N                   worker threads that analyse files (default: one per core, at most 8;
+                             on two cores 1, which analyses what the main thread reads; 0 scans
+                             on the main thread)
   --watch                    scan again after every change, reading only what changed (Ctrl+C to stop)
 Options for init: --mode MODE (default: hosted), --force to overwrite privacy.json
 Options for disclose: --output FILE, --config FILE

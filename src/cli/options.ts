@@ -89,7 +89,7 @@ export async function runScan(values: ParsedOptions, paths: string[], cwd: strin
     throw new UsageError(`--max-file-size takes a number of bytes, such as 2097152, not '${values['max-file-size']}'.`);
   }
   const workers = values.jobs === undefined ? defaultPoolSize() : Number(values.jobs);
-  if (!Number.isInteger(workers) || workers < 1) throw new UsageError(`--jobs takes a number of worker threads, such as 4 (1 scans on the main thread), not '${values.jobs}'.`);
+  if (!Number.isInteger(workers) || workers < 0) throw new UsageError(`--jobs takes a number of worker threads, such as 4 (0 scans on the main thread), not '${values.jobs}'.`);
   const options = {
     includeTests: values['include-tests'],
     exclude: values.exclude,

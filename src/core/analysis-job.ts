@@ -68,6 +68,14 @@ export type JobOutcome =
   | { state: 'prefiltered'; hash: string; stat: ReadStat; imports: ImportedNames[] }
   | { state: 'analysed'; hash: string; stat: ReadStat; analysis: FileAnalysis; dependencies: string[]; resolves: boolean };
 
+/** A file triage read and found worth parsing: what analysing it needs (plain data, to cross to a worker). */
+export interface ReadFile {
+  state: 'read';
+  text: string;
+  hash: string;
+  stat: ReadStat;
+}
+
 /** What every job of one scan root shares; plain data, so a worker can build its own context from it. */
 export interface RootSpec {
   root: string;
@@ -95,6 +103,15 @@ export class AnalysisContext {
   private readonly isClientOrigin: (origin: Origin) => boolean;
 
   run(job: AnalysisJob): JobOutcome {
+    const triaged = this.triage(job);
+    return triaged.state === 'read' ? this.analyse(job, triaged) : triaged;
+  }
+
+  /**
+   * The cheap half of a job: reads the file and decides whether it needs parsing. A pool can do this
+   * on the scan's thread and hand only the files that pass to a worker (AnalysisPool's split mode).
+   */
+  triage(job: AnalysisJob): JobOutcome | ReadFile {
     // The mtime only matters to a cache entry, and a job hashes exactly when there is a cache.
     const read = readSource(job.path, job.maxFileSize, { mtime: job.hash });
     if ('skipped' in read) return { state: 'skipped', reason: read.skipped };
@@ -103,8 +120,13 @@ export class AnalysisContext {
     if (job.knownHash !== undefined && job.knownHash === hash) return { state: 'same', hash, stat };
     const unneeded = job.prefilter ? !this.prefilter.test(read.text, job.path) : job.mustMention !== undefined && !mentionsAny(read.text, job.mustMention);
     if (unneeded) return { state: 'prefiltered', hash, stat, imports: inRepoImports(read.text, this.resolver) };
+    return { state: 'read', text: read.text, hash, stat };
+  }
+
+  /** The costly half: parses and analyses a file triage passed. */
+  analyse(job: AnalysisJob, { text, hash, stat }: ReadFile): JobOutcome {
     this.moduleValues.clients = job.clients ? clientMap(job.clients) : undefined;
-    const analysis = analyzeSource(job.relative, read.text, job.linksOnly ? [] : this.detectors, this.catalog, {
+    const analysis = analyzeSource(job.relative, text, job.linksOnly ? [] : this.detectors, this.catalog, {
       isInRepoModule: (source) => this.resolver.isInRepo(source),
       importResolver: (fromFile) => this.moduleValues.forFile(fromFile),
       importOrigin: (fromFile) => this.moduleValues.originsFor(fromFile),
@@ -115,7 +137,7 @@ export class AnalysisContext {
     const dependencies = closure(this.moduleValues.dependencies, job.relative).map((dependency) => resolve(this.spec.root, dependency));
     this.moduleValues.clients = undefined;
     // The in-repo modules it imports and which names: the rounds read them to see whether it imports a client.
-    analysis.imports = inRepoImports(read.text, this.resolver);
+    analysis.imports = inRepoImports(text, this.resolver);
     if (job.clientSignature) analysis.clientSignature = job.clientSignature;
     // Whether it looked an in-repo import up (and so depends on how imports resolve): it or a module it read.
     const resolves = this.moduleValues.consulted.has(job.relative) || dependencies.length > 0;

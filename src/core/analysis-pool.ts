@@ -1,13 +1,16 @@
 import { availableParallelism } from 'node:os';
 import { parentPort, Worker, workerData } from 'node:worker_threads';
-import { AnalysisContext, type AnalysisJob, type JobOutcome, type RootSpec } from './analysis-job';
+import { AnalysisContext, type AnalysisJob, type JobOutcome, type ReadFile, type RootSpec } from './analysis-job';
 import type { Catalog } from './catalog';
 import type { Detector } from './detector';
 
 /** workerData that makes a bundle entry (dist/cli.js, dist/scan-worker.js) serve as a pool worker. */
 export const ANALYSIS_WORKER_ROLE = 'offbox-analysis';
 
-type ToWorker = { type: 'spec'; id: number; spec: RootSpec } | { type: 'jobs'; spec: number; batch: number; jobs: AnalysisJob[] };
+type ToWorker =
+  | { type: 'spec'; id: number; spec: RootSpec }
+  | { type: 'jobs'; spec: number; batch: number; jobs: AnalysisJob[] }
+  | { type: 'analyse'; spec: number; batch: number; items: Array<{ job: AnalysisJob; read: ReadFile }> };
 type FromWorker = { type: 'outcomes'; batch: number; outcomes: JobOutcome[] };
 
 interface PoolWorker {
@@ -120,6 +123,93 @@ export class AnalysisPool {
     });
   }
 
+  /**
+   * Runs the jobs with this thread reading and prefiltering every file (`triage`, the scan's own
+   * context) while the workers parse and analyse the few that pass: on two cores one worker does
+   * the costly half while this thread reads on. Resolves to the outcomes in job order (a prefix of
+   * them when cancelled).
+   */
+  async runTriaged(spec: RootSpec, jobs: AnalysisJob[], triage: AnalysisContext, hooks: { isCancelled?: () => boolean; onProgress?: (done: number, total: number) => void } = {}): Promise<JobOutcome[]> {
+    if (!this.specs.has(spec)) this.specs.set(spec, this.specs.size);
+    const specId = this.specs.get(spec)!;
+    const outcomes: Array<JobOutcome | undefined> = new Array(jobs.length);
+    const inFlight = new Map<number, { entry: PoolWorker; items: Array<{ index: number; job: AnalysisJob; read: ReadFile }> }>();
+    const load = new Map<PoolWorker, number>(this.workers.map((entry) => [entry, 0]));
+    let done = 0;
+    let settled: () => void = () => undefined;
+    const allSettled = new Promise<void>((resolve) => (settled = resolve));
+    const settle = (id: number, results: JobOutcome[]) => {
+      const batch = inFlight.get(id);
+      if (!batch) return;
+      inFlight.delete(id);
+      load.set(batch.entry, (load.get(batch.entry) ?? 0) - batch.items.length);
+      batch.items.forEach(({ index }, offset) => (outcomes[index] = results[offset]));
+      done += batch.items.length;
+      hooks.onProgress?.(done, jobs.length);
+      if (inFlight.size === 0) settled();
+    };
+    // A worker that fails leaves what it was handed to this thread.
+    const failed = (entry: PoolWorker) => {
+      entry.failed = true;
+      for (const [id, batch] of [...inFlight]) if (batch.entry === entry) settle(id, batch.items.map(({ job, read }) => analyseGuarded(triage, job, read)));
+    };
+    const listeners = this.workers.map((entry) => {
+      const onMessage = (message: FromWorker) => message.type === 'outcomes' && settle(message.batch, message.outcomes);
+      const onFailure = () => failed(entry);
+      entry.worker.on('message', onMessage);
+      entry.worker.on('error', onFailure);
+      entry.worker.on('exit', onFailure);
+      return () => {
+        entry.worker.off('message', onMessage);
+        entry.worker.off('error', onFailure);
+        entry.worker.off('exit', onFailure);
+      };
+    });
+    try {
+      for (const [index, job] of jobs.entries()) {
+        if (hooks.isCancelled?.()) break;
+        hooks.onProgress?.(done, jobs.length);
+        const triaged = triage.triage(job);
+        if (triaged.state !== 'read') {
+          outcomes[index] = triaged;
+          done += 1;
+          continue;
+        }
+        // One file a message: its analysis costs a thousand times the message.
+        const entry = this.leastLoaded(load);
+        if (!entry) {
+          outcomes[index] = analyseGuarded(triage, job, triaged);
+          done += 1;
+          continue;
+        }
+        const id = (this.batches += 1);
+        inFlight.set(id, { entry, items: [{ index, job, read: triaged }] });
+        load.set(entry, (load.get(entry) ?? 0) + 1);
+        if (entry.spec !== specId) {
+          entry.worker.postMessage({ type: 'spec', id: specId, spec } satisfies ToWorker);
+          entry.spec = specId;
+        }
+        entry.worker.postMessage({ type: 'analyse', spec: specId, batch: id, items: [{ job, read: triaged }] } satisfies ToWorker);
+      }
+      hooks.onProgress?.(done, jobs.length);
+      if (inFlight.size > 0) await allSettled;
+    } finally {
+      for (const detach of listeners) detach();
+    }
+    const prefix: JobOutcome[] = [];
+    for (const outcome of outcomes) {
+      if (!outcome) break;
+      prefix.push(outcome);
+    }
+    return prefix;
+  }
+
+  private leastLoaded(load: ReadonlyMap<PoolWorker, number>): PoolWorker | undefined {
+    let best: PoolWorker | undefined;
+    for (const entry of this.workers) if (!entry.failed && (!best || (load.get(entry) ?? 0) < (load.get(best) ?? 0))) best = entry;
+    return best;
+  }
+
   /** Ends every worker. */
   async close(): Promise<void> {
     await Promise.all(this.workers.map((entry) => entry.worker.terminate().catch(() => undefined)));
@@ -141,13 +231,23 @@ function runGuarded(context: AnalysisContext, job: AnalysisJob): JobOutcome {
   }
 }
 
+/** Analyses one file triage passed, as runGuarded runs a whole job. */
+function analyseGuarded(context: AnalysisContext, job: AnalysisJob, read: ReadFile): JobOutcome {
+  try {
+    return context.analyse(job, read);
+  } catch (error) {
+    return { state: 'skipped', reason: `internal error while analysing (${error instanceof Error ? error.message : String(error)}); please report it` };
+  }
+}
+
 /**
- * How many workers a scan of this machine should use: one per core, at most eight. On two cores a
- * pool measured no faster than one thread (V8's collector already keeps the second core busy; see
- * bench/README.md), so there the scan stays on its thread.
+ * How many workers a scan of this machine should use. On one core, none. On two, one worker that
+ * parses and analyses while this thread reads and prefilters (runTriaged): two workers reading as
+ * well measured slower there, each warming its own copy of the code. Above that, one per core, at
+ * most eight, each doing whole jobs (bench/README.md has the rows).
  */
 export function defaultPoolSize(cores = availableParallelism()): number {
-  return cores <= 2 ? 1 : Math.min(8, cores);
+  return cores <= 1 ? 0 : cores === 2 ? 1 : Math.min(8, cores);
 }
 
 /** Whether this thread was started as a pool worker. */
@@ -167,7 +267,7 @@ export function runAnalysisWorker(catalog: Catalog, detectors: readonly Detector
     }
     const spec = specs.get(message.spec)!;
     if (context?.spec !== spec) context = new AnalysisContext(spec, catalog, detectors);
-    const outcomes = message.jobs.map((job) => runGuarded(context!, job));
+    const outcomes = message.type === 'jobs' ? message.jobs.map((job) => runGuarded(context!, job)) : message.items.map(({ job, read }) => analyseGuarded(context!, job, read));
     parentPort?.postMessage({ type: 'outcomes', batch: message.batch, outcomes } satisfies FromWorker);
   });
 }

@@ -6,7 +6,10 @@ import type { Detector } from './detector';
 import { contextFor, runJobs, scanSettings, scanSteps, type ScanOptions, type ScanResult } from './scan';
 
 export interface ParallelOptions {
-  /** Worker threads to use; 1 or fewer scans on this thread. */
+  /**
+   * Worker threads: 0 scans on this thread; 1 parses and analyses what this thread reads and
+   * prefilters (AnalysisPool.runTriaged); more each read, prefilter and analyse whole jobs.
+   */
   workers: number;
   /** A bundle entry that starts as a pool worker under ANALYSIS_WORKER_ROLE (dist/cli.js, dist/scan-worker.js). */
   workerScript: string;
@@ -18,14 +21,15 @@ export interface ParallelOptions {
 const MIN_POOLED_JOBS = 64;
 
 /**
- * scanPaths with the files read and analysed by a pool of worker threads. Discovery, the cache, the
+ * scanPaths with the files analysed by a pool of worker threads (and read by them too, above one
+ * worker). Discovery, the cache, the
  * wrapper rounds and the result stay on this thread and are the same steps as scanPaths (scanSteps),
  * so the findings are the same; test/scan-parallel.test.ts compares the two.
  */
 export async function scanPathsInParallel(paths: string[], catalog: Catalog, detectors: readonly Detector[], options: Partial<ScanOptions> & ParallelOptions): Promise<ScanResult> {
   const settings = scanSettings(options);
   // From sources (tests under tsx) there is no bundle to start a worker from: scan on this thread.
-  const poolable = options.workers > 1 && /\.c?js$/.test(options.workerScript) && existsSync(options.workerScript);
+  const poolable = options.workers >= 1 && /\.c?js$/.test(options.workerScript) && existsSync(options.workerScript);
   // A cold scan starts the workers at once, so they load while files are discovered; with a cache
   // most files are replayed, and workers start only if a large batch turns up.
   let pool = poolable && !settings.cache ? new AnalysisPool(options.workerScript, options.workers, catalog, detectors) : undefined;
@@ -41,7 +45,15 @@ export async function scanPathsInParallel(paths: string[], catalog: Catalog, det
       if (next.done) return next.value;
       const { spec, jobs, counted } = next.value;
       if (!pool && poolable && jobs.length >= minPooled) pool = new AnalysisPool(options.workerScript, options.workers, catalog, detectors);
-      const outcomes = pool && jobs.length >= minPooled ? await pool.run(spec, jobs, { isCancelled: settings.isCancelled, onProgress: counted ? settings.onProgress : undefined }) : runHere(spec, jobs, counted);
+      const hooks = { isCancelled: settings.isCancelled, onProgress: counted ? settings.onProgress : undefined };
+      // One worker: this thread reads and prefilters every batch, the worker analyses what passes
+      // (its code is the warm one for that, even for a round of three files).
+      if (pool?.size === 1) {
+        if (local?.spec !== spec) local = contextFor(spec, catalog, detectors);
+        next = steps.next(await pool.runTriaged(spec, jobs, local, hooks));
+        continue;
+      }
+      const outcomes = pool && jobs.length >= minPooled ? await pool.run(spec, jobs, hooks) : runHere(spec, jobs, counted);
       next = steps.next(outcomes);
     }
   } finally {
