@@ -10,8 +10,14 @@ export const ANALYSIS_WORKER_ROLE = 'offbox-analysis';
 type ToWorker =
   | { type: 'spec'; id: number; spec: RootSpec }
   | { type: 'jobs'; spec: number; batch: number; jobs: AnalysisJob[] }
-  | { type: 'analyse'; spec: number; batch: number; items: Array<{ job: AnalysisJob; read: ReadFile }> };
-type FromWorker = { type: 'outcomes'; batch: number; outcomes: JobOutcome[] };
+  | { type: 'analyse'; spec: number; batch: number; items: Array<{ job: AnalysisJob; read: ReadFile; slot: number }>; claims: Int32Array };
+/** An outcome is null for an item the calling thread claimed first (runTriaged). */
+type FromWorker = { type: 'outcomes'; batch: number; outcomes: Array<JobOutcome | null> };
+
+// A slot of runTriaged's claims: who analyses the item (Atomics.compareExchange from UNCLAIMED).
+const UNCLAIMED = 0;
+const CLAIMED_BY_WORKER = 1;
+const CLAIMED_HERE = 2;
 
 interface PoolWorker {
   worker: Worker;
@@ -97,7 +103,8 @@ export class AnalysisPool {
         const onMessage = (message: FromWorker) => {
           if (message.type !== 'outcomes' || message.batch !== id) return;
           detach();
-          settle(message.outcomes);
+          // Whole jobs are never claimed by this thread: every outcome is there.
+          settle(message.outcomes as JobOutcome[]);
         };
         const onFailure = () => {
           detach();
@@ -126,32 +133,44 @@ export class AnalysisPool {
   /**
    * Runs the jobs with this thread reading and prefiltering every file (`triage`, the scan's own
    * context) while the workers parse and analyse the few that pass: on two cores one worker does
-   * the costly half while this thread reads on. Resolves to the outcomes in job order (a prefix of
-   * them when cancelled).
+   * the costly half while this thread reads on. Once it has read everything, this thread takes
+   * files back from the end of the workers' queues and analyses them itself until it meets them
+   * (each item's slot in a shared array says who claimed it first). Resolves to the outcomes in job
+   * order (a prefix of them when cancelled).
    */
   async runTriaged(spec: RootSpec, jobs: AnalysisJob[], triage: AnalysisContext, hooks: { isCancelled?: () => boolean; onProgress?: (done: number, total: number) => void } = {}): Promise<JobOutcome[]> {
     if (!this.specs.has(spec)) this.specs.set(spec, this.specs.size);
     const specId = this.specs.get(spec)!;
     const outcomes: Array<JobOutcome | undefined> = new Array(jobs.length);
-    const inFlight = new Map<number, { entry: PoolWorker; items: Array<{ index: number; job: AnalysisJob; read: ReadFile }> }>();
+    const claims = new Int32Array(new SharedArrayBuffer(Int32Array.BYTES_PER_ELEMENT * Math.max(1, jobs.length)));
+    const inFlight = new Map<number, { entry: PoolWorker; items: Array<{ job: AnalysisJob; read: ReadFile; slot: number }> }>();
+    const posted: Array<{ job: AnalysisJob; read: ReadFile; slot: number }> = [];
     const load = new Map<PoolWorker, number>(this.workers.map((entry) => [entry, 0]));
     let done = 0;
+    const finish = (slot: number, outcome: JobOutcome) => {
+      outcomes[slot] = outcome;
+      done += 1;
+    };
     let settled: () => void = () => undefined;
     const allSettled = new Promise<void>((resolve) => (settled = resolve));
-    const settle = (id: number, results: JobOutcome[]) => {
+    const settle = (id: number, results: ReadonlyArray<JobOutcome | null>) => {
       const batch = inFlight.get(id);
       if (!batch) return;
       inFlight.delete(id);
       load.set(batch.entry, (load.get(batch.entry) ?? 0) - batch.items.length);
-      batch.items.forEach(({ index }, offset) => (outcomes[index] = results[offset]));
-      done += batch.items.length;
+      batch.items.forEach(({ slot }, offset) => {
+        const outcome = results[offset];
+        if (outcome) finish(slot, outcome);
+      });
       hooks.onProgress?.(done, jobs.length);
       if (inFlight.size === 0) settled();
     };
-    // A worker that fails leaves what it was handed to this thread.
+    // A worker that fails leaves what it was handed, and had not finished, to this thread.
     const failed = (entry: PoolWorker) => {
       entry.failed = true;
-      for (const [id, batch] of [...inFlight]) if (batch.entry === entry) settle(id, batch.items.map(({ job, read }) => analyseGuarded(triage, job, read)));
+      for (const [id, batch] of [...inFlight]) {
+        if (batch.entry === entry) settle(id, batch.items.map(({ job, read, slot }) => (outcomes[slot] ? null : analyseGuarded(triage, job, read))));
+      }
     };
     const listeners = this.workers.map((entry) => {
       const onMessage = (message: FromWorker) => message.type === 'outcomes' && settle(message.batch, message.outcomes);
@@ -166,30 +185,32 @@ export class AnalysisPool {
       };
     });
     try {
-      for (const [index, job] of jobs.entries()) {
+      for (const [slot, job] of jobs.entries()) {
         if (hooks.isCancelled?.()) break;
         hooks.onProgress?.(done, jobs.length);
         const triaged = triage.triage(job);
-        if (triaged.state !== 'read') {
-          outcomes[index] = triaged;
-          done += 1;
+        const entry = triaged.state === 'read' ? this.leastLoaded(load) : undefined;
+        if (triaged.state !== 'read' || !entry) {
+          finish(slot, triaged.state === 'read' ? analyseGuarded(triage, job, triaged) : triaged);
           continue;
         }
         // One file a message: its analysis costs a thousand times the message.
-        const entry = this.leastLoaded(load);
-        if (!entry) {
-          outcomes[index] = analyseGuarded(triage, job, triaged);
-          done += 1;
-          continue;
-        }
+        const item = { job, read: triaged, slot };
         const id = (this.batches += 1);
-        inFlight.set(id, { entry, items: [{ index, job, read: triaged }] });
+        inFlight.set(id, { entry, items: [item] });
+        posted.push(item);
         load.set(entry, (load.get(entry) ?? 0) + 1);
         if (entry.spec !== specId) {
           entry.worker.postMessage({ type: 'spec', id: specId, spec } satisfies ToWorker);
           entry.spec = specId;
         }
-        entry.worker.postMessage({ type: 'analyse', spec: specId, batch: id, items: [{ job, read: triaged }] } satisfies ToWorker);
+        entry.worker.postMessage({ type: 'analyse', spec: specId, batch: id, items: [item], claims } satisfies ToWorker);
+      }
+      // The workers take their items in order: the first one they claimed ends what is left here.
+      for (let at = posted.length - 1; at >= 0 && !hooks.isCancelled?.(); at -= 1) {
+        const { job, read, slot } = posted[at];
+        if (Atomics.compareExchange(claims, slot, UNCLAIMED, CLAIMED_HERE) !== UNCLAIMED) break;
+        finish(slot, analyseGuarded(triage, job, read));
       }
       hooks.onProgress?.(done, jobs.length);
       if (inFlight.size > 0) await allSettled;
@@ -267,7 +288,10 @@ export function runAnalysisWorker(catalog: Catalog, detectors: readonly Detector
     }
     const spec = specs.get(message.spec)!;
     if (context?.spec !== spec) context = new AnalysisContext(spec, catalog, detectors);
-    const outcomes = message.type === 'jobs' ? message.jobs.map((job) => runGuarded(context!, job)) : message.items.map(({ job, read }) => analyseGuarded(context!, job, read));
+    const outcomes =
+      message.type === 'jobs'
+        ? message.jobs.map((job) => runGuarded(context!, job))
+        : message.items.map(({ job, read, slot }) => (Atomics.compareExchange(message.claims, slot, UNCLAIMED, CLAIMED_BY_WORKER) === UNCLAIMED ? analyseGuarded(context!, job, read) : null));
     parentPort?.postMessage({ type: 'outcomes', batch: message.batch, outcomes } satisfies FromWorker);
   });
 }
