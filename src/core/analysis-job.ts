@@ -162,17 +162,19 @@ function closure(dependencies: ReadonlyMap<string, ReadonlySet<string>>, file: s
 // and the specifier, past what the parser reads past as well: comments (`import(/* webpackChunkName */
 // './crm')`, `{ track, // why \n other }`), parentheses, `?.`, a type assertion (as prefilter.ts does).
 const IMPORT_SPECIFIER = new RegExp(
-  String.raw`(?:\b(?:import|export)\s+((?:type\s+)?(?:[^'"\`;/]|'[^'\n]*'|"[^"\n]*"|${COMMENT}|\/(?![/*]))*?)\s*from|\bimport(?=\s*(?:\(|${COMMENT}))|\brequire)(?:\s|\?\.|\(|\)|<(?:[^<>]|<[^<>]*>)*>|${COMMENT})*["'\`]([^"'\`\n]+)["'\`]`,
+  String.raw`(?:\b(?:import|export(?!\s+(?:const|let|var|function|class|default|async|interface|enum|abstract|declare|namespace)\b))\s+((?:type\s+)?(?:[^'"\`;/]|'[^'\n]*'|"[^"\n]*"|${COMMENT}|\/(?![/*]))*?)\s*from|\bimport(?=\s*(?:\(|${COMMENT}))|\brequire)(?:\s|\?\.|\(|\)|<(?:[^<>]|<[^<>]*>)*>|${COMMENT})*["'\`]([^"'\`\n]+)["'\`]`,
   'g',
 );
 
 /** The in-repo modules an unparsed file imports, and which of their names: enough to tell whether it calls a wrapper. */
 export function inRepoImports(text: string, resolver: ModuleResolver): ImportedNames[] {
+  // Run over every file the prefilter lets go (a fifth of a cold scan's reading thread, at scale),
+  // so the plain loop and the cheap tests come first.
   const imports: ImportedNames[] = [];
-  for (const match of text.matchAll(IMPORT_SPECIFIER)) {
-    const [, clause, written] = match;
-    const source = unescapeStringBody(written);
-    if (resolver.isInRepo(source)) imports.push({ source, names: importedNames(clause), ...(match[0].startsWith('export') ? { reExport: true } : {}) });
+  IMPORT_SPECIFIER.lastIndex = 0;
+  for (let match = IMPORT_SPECIFIER.exec(text); match; match = IMPORT_SPECIFIER.exec(text)) {
+    const source = unescapeStringBody(match[2]);
+    if (resolver.isInRepo(source)) imports.push({ source, names: importedNames(match[1]), ...(match[0].startsWith('export') ? { reExport: true } : {}) });
   }
   return imports;
 }
@@ -181,13 +183,21 @@ const COMMENTS = new RegExp(COMMENT, 'g');
 
 /** `{ a, b as c }` → [a, b]; a default, a namespace, `export *` or a require → ['*'] (anything may be reached). */
 function importedNames(clause: string | undefined): string[] {
-  const braces = clause ? /^(?:type\s+)?\{([^}]*)\}$/.exec(clause.replace(COMMENTS, ' ').trim()) : null;
+  if (!clause) return ['*'];
+  // A comment needs a `/`; most clauses have none.
+  const braces = /^(?:type\s+)?\{([^}]*)\}$/.exec((clause.includes('/') ? clause.replace(COMMENTS, ' ') : clause).trim());
   if (!braces) return ['*'];
-  return braces[1]
-    .split(',')
+  const names: string[] = [];
+  for (const part of braces[1].split(',')) {
+    let name = part.trim();
+    if (name.startsWith('type') && /^type\s/.test(name)) name = name.replace(/^type\s+/, '');
+    if (name.includes('as')) name = name.split(/\s+as\s+/)[0];
     // `'send' as s`: a string name (ES2022) is the export's name without its quotes.
-    .map((part) => part.trim().replace(/^type\s+/, '').split(/\s+as\s+/)[0].replace(/^(["'])(.*)\1$/, '$2'))
-    .filter(Boolean);
+    const first = name.charCodeAt(0);
+    if (first === 0x22 || first === 0x27) name = name.replace(/^(["'])(.*)\1$/, '$2');
+    if (name) names.push(name);
+  }
+  return names;
 }
 
 /**

@@ -59,6 +59,8 @@ export class ModuleResolver {
 
   /** Whether a specifier may name a module of this tree (cheap: asked for every import of every file before parsing). */
   isInRepo(source: string): boolean {
+    // `./x` and `../x`, most of them: no need to hash the specifier for the map.
+    if (source.charCodeAt(0) === 0x2e) return true;
     let inRepo = this.inRepo.get(source);
     if (inRepo === undefined) this.inRepo.set(source, (inRepo = this.isInRepoUncached(source)));
     return inRepo;
