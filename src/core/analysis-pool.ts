@@ -14,6 +14,9 @@ type ToWorker =
 /** An outcome is null for an item the calling thread claimed first (runTriaged). */
 type FromWorker = { type: 'outcomes'; batch: number; outcomes: Array<JobOutcome | null> };
 
+// Batches up to this many jobs are read whole before any is handed out (runTriaged).
+const PRESORTED_BATCH = 1000;
+
 // A slot of runTriaged's claims: who analyses the item (Atomics.compareExchange from UNCLAIMED).
 const UNCLAIMED = 0;
 const CLAIMED_BY_WORKER = 1;
@@ -184,28 +187,37 @@ export class AnalysisPool {
         entry.worker.off('exit', onFailure);
       };
     });
+    // One file a message: its analysis costs a thousand times the message.
+    const post = (item: { job: AnalysisJob; read: ReadFile; slot: number }) => {
+      const entry = this.leastLoaded(load);
+      if (!entry) {
+        finish(item.slot, analyseGuarded(triage, item.job, item.read));
+        return;
+      }
+      const id = (this.batches += 1);
+      inFlight.set(id, { entry, items: [item] });
+      posted.push(item);
+      load.set(entry, (load.get(entry) ?? 0) + 1);
+      if (entry.spec !== specId) {
+        entry.worker.postMessage({ type: 'spec', id: specId, spec } satisfies ToWorker);
+        entry.spec = specId;
+      }
+      entry.worker.postMessage({ type: 'analyse', spec: specId, batch: id, items: [item], claims } satisfies ToWorker);
+    };
+    // A small batch (a wrapper round) is read whole first and handed out largest first: this thread
+    // then takes the small ones back from the end, instead of one large test file ending the round
+    // alone in the worker. A large one is handed out as it is read, so the worker starts at once.
+    const held = jobs.length <= PRESORTED_BATCH ? ([] as Array<{ job: AnalysisJob; read: ReadFile; slot: number }>) : undefined;
     try {
       for (const [slot, job] of jobs.entries()) {
         if (hooks.isCancelled?.()) break;
         hooks.onProgress?.(done, jobs.length);
         const triaged = triage.triage(job);
-        const entry = triaged.state === 'read' ? this.leastLoaded(load) : undefined;
-        if (triaged.state !== 'read' || !entry) {
-          finish(slot, triaged.state === 'read' ? analyseGuarded(triage, job, triaged) : triaged);
-          continue;
-        }
-        // One file a message: its analysis costs a thousand times the message.
-        const item = { job, read: triaged, slot };
-        const id = (this.batches += 1);
-        inFlight.set(id, { entry, items: [item] });
-        posted.push(item);
-        load.set(entry, (load.get(entry) ?? 0) + 1);
-        if (entry.spec !== specId) {
-          entry.worker.postMessage({ type: 'spec', id: specId, spec } satisfies ToWorker);
-          entry.spec = specId;
-        }
-        entry.worker.postMessage({ type: 'analyse', spec: specId, batch: id, items: [item], claims } satisfies ToWorker);
+        if (triaged.state !== 'read') finish(slot, triaged);
+        else if (held) held.push({ job, read: triaged, slot });
+        else post({ job, read: triaged, slot });
       }
+      if (held) for (const item of held.sort((a, b) => b.read.text.length - a.read.text.length)) post(item);
       // The workers take their items in order: the first one they claimed ends what is left here.
       for (let at = posted.length - 1; at >= 0 && !hooks.isCancelled?.(); at -= 1) {
         const { job, read, slot } = posted[at];
