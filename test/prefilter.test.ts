@@ -151,10 +151,9 @@ describe('the prefilter reads module names and markup where they can reach a det
     // JSX reads `< img` and `</* c */script` as those elements.
     ['const badge = < img src={url} />;', 'a.jsx'],
     ['const tag = </* analytics */script src={url} />;', 'a.tsx'],
-    // A quote right before an element is JSX text when JSX text can stand there (after a tag's `>` or an expression's `}`).
-    ["const p = <p>'<img src=\"https://t.acme.io/p.gif\" />'</p>;", 'a.jsx'],
-    ['const q = <p>{label}"<img src={pixel} />"</p>;', 'a.tsx'],
-    ["const r = () => '<img src=\"x\">';", 'a.js'],
+    // Markup right after a quote is not always a string's: in a file that does not parse, TypeScript's
+    // recovery ends the tag before it and reads the element (`partial`, still a finding).
+    ['export const A = () => <a href="/"<img src="https://cdn.tracker.io/logo.png"/></a>;', 'a.jsx'],
   ];
   const fails: Array<[string, string]> = [
     // Package names as words, not modules (Rocket.Chat's e2e word list holds 'square' and 'needle').
@@ -164,9 +163,6 @@ describe('the prefilter reads module names and markup where they can reach a det
     ["const html = '<img src=\"https://cdn.acme.io/a.png\"><script src=\"x.js\"></script>';", 'a.ts'],
     ["const box = document.createElement('div');", 'a.ts'],
     ["const node = React.createElement('span', null, 'Image');", 'a.tsx'],
-    // Markup right after a quote, in code (the nearest brace or angle bracket before it opens a block or an object): a string.
-    ["it('embeds', () => { expect(html).to.have.string('<iframe src=\"https://www.youtube.com/embed/x\">'); });", 'a.js'],
-    ["const user = { username: 'specialchars', name: '<img onerror=alert(1)>' };", 'a.jsx'],
   ];
   for (const [text, file] of passes) it(`passes ${text} in ${file}`, () => assert.equal(prefilter.test(text, file), true));
   for (const [text, file] of fails) it(`lets go ${text} in ${file}`, () => assert.equal(prefilter.test(text, file), false));

@@ -66,7 +66,7 @@ export function buildPrefilter(catalog: Catalog, detectors: readonly Detector[])
   const plain = new RegExp([`${MODULE_NAMED_HERE}["'\`](?:(?:node:)?(?:${modules.join('|')})["'\`/]|[^"'\`\\n]*\\\\)`, ...(words ? [words] : [])].join('|'));
   // `<img`, and `< img` or `</* c */img`, which JSX reads alike.
   const elements = [...new Set(detectors.flatMap((detector) => detector.meta.jsxElements ?? []))];
-  const jsx = elements.length > 0 ? new RegExp(`<(?:\\s|${COMMENT})*(?:${elements.map(escapeRegExp).join('|')})\\b`, 'g') : undefined;
+  const jsx = elements.length > 0 ? new RegExp(`<(?:\\s|${COMMENT})*(?:${elements.map(escapeRegExp).join('|')})\\b`) : undefined;
   const globalNames = [...new Set([...catalog.globalSignals(), ...detectors.flatMap((detector) => detector.meta.globals ?? [])])];
   // `\b` only stands between a word character and another: right around `fetch`, never before
   // `$crisp`. Names that start or end otherwise get their own regex, bounded by hand (below); one
@@ -84,7 +84,7 @@ export function buildPrefilter(catalog: Catalog, detectors: readonly Detector[])
       // An escaped letter, digit, `_` or `$` (`\u0066etch`, `'set-\x63ookie'`) spells a name or
       // a word no other test reads; plain code hardly has one, so it lets the file through.
       if (ESCAPED_NAME_CHARACTER.test(text)) return true;
-      if (jsx && (path === undefined || mayHoldJsx(path)) && holdsElement(text, jsx)) return true;
+      if (jsx && (path === undefined || mayHoldJsx(path)) && jsx.test(text)) return true;
       let aliased: boolean | undefined;
       const holdsGlobalObject = () => (aliased ??= GLOBAL_OBJECT_AS_VALUE.test(text));
       for (const pattern of globals) {
@@ -104,34 +104,6 @@ export function buildPrefilter(catalog: Catalog, detectors: readonly Detector[])
       return false;
     },
   };
-}
-
-/**
- * Whether a match of `elements` (`<img`, `< img`) may open a JSX element. One right after a quote
- * (`'<iframe src=…'`, `expect(html).to.contain("<img")`) is the text of a string unless the quote is
- * the text of a JSX element: `<p>'<img/>'</p>`. JSX text holds none of `{}<>`, and is entered by the
- * `>` of a tag or the `}` of an expression, so it is ruled out when the nearest of those four before
- * the quote is `{` or `<` (in code, a block, an object, or a comparison; or inside a tag, in an
- * attribute's value). Anything else, or none of them within LOOK_BEHIND, counts as an element.
- */
-function holdsElement(text: string, elements: RegExp): boolean {
-  elements.lastIndex = 0;
-  for (let match = elements.exec(text); match; match = elements.exec(text)) {
-    const quote = text.charCodeAt(match.index - 1);
-    if (quote !== 0x22 && quote !== 0x27 && quote !== 0x60) return true;
-    if (!inCodeBeforeQuote(text, match.index - 1)) return true;
-  }
-  return false;
-}
-
-/** Whether the nearest of `{}<>` before `quote` (within LOOK_BEHIND) is `{` or `<`: the quote is then not JSX text. */
-function inCodeBeforeQuote(text: string, quote: number): boolean {
-  for (let at = quote - 1; at >= 0 && at >= quote - LOOK_BEHIND; at -= 1) {
-    const code = text.charCodeAt(at);
-    if (code === 0x7b || code === 0x3c) return true;
-    if (code === 0x7d || code === 0x3e) return false;
-  }
-  return false;
 }
 
 // `\u0041`, `\u{61}`, `\x5f`: an escape of [0-9A-Za-z_$].
