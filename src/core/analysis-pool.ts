@@ -208,21 +208,23 @@ export class AnalysisPool {
     // then takes the small ones back from the end, instead of one large test file ending the round
     // alone in the worker. A large one is handed out as it is read, so the worker starts at once.
     const held = jobs.length <= PRESORTED_BATCH ? ([] as Array<{ job: AnalysisJob; read: ReadFile; slot: number }>) : undefined;
+    let cancelled = false;
     try {
       for (const [slot, job] of jobs.entries()) {
-        if (hooks.isCancelled?.()) break;
+        if ((cancelled = hooks.isCancelled?.() ?? false)) break;
         hooks.onProgress?.(done, jobs.length);
-        const triaged = triage.triage(job);
+        const triaged = triageGuarded(triage, job);
         if (triaged.state !== 'read') finish(slot, triaged);
         else if (held) held.push({ job, read: triaged, slot });
         else post({ job, read: triaged, slot });
       }
-      if (held) for (const item of held.sort((a, b) => b.read.text.length - a.read.text.length)) post(item);
+      if (held && !cancelled) for (const item of held.sort((a, b) => b.read.text.length - a.read.text.length)) post(item);
       // The workers take their items in order: the first one they claimed ends what is left here.
-      for (let at = posted.length - 1; at >= 0 && !hooks.isCancelled?.(); at -= 1) {
+      for (let at = posted.length - 1; at >= 0; at -= 1) {
         const { job, read, slot } = posted[at];
         if (Atomics.compareExchange(claims, slot, UNCLAIMED, CLAIMED_HERE) !== UNCLAIMED) break;
-        finish(slot, analyseGuarded(triage, job, read));
+        // Cancelled: what the workers have not started is claimed here and left undone.
+        if (!cancelled && !(cancelled = hooks.isCancelled?.() ?? false)) finish(slot, analyseGuarded(triage, job, read));
       }
       hooks.onProgress?.(done, jobs.length);
       if (inFlight.size > 0) await allSettled;
@@ -260,7 +262,21 @@ function runGuarded(context: AnalysisContext, job: AnalysisJob): JobOutcome {
   try {
     return context.run(job);
   } catch (error) {
-    return { state: 'skipped', reason: `internal error while analysing (${error instanceof Error ? error.message : String(error)}); please report it` };
+    return internalErrorSkip(error);
+  }
+}
+
+/** A failure of our own code while reading or analysing a file: a skip with a reason, never a lost scan. */
+function internalErrorSkip(error: unknown): JobOutcome {
+  return { state: 'skipped', reason: `internal error while analysing (${error instanceof Error ? error.message : String(error)}); please report it` };
+}
+
+/** Triage of one job, its failures a skip as in runGuarded. */
+function triageGuarded(context: AnalysisContext, job: AnalysisJob): JobOutcome | ReadFile {
+  try {
+    return context.triage(job);
+  } catch (error) {
+    return internalErrorSkip(error);
   }
 }
 
@@ -269,7 +285,7 @@ function analyseGuarded(context: AnalysisContext, job: AnalysisJob, read: ReadFi
   try {
     return context.analyse(job, read);
   } catch (error) {
-    return { state: 'skipped', reason: `internal error while analysing (${error instanceof Error ? error.message : String(error)}); please report it` };
+    return internalErrorSkip(error);
   }
 }
 
