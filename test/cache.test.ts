@@ -248,6 +248,32 @@ describe('the scan cache and the wrapper rounds', () => {
   });
 });
 
+// A process that scans again (--watch, the extension's worker) keeps its cache, and so the same analysis
+// objects, between scans; the wrapper index reuses a wrapper finding only when nothing it was made from changed.
+describe('a process that scans again with the same cache', () => {
+  it('gives the wrapper finding a changed barrel now leads to, as a fresh scan does', () => {
+    const root = tempDir('offbox-cache-barrel-');
+    mkdirSync(join(root, 'src'));
+    writeFileSync(
+      join(root, 'src', 'a.ts'),
+      "export function send(body: string) {\n  return fetch('https://api.alpha-metrics.io/in', { method: 'POST', body });\n}\nexport function other(body: string) {\n  return fetch('https://api.beta-metrics.io/in', { method: 'POST', body });\n}\n",
+    );
+    const barrel = join(root, 'src', 'b.ts');
+    writeFileSync(barrel, "export { send as track } from './a';\n");
+    writeFileSync(join(root, 'src', 'c.ts'), "import { track } from './b';\nexport function go(email: string) {\n  return track(email);\n}\n");
+    const cache = new ScanCache(join(root, '.offbox-cache', 'scan.json'), cacheKey(['test']), { writeBehind: true });
+    const hostsOf = (result: ReturnType<typeof scan>) => result.findings.filter((finding) => finding.ruleId === 'wrapper-call').map((finding) => finding.destination.host);
+    const first = scan(root, cache);
+    assert.deepEqual(hostsOf(first), ['api.alpha-metrics.io']);
+    const again = scan(root, cache);
+    assert.deepEqual(written(again), written(first));
+    writeFileSync(barrel, "export { other as track } from './a';\n");
+    const changed = scanPaths(['.'], loadCatalog(), detectors, { cwd: root, includeTests: true, cache, changedPaths: new Set([barrel]) });
+    assert.deepEqual(hostsOf(changed), ['api.beta-metrics.io']);
+    assert.deepEqual(written(changed), written(scan(root)));
+  });
+});
+
 // How an import resolves depends on the tree: a file added can take priority or make an import resolve
 // at all, and tsconfig's paths can point elsewhere. A cached analysis that looked imports up is redone
 // when the tree changed, as a fresh scan would read it.

@@ -1,7 +1,7 @@
 import type { FileAnalysis } from './analyze';
 import type { Catalog } from './catalog';
 import { destinationLabel, fingerprintOf, formatMessage, type Finding, type ViaHop } from './finding';
-import type { ReExport } from './module-links';
+import type { ImportedCall, ReExport } from './module-links';
 import type { ModuleResolver } from './module-resolver';
 import { wrapperCallMeta } from '../analyzers/wrapper-call';
 import type { Detector, Refinement } from './detector';
@@ -27,6 +27,35 @@ interface Sink {
   innerParams: string[];
   /** Maps a caller's arguments (rendered) to the arguments the function holding `inner` receives. */
   argsFor: (callerArgs: string[]) => string[];
+  /**
+   * The link objects the sink was built from, outermost first: each exported function on the chain and
+   * the call it forwards through. Everything about the sink (chain, send, parameters, what the
+   * arguments become) is read from them and the analyses they belong to, so the same objects make the
+   * same sink.
+   */
+  basis: readonly object[];
+}
+
+/**
+ * What the last index made of an in-repo call: a process that scans again (--watch, the extension's
+ * worker) rebuilds the index every scan while nearly every analysis is the same object as before. A
+ * call of the same analysis reaching a sink built from the same analyses, at the same occurrence,
+ * gives the same finding (or none), which is then not bound, classified and hashed again.
+ */
+interface WrapperFindingMemo {
+  catalog: Catalog;
+  detectors: readonly Detector[];
+  caller: FileAnalysis;
+  file: string;
+  basis: readonly object[];
+  occurrence: number;
+  finding: Finding | null;
+}
+
+const wrapperFindings = new WeakMap<ImportedCall, WrapperFindingMemo>();
+
+function sameBasis(a: readonly object[], b: readonly object[]): boolean {
+  return a.length === b.length && a.every((link, index) => link === b[index]);
 }
 
 const MAX_ROUNDS = 8;
@@ -46,7 +75,7 @@ export class WrapperIndex {
   constructor(
     private readonly analyses: ReadonlyMap<string, FileAnalysis>,
     private readonly resolver: ModuleResolver,
-    detectors: readonly Detector[] = [],
+    private readonly detectors: readonly Detector[] = [],
   ) {
     this.detectorsById = new Map(detectors.map((detector) => [detector.meta.id, detector]));
     this.build();
@@ -114,50 +143,60 @@ export class WrapperIndex {
       for (const call of analysis.links?.importedCalls ?? []) {
         const target = this.resolveCall(file, call.source, call.key);
         if (!target) continue;
-        const bound = this.bind(target, call.args, catalog);
-        if (bound === null) continue;
-        // A same-file call repeats a send already reported in this file, unless the caller's value decides it.
-        if (call.source === '' && bound === undefined) continue;
-        const callerTypes = call.dataNames.flatMap((name) => catalog.dataTypes.classify(name));
-        const dataTypes = [...new Set([...callerTypes, ...target.dataTypes])].sort();
-        const destination = bound?.destination ?? target.inner.destination;
-        const vendor = bound ? bound.vendor && { id: bound.vendor.id, name: bound.vendor.name } : target.inner.vendor;
-        const chain = [...target.chain.map((hop) => hop.name), target.inner.api].join(' → ');
         const key = `${call.scope}\u0000${call.snippet}`;
         const occurrence = occurrences.get(key) ?? 0;
+        const memo = wrapperFindings.get(call);
+        const reusable = memo !== undefined && memo.catalog === catalog && memo.detectors === this.detectors && memo.caller === analysis && memo.file === file && memo.occurrence === occurrence && sameBasis(memo.basis, target.basis);
+        const finding = reusable ? memo.finding : this.wrapperFinding(file, call, target, occurrence, catalog);
+        if (!reusable) wrapperFindings.set(call, { catalog, detectors: this.detectors, caller: analysis, file, basis: target.basis, occurrence, finding });
+        if (!finding) continue;
         occurrences.set(key, occurrence + 1);
-        findings.push({
-          ruleId: wrapperCallMeta.id,
-          kind: 'wrapper',
-          category: bound ? bound.category ?? target.inner.category : target.inner.category,
-          vendor,
-          destination,
-          dataTypes,
-          dataNames: call.dataNames,
-          api: call.api,
-          messageId: bound?.command ? 'wrapperCommand' : 'wrapper',
-          message: formatMessage(wrapperCallMeta.messages[bound?.command ? 'wrapperCommand' : 'wrapper'], {
-            command: bound?.command && bound.command.length > 80 ? `${bound.command.slice(0, 77)}...` : bound?.command ?? '',
-            api: call.api,
-            data: dataTypes.length > 0 ? dataTypes.join(', ') : 'unclassified data',
-            destination: vendor ? `${vendor.name} (${destinationLabel(destination)})` : destinationLabel(destination),
-            chain,
-          }),
-          file,
-          range: call.range,
-          fingerprint: fingerprintOf({ ruleId: wrapperCallMeta.id, file, scope: call.scope, snippet: call.snippet, destination: destinationLabel(destination), occurrence }),
-          related: [
-            { file: target.chain[0].file, range: target.chain[0].range, message: `${target.chain[0].name} is defined here.` },
-            { file: target.inner.file, range: target.inner.range, message: `${target.inner.api} sends the data here.` },
-          ],
-          via: target.chain,
-          ...(bound?.command ?? target.inner.command ? { command: bound?.command ?? target.inner.command } : {}),
-          // The caller's guards and the ones inside the wrapper both decide whether the send runs.
-          guards: [...call.guards, ...(target.inner.guards ?? [])],
-        });
+        findings.push(finding);
       }
     }
     return findings;
+  }
+
+  /** The wrapper-call finding of one call to a sink, or null when with its arguments nothing leaves the box. */
+  private wrapperFinding(file: string, call: ImportedCall, target: Sink, occurrence: number, catalog: Catalog): Finding | null {
+    const bound = this.bind(target, call.args, catalog);
+    if (bound === null) return null;
+    // A same-file call repeats a send already reported in this file, unless the caller's value decides it.
+    if (call.source === '' && bound === undefined) return null;
+    const callerTypes = call.dataNames.flatMap((name) => catalog.dataTypes.classify(name));
+    const dataTypes = [...new Set([...callerTypes, ...target.dataTypes])].sort();
+    const destination = bound?.destination ?? target.inner.destination;
+    const vendor = bound ? bound.vendor && { id: bound.vendor.id, name: bound.vendor.name } : target.inner.vendor;
+    const chain = [...target.chain.map((hop) => hop.name), target.inner.api].join(' → ');
+    return {
+      ruleId: wrapperCallMeta.id,
+      kind: 'wrapper',
+      category: bound ? bound.category ?? target.inner.category : target.inner.category,
+      vendor,
+      destination,
+      dataTypes,
+      dataNames: call.dataNames,
+      api: call.api,
+      messageId: bound?.command ? 'wrapperCommand' : 'wrapper',
+      message: formatMessage(wrapperCallMeta.messages[bound?.command ? 'wrapperCommand' : 'wrapper'], {
+        command: bound?.command && bound.command.length > 80 ? `${bound.command.slice(0, 77)}...` : bound?.command ?? '',
+        api: call.api,
+        data: dataTypes.length > 0 ? dataTypes.join(', ') : 'unclassified data',
+        destination: vendor ? `${vendor.name} (${destinationLabel(destination)})` : destinationLabel(destination),
+        chain,
+      }),
+      file,
+      range: call.range,
+      fingerprint: fingerprintOf({ ruleId: wrapperCallMeta.id, file, scope: call.scope, snippet: call.snippet, destination: destinationLabel(destination), occurrence }),
+      related: [
+        { file: target.chain[0].file, range: target.chain[0].range, message: `${target.chain[0].name} is defined here.` },
+        { file: target.inner.file, range: target.inner.range, message: `${target.inner.api} sends the data here.` },
+      ],
+      via: target.chain,
+      ...(bound?.command ?? target.inner.command ? { command: bound?.command ?? target.inner.command } : {}),
+      // The caller's guards and the ones inside the wrapper both decide whether the send runs.
+      guards: [...call.guards, ...(target.inner.guards ?? [])],
+    };
   }
 
   /**
@@ -199,6 +238,7 @@ export class WrapperIndex {
           dataTypes: [...new Set(inside.flatMap(({ finding }) => finding.dataTypes))],
           innerParams: exported.params,
           argsFor: (callerArgs) => callerArgs,
+          basis: [exported],
         });
       }
     }
@@ -226,6 +266,7 @@ export class WrapperIndex {
                 ...target,
                 chain: [{ name: exported.name, file, range: exported.range, leadsTo: call.api }, ...target.chain],
                 argsFor: (callerArgs) => target.argsFor(forwarded.map((arg) => substituteParams(arg, outerParams, callerArgs))),
+                basis: [exported, call, ...target.basis],
               },
             ]);
             break;
