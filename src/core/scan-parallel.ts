@@ -22,9 +22,9 @@ const MIN_POOLED_JOBS = 64;
 
 /**
  * scanPaths with the files analysed by a pool of worker threads (and read by them too, above one
- * worker). Discovery, the cache, the
- * wrapper rounds and the result stay on this thread and are the same steps as scanPaths (scanSteps),
- * so the findings are the same; test/scan-parallel.test.ts compares the two.
+ * worker). Discovery, the cache, the wrapper rounds and the result stay on this thread and are the
+ * same steps as scanPaths (scanSteps), so the findings are the same; test/scan-parallel.test.ts
+ * compares the two.
  */
 export async function scanPathsInParallel(paths: string[], catalog: Catalog, detectors: readonly Detector[], options: Partial<ScanOptions> & ParallelOptions): Promise<ScanResult> {
   const settings = scanSettings(options);
