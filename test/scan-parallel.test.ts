@@ -78,6 +78,22 @@ for (const workers of [1, 3]) {
   });
 }
 
+// A scan of a few files is over before a worker has started: what this thread took back is not
+// waited for. A worker that never answers stands for one still starting.
+it('with one worker, does not wait for a worker that has not started on the files this thread took back', { timeout: 20_000 }, async () => {
+  const dir = tempDir('offbox-pool-silent-');
+  try {
+    const silent = join(dir, 'silent-worker.js');
+    writeFileSync(silent, "require('node:worker_threads').parentPort.on('message', () => {});\n");
+    const workspace = join(ROOT, 'examples', 'hosted-shipyard');
+    const alone = scanPaths(['.'], loadCatalog(), detectors, { cwd: workspace });
+    const pooled = await scanPathsInParallel(['.'], loadCatalog(), detectors, { cwd: workspace, workers: 1, workerScript: silent, minPooledJobs: 1 });
+    assert.deepEqual(outcome(pooled), outcome(alone));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
 it('sizes the pool by cores: none on one, one analysing on two, one per core above, at most eight', () => {
   assert.equal(defaultPoolSize(1), 0);
   assert.equal(defaultPoolSize(2), 1);

@@ -154,8 +154,11 @@ export class AnalysisPool {
       outcomes[slot] = outcome;
       done += 1;
     };
-    let settled: () => void = () => undefined;
-    const allSettled = new Promise<void>((resolve) => (settled = resolve));
+    // The files the workers claimed, once this thread has taken back the rest: only those are waited
+    // for. A worker still starting (a scan of a few files) answers the ones taken back later, unheard.
+    let claimedByWorkers: Set<number> | undefined;
+    let release: () => void = () => undefined;
+    const workersDone = new Promise<void>((resolve) => (release = resolve));
     const settle = (id: number, results: ReadonlyArray<JobOutcome | null>) => {
       const batch = inFlight.get(id);
       if (!batch) return;
@@ -164,15 +167,15 @@ export class AnalysisPool {
       batch.items.forEach(({ slot }, offset) => {
         const outcome = results[offset];
         if (outcome) finish(slot, outcome);
+        if (claimedByWorkers?.delete(slot) && claimedByWorkers.size === 0) release();
       });
       hooks.onProgress?.(done, jobs.length);
-      if (inFlight.size === 0) settled();
     };
     // A worker that fails leaves what it was handed, and had not finished, to this thread.
     const failed = (entry: PoolWorker) => {
       entry.failed = true;
       for (const [id, batch] of [...inFlight]) {
-        if (batch.entry === entry) settle(id, batch.items.map(({ job, read, slot }) => (outcomes[slot] ? null : analyseGuarded(triage, job, read))));
+        if (batch.entry === entry) settle(id, batch.items.map(({ job, read, slot }) => (outcomes[slot] || Atomics.load(claims, slot) === CLAIMED_HERE ? null : analyseGuarded(triage, job, read))));
       }
     };
     const listeners = this.workers.map((entry) => {
@@ -227,7 +230,8 @@ export class AnalysisPool {
         if (!cancelled && !(cancelled = hooks.isCancelled?.() ?? false)) finish(slot, analyseGuarded(triage, job, read));
       }
       hooks.onProgress?.(done, jobs.length);
-      if (inFlight.size > 0) await allSettled;
+      claimedByWorkers = new Set(posted.filter(({ slot }) => !outcomes[slot] && Atomics.load(claims, slot) === CLAIMED_BY_WORKER).map(({ slot }) => slot));
+      if (claimedByWorkers.size > 0) await workersDone;
     } finally {
       for (const detach of listeners) detach();
     }
