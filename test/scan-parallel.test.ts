@@ -23,6 +23,21 @@ function outcome(result: ScanResult) {
   return { findings: result.findings, counts: result.counts, skipped: result.skipped, partial: result.partial, suppressions: [...result.suppressions], cancelled: result.cancelled };
 }
 
+/** Scans an example with a pool whose workers run `source` (a stand-in for a broken worker) and with none: the results must be equal. */
+async function assertSameWithWorker(source: string, example: string, workers: number): Promise<void> {
+  const dir = tempDir('offbox-pool-worker-');
+  try {
+    const script = join(dir, 'worker.js');
+    writeFileSync(script, source);
+    const workspace = join(ROOT, 'examples', example);
+    const alone = scanPaths(['.'], loadCatalog(), detectors, { cwd: workspace });
+    const pooled = await scanPathsInParallel(['.'], loadCatalog(), detectors, { cwd: workspace, workers, workerScript: script, minPooledJobs: 1 });
+    assert.deepEqual(outcome(pooled), outcome(alone));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 // The pool only moves reading and analysing to other threads; every result must be the same. One
 // worker analyses what this thread reads and prefilters (runTriaged); more do whole jobs (run).
 for (const workers of [1, 3]) {
@@ -51,20 +66,8 @@ for (const workers of [1, 3]) {
       }
     });
 
-    it('finishes the batches of a worker that dies on this thread', async () => {
-      const dir = tempDir('offbox-pool-dead-');
-      try {
-        // A worker script that exits at once, as a crashed worker would.
-        const dead = join(dir, 'dead-worker.js');
-        writeFileSync(dead, 'process.exit(3);\n');
-        const workspace = join(ROOT, 'examples', 'airgapped-chat');
-        const alone = scanPaths(['.'], loadCatalog(), detectors, { cwd: workspace });
-        const pooled = await scanPathsInParallel(['.'], loadCatalog(), detectors, { cwd: workspace, workers, workerScript: dead, minPooledJobs: 1 });
-        assert.deepEqual(outcome(pooled), outcome(alone));
-      } finally {
-        rmSync(dir, { recursive: true, force: true });
-      }
-    });
+    // A worker script that exits at once, as a crashed worker would.
+    it('finishes the batches of a worker that dies on this thread', () => assertSameWithWorker('process.exit(3);\n', 'airgapped-chat', workers));
 
     it('stops handing out files when cancelled, and counts only what it looked at', async () => {
       const workspace = join(ROOT, 'examples', 'hosted-shipyard');
@@ -74,25 +77,13 @@ for (const workers of [1, 3]) {
       const all = scanPaths(['.'], loadCatalog(), detectors, { cwd: workspace });
       assert.ok(result.counts.files < all.counts.files, `${result.counts.files} of ${all.counts.files} files`);
     });
-
   });
 }
 
 // A scan of a few files is over before a worker has started: what this thread took back is not
 // waited for. A worker that never answers stands for one still starting.
-it('with one worker, does not wait for a worker that has not started on the files this thread took back', { timeout: 20_000 }, async () => {
-  const dir = tempDir('offbox-pool-silent-');
-  try {
-    const silent = join(dir, 'silent-worker.js');
-    writeFileSync(silent, "require('node:worker_threads').parentPort.on('message', () => {});\n");
-    const workspace = join(ROOT, 'examples', 'hosted-shipyard');
-    const alone = scanPaths(['.'], loadCatalog(), detectors, { cwd: workspace });
-    const pooled = await scanPathsInParallel(['.'], loadCatalog(), detectors, { cwd: workspace, workers: 1, workerScript: silent, minPooledJobs: 1 });
-    assert.deepEqual(outcome(pooled), outcome(alone));
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-});
+it('with one worker, does not wait for a worker that has not started on the files this thread took back', { timeout: 20_000 }, () =>
+  assertSameWithWorker("require('node:worker_threads').parentPort.on('message', () => {});\n", 'hosted-shipyard', 1));
 
 it('sizes the pool by cores: none on one, one analysing on two, one per core above, at most eight', () => {
   assert.equal(defaultPoolSize(1), 0);

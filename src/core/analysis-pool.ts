@@ -10,7 +10,20 @@ export const ANALYSIS_WORKER_ROLE = 'offbox-analysis';
 type ToWorker =
   | { type: 'spec'; id: number; spec: RootSpec }
   | { type: 'jobs'; spec: number; batch: number; jobs: AnalysisJob[] }
-  | { type: 'analyse'; spec: number; batch: number; items: Array<{ job: AnalysisJob; read: ReadFile; slot: number }>; claims: Int32Array };
+  | { type: 'analyse'; spec: number; batch: number; items: TriagedItem[]; claims: Int32Array };
+/** A file triage passed, waiting to be analysed: `slot` is its job's index, in the outcomes and the claims. */
+interface TriagedItem {
+  job: AnalysisJob;
+  read: ReadFile;
+  slot: number;
+}
+
+/** What a caller hears of a batch while it runs. */
+interface RunHooks {
+  isCancelled?: () => boolean;
+  onProgress?: (done: number, total: number) => void;
+}
+
 /** An outcome is null for an item the calling thread claimed first (runTriaged). */
 type FromWorker = { type: 'outcomes'; batch: number; outcomes: Array<JobOutcome | null> };
 
@@ -62,9 +75,8 @@ export class AnalysisPool {
   }
 
   /** Runs the jobs, in batches across the workers; resolves to their outcomes in job order (a prefix of them when cancelled). */
-  run(spec: RootSpec, jobs: AnalysisJob[], hooks: { isCancelled?: () => boolean; onProgress?: (done: number, total: number) => void } = {}): Promise<JobOutcome[]> {
-    if (!this.specs.has(spec)) this.specs.set(spec, this.specs.size);
-    const specId = this.specs.get(spec)!;
+  run(spec: RootSpec, jobs: AnalysisJob[], hooks: RunHooks = {}): Promise<JobOutcome[]> {
+    const specId = this.specIdOf(spec);
     const outcomes: Array<JobOutcome | undefined> = new Array(jobs.length);
     // Small batches balance the load; not so small that messages cost more than the work.
     const batchSize = Math.max(4, Math.min(64, Math.ceil(jobs.length / (this.workers.length * 16))));
@@ -74,12 +86,7 @@ export class AnalysisPool {
     return new Promise((resolve) => {
       const finish = () => {
         if (this.workers.some((entry) => entry.busy)) return;
-        const prefix: JobOutcome[] = [];
-        for (const outcome of outcomes) {
-          if (!outcome) break;
-          prefix.push(outcome);
-        }
-        resolve(prefix);
+        resolve(leadingOutcomes(outcomes));
       };
       const dispatch = (entry: PoolWorker) => {
         if (!cancelled && hooks.isCancelled?.()) cancelled = true;
@@ -141,13 +148,12 @@ export class AnalysisPool {
    * (each item's slot in a shared array says who claimed it first). Resolves to the outcomes in job
    * order (a prefix of them when cancelled).
    */
-  async runTriaged(spec: RootSpec, jobs: AnalysisJob[], triage: AnalysisContext, hooks: { isCancelled?: () => boolean; onProgress?: (done: number, total: number) => void } = {}): Promise<JobOutcome[]> {
-    if (!this.specs.has(spec)) this.specs.set(spec, this.specs.size);
-    const specId = this.specs.get(spec)!;
+  async runTriaged(spec: RootSpec, jobs: AnalysisJob[], triage: AnalysisContext, hooks: RunHooks = {}): Promise<JobOutcome[]> {
+    const specId = this.specIdOf(spec);
     const outcomes: Array<JobOutcome | undefined> = new Array(jobs.length);
     const claims = new Int32Array(new SharedArrayBuffer(Int32Array.BYTES_PER_ELEMENT * Math.max(1, jobs.length)));
-    const inFlight = new Map<number, { entry: PoolWorker; items: Array<{ job: AnalysisJob; read: ReadFile; slot: number }> }>();
-    const posted: Array<{ job: AnalysisJob; read: ReadFile; slot: number }> = [];
+    const inFlight = new Map<number, { entry: PoolWorker; items: TriagedItem[] }>();
+    const posted: TriagedItem[] = [];
     const load = new Map<PoolWorker, number>(this.workers.map((entry) => [entry, 0]));
     let done = 0;
     const finish = (slot: number, outcome: JobOutcome) => {
@@ -191,7 +197,7 @@ export class AnalysisPool {
       };
     });
     // One file a message: its analysis costs a thousand times the message.
-    const post = (item: { job: AnalysisJob; read: ReadFile; slot: number }) => {
+    const post = (item: TriagedItem) => {
       const entry = this.leastLoaded(load);
       if (!entry) {
         finish(item.slot, analyseGuarded(triage, item.job, item.read));
@@ -210,7 +216,7 @@ export class AnalysisPool {
     // A small batch (a wrapper round) is read whole first and handed out largest first: this thread
     // then takes the small ones back from the end, instead of one large test file ending the round
     // alone in the worker. A large one is handed out as it is read, so the worker starts at once.
-    const held = jobs.length <= PRESORTED_BATCH ? ([] as Array<{ job: AnalysisJob; read: ReadFile; slot: number }>) : undefined;
+    const held = jobs.length <= PRESORTED_BATCH ? ([] as TriagedItem[]) : undefined;
     let cancelled = false;
     try {
       for (const [slot, job] of jobs.entries()) {
@@ -235,12 +241,14 @@ export class AnalysisPool {
     } finally {
       for (const detach of listeners) detach();
     }
-    const prefix: JobOutcome[] = [];
-    for (const outcome of outcomes) {
-      if (!outcome) break;
-      prefix.push(outcome);
-    }
-    return prefix;
+    return leadingOutcomes(outcomes);
+  }
+
+  /** The id a root spec goes by in messages to the workers (each worker is sent a spec once). */
+  private specIdOf(spec: RootSpec): number {
+    let id = this.specs.get(spec);
+    if (id === undefined) this.specs.set(spec, (id = this.specs.size));
+    return id;
   }
 
   private leastLoaded(load: ReadonlyMap<PoolWorker, number>): PoolWorker | undefined {
@@ -273,6 +281,16 @@ function runGuarded(context: AnalysisContext, job: AnalysisJob): JobOutcome {
 /** A failure of our own code while reading or analysing a file: a skip with a reason, never a lost scan. */
 function internalErrorSkip(error: unknown): JobOutcome {
   return { state: 'skipped', reason: `internal error while analysing (${error instanceof Error ? error.message : String(error)}); please report it` };
+}
+
+/** The outcomes up to the first job without one: all of them, or what a cancelled batch finished in order. */
+function leadingOutcomes(outcomes: ReadonlyArray<JobOutcome | undefined>): JobOutcome[] {
+  const prefix: JobOutcome[] = [];
+  for (const outcome of outcomes) {
+    if (!outcome) break;
+    prefix.push(outcome);
+  }
+  return prefix;
 }
 
 /** Triage of one job, its failures a skip as in runGuarded. */
