@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { detectors } from '../src/analyzers/index';
 import { loadCatalog } from '../src/core/default-catalog';
-import { scanPaths, scanSettings, scanSteps } from '../src/core/scan';
+import { contextFor, runJobs, scanPaths, scanSettings, scanSteps } from '../src/core/scan';
 import { cacheKey, ScanCache } from '../src/core/scan-cache';
 import { tempDir } from './helpers/temp';
 
@@ -245,6 +245,31 @@ describe('the scan cache and the wrapper rounds', () => {
     const warm = scan(root, cached(root));
     assert.deepEqual(written(warm), written(scan(root)));
     assert.ok(warm.findings.some((finding) => finding.file.endsWith('profile.ts') && finding.ruleId === 'wrapper-call'));
+  });
+
+  // Later rounds look at a deferred file again only for keys that changed, except a file found saved
+  // since it was first read: it is weighed against every key with what it now imports.
+  it('weighs a file saved during the scan against every key with what it now imports', () => {
+    const root = workspace();
+    const profile = join(root, 'src', 'pages', 'profile.ts');
+    const catalog = loadCatalog();
+    const settings = scanSettings({ cwd: root, includeTests: true, cache: cached(root) });
+    const steps = scanSteps(['.'], catalog, detectors, settings);
+    let saved = false;
+    let step = steps.next();
+    while (!step.done) {
+      const { spec, jobs, counted } = step.value;
+      // The round that reads profile.ts for `sync`: it is saved first, now calling a wrapper known since the first pass.
+      if (!saved && jobs.some((job) => job.path === profile && job.mustMention)) {
+        writeFileSync(profile, "import { crm } from '../lib/crm';\nimport { trackSignup } from '../lib/notify';\n\nexport function displayName(name: string) {\n  trackSignup(name);\n  return crm.format(name);\n}\n");
+        saved = true;
+      }
+      step = steps.next(runJobs(contextFor(spec, catalog, detectors), jobs, settings, counted));
+    }
+    assert.ok(saved, 'a round read profile.ts for the member it names');
+    const result = step.value;
+    assert.ok(result.findings.some((finding) => finding.file.endsWith('profile.ts') && finding.ruleId === 'wrapper-call'));
+    assert.deepEqual(written(result), written(scan(root)));
   });
 });
 

@@ -8,6 +8,7 @@ import type { Finding } from './finding';
 import { ModuleResolver } from './module-resolver';
 import type { CacheEntry, ScanCache } from './scan-cache';
 import { WrapperIndex } from './wrappers';
+import { changedKeys, clientSignature, importersByName, reachOf, sinkFileFilter } from './wrapper-rounds';
 import { comparePositions } from './module-links';
 import type { SuppressionDirective } from './suppressions';
 import type { ParsedGuard } from './guards';
@@ -227,12 +228,21 @@ export function* scanSteps(paths: string[], catalog: Catalog, detectors: readonl
     // short of the index's own hops when barrels each take a round.
     const sourceFiles = new Map(discovered.files.map((file) => [file.relative, file]));
     const tried = new Map<string, string>();
+    // What the last round went by: a deferred file is looked at again only for keys that changed
+    // since (changedKeys), and analysed files only when the clients did.
+    let lastSinkKeys: Map<string, Set<string>> | undefined;
+    let lastClients: string | undefined;
+    // Deferred files found saved since they were first read (a round read another content): what
+    // was known about them no longer holds, so the next round weighs them against every key.
+    const edited = new Set<string>();
     while (!result.cancelled) {
-      const sinkKeys = index.sinkKeys();
+      const allSinkKeys = index.sinkKeys();
+      const sinkKeys = changedKeys(allSinkKeys, lastSinkKeys);
+      lastSinkKeys = allSinkKeys;
       const clientKeys = index.clientKeys();
       const clients = clientEntries(clientKeys);
       const next: Array<{ file: SourceFile; mustMention?: string[]; signature?: string; again?: boolean }> = [];
-      if (deferred.size > 0) {
+      if (deferred.size > 0 && (sinkKeys.size > 0 || edited.size > 0)) {
         // The first names of all those keys: an import naming none of them need not be resolved.
         const heads = new Set([...sinkKeys.values()].flatMap((keys) => [...keys].map((key) => key.split('.')[0])));
         const couldReach = sinkFileFilter(sinkKeys.keys());
@@ -246,9 +256,11 @@ export function* scanSteps(paths: string[], catalog: Catalog, detectors: readonl
         // In the deferred files' order, so that jobs and results keep their order whichever way.
         for (const [relative, { file, imports, absent }] of deferred) {
           // Thousands of files a round, most importing none of the heads: no array for those.
-          if (reaching ? !reaching.has(relative) : !imports.some(mayReach)) continue;
-          const candidates = imports.filter(mayReach);
-          const reach = reachOf(candidates, (source) => (couldReach(source) ? sinkKeys.get(resolver.resolve(file.relative, source) ?? '') : undefined));
+          const anew = edited.has(relative);
+          if (!anew && (reaching ? !reaching.has(relative) : !imports.some(mayReach))) continue;
+          const reach = anew
+            ? reachOf(imports, (source) => allSinkKeys.get(resolver.resolve(file.relative, source) ?? ''))
+            : reachOf(imports.filter(mayReach), (source) => (couldReach(source) ? sinkKeys.get(resolver.resolve(file.relative, source) ?? '') : undefined));
           if (reach === undefined) continue;
           const signature = clientSignature(relative, imports, clientKeys, resolver);
           if (reach === 'any') next.push({ file, signature });
@@ -258,10 +270,13 @@ export function* scanSteps(paths: string[], catalog: Catalog, detectors: readonl
             if (unread.length > 0) next.push({ file, mustMention: unread, signature });
           }
         }
+        edited.clear();
       }
       // Analysed files importing a client they were analysed without (the first pass follows none):
-      // their calls through it are sends of their own (ModuleValues.originsFor).
-      if (clientKeys.size > 0) {
+      // their calls through it are sends of their own (ModuleValues.originsFor). With the same clients
+      // as last round, every file was either looked at then or analysed with them since.
+      const clientsNow = JSON.stringify(clients);
+      if (clientKeys.size > 0 && clientsNow !== lastClients) {
         for (const [relative, analysis] of analyses) {
           if (!analysis.imports?.length) continue;
           const signature = clientSignature(relative, analysis.imports, clientKeys, resolver);
@@ -271,6 +286,7 @@ export function* scanSteps(paths: string[], catalog: Catalog, detectors: readonl
           next.push({ file, signature, again: true });
         }
       }
+      lastClients = clientsNow;
       if (next.length === 0) break;
       const jobs = next.map(({ file, mustMention, signature }): AnalysisJob => ({ ...job(file, false, Infinity), linksOnly: !signature, ...(signature ? { clients, clientSignature: signature } : {}), ...(mustMention ? { mustMention } : {}) }));
       const roundOutcomes: StepOutcomes = yield { spec, jobs, counted: false };
@@ -283,6 +299,10 @@ export function* scanSteps(paths: string[], catalog: Catalog, detectors: readonl
         if (outcome?.state === 'prefiltered') {
           const entry = deferred.get(file.relative)!;
           // What was known absent holds for the content it was read in: a file saved meanwhile starts over.
+          if (entry.hash !== outcome.hash) {
+            edited.add(file.relative);
+            entry.imports = outcome.imports;
+          }
           entry.absent = [...new Set([...(entry.hash === outcome.hash ? (entry.absent ?? []) : []), ...(mustMention ?? [])])];
           entry.hash = outcome.hash;
           cache?.store(file.path, { hash: outcome.hash, state: 'prefiltered', imports: outcome.imports, absentWords: [...entry.absent] }, outcome.stat);
@@ -318,90 +338,6 @@ export function* scanSteps(paths: string[], catalog: Catalog, detectors: readonl
 /** Client keys as plain data (file → sorted keys), for a job or the scan result. */
 function clientEntries(clientKeys: ReadonlyMap<string, ReadonlySet<string>>): Array<[string, string[]]> {
   return [...clientKeys].map(([file, keys]) => [file, [...keys].sort()]);
-}
-
-/**
- * Which exported clients a file imports (`target#keys;…`), or '' for none: a namespace import is not
- * followed (ModuleValues.originsFor), a default or a `require` may reach every key.
- */
-function clientSignature(relative: string, imports: readonly ImportedNames[], clientKeys: ReadonlyMap<string, ReadonlySet<string>>, resolver: ModuleResolver): string {
-  const parts: string[] = [];
-  for (const { source, names } of imports) {
-    const target = resolver.resolve(relative, source);
-    const keys = target === undefined ? undefined : clientKeys.get(target);
-    if (!keys) continue;
-    const followed = names.includes('*') ? [...keys] : names.filter((name) => keys.has(name));
-    if (followed.length > 0) parts.push(`${target}#${followed.sort().join(',')}`);
-  }
-  return parts.sort().join(';');
-}
-
-/** The deferred files by each name they import (`*` for a namespace or `export *`). */
-function importersByName(deferred: ReadonlyMap<string, { imports: readonly ImportedNames[] }>): Map<string, Set<string>> {
-  const importers = new Map<string, Set<string>>();
-  for (const [relative, { imports }] of deferred) {
-    for (const { names } of imports) {
-      for (const name of names) {
-        const files = importers.get(name);
-        if (files) files.add(relative);
-        else importers.set(name, new Set([relative]));
-      }
-    }
-  }
-  return importers;
-}
-
-/**
- * How an unparsed file's imports can reach a sink: not at all (undefined), through a name it imports
- * whole (`any`: `import { capture }` of a sink `capture`, a default import of a sink `default`, a
- * re-export), or only through members, whose last names (the words) a call must then spell out.
- */
-function reachOf(imports: readonly ImportedNames[], keysOf: (source: string) => ReadonlySet<string> | undefined): 'any' | Set<string> | undefined {
-  let words: Set<string> | undefined;
-  for (const { source, names, reExport } of imports) {
-    const keys = keysOf(source);
-    if (!keys) continue;
-    for (const key of keys) {
-      const dot = key.indexOf('.');
-      const head = dot === -1 ? key : key.slice(0, dot);
-      const everything = names.includes('*');
-      if (!everything && !names.includes(head)) continue;
-      // A name imported whole, `default` (its local name is the importer's own), or a re-export.
-      if (reExport || (dot === -1 && (!everything || key === 'default'))) return 'any';
-      (words ??= new Set()).add(key.slice(key.lastIndexOf('.') + 1));
-    }
-  }
-  return words;
-}
-
-/**
- * A cheap test that a specifier may resolve to one of the sink files, so that most imports of the
- * thousands of unparsed files are never resolved. A `./` or `../` specifier resolves to a file whose
- * name (less its extension) is its last segment, with or without a script extension, or to that
- * directory's index; anything else (aliases, workspace packages, a trailing `..`) may resolve
- * anywhere and is resolved.
- */
-function sinkFileFilter(sinkFiles: Iterable<string>): (source: string) => boolean {
-  const names = new Set<string>();
-  for (const file of sinkFiles) {
-    const name = stem(file.slice(file.lastIndexOf('/') + 1));
-    names.add(name);
-    if (name === 'index') names.add(file.slice(0, Math.max(0, file.lastIndexOf('/'))).split('/').pop() ?? '');
-  }
-  return (source) => {
-    // Only a specifier starting with `.` resolves by path alone (ModuleResolver.resolveUncached).
-    if (!source.startsWith('.')) return true;
-    const last = source.slice(source.lastIndexOf('/') + 1);
-    // Resolution tries the segment as written too (`./send.js` → send.js.ts, metrics.js/index.ts).
-    return last === '' || last === '.' || last === '..' || names.has(stem(last)) || names.has(last);
-  };
-}
-
-// What resolution adds or maps (`./crm.js` → crm.ts): the name a file is imported by.
-const SCRIPT_EXTENSION = /\.(?:[mc]?[jt]sx?)$/;
-
-function stem(name: string): string {
-  return name.replace(SCRIPT_EXTENSION, '');
 }
 
 // A process that scans again (the extension's scan worker) keeps a tree's resolver, and the answers

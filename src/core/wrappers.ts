@@ -245,6 +245,9 @@ export class WrapperIndex {
     // Each round sees only the sinks known when it began, so the chain found for a wrapper of a
     // wrapper is the shortest one, and it does not depend on the order files were analysed in.
     const files = [...this.analyses.keys()].sort();
+    // The files that gained sinks in the last round (none known before the first): a call that reached
+    // no sink then can reach one now only in one of them, or through a barrel.
+    let gained: Set<string> | undefined;
     for (let round = 0; round < MAX_ROUNDS; round += 1) {
       const found: Array<[string, string, Sink]> = [];
       for (const file of files) {
@@ -254,6 +257,7 @@ export class WrapperIndex {
           if (this.sinks.get(file)?.has(exported.key)) continue;
           for (const index of exported.calls) {
             const call = links.importedCalls[index];
+            if (gained && !this.mayReachAnew(file, call.source, gained)) continue;
             const target = this.resolveCall(file, call.source, call.key);
             if (!target) continue;
             // `run(cmd)` calling `execAsync(cmd)`: the outer function's arguments flow into the inner call's.
@@ -275,8 +279,15 @@ export class WrapperIndex {
       }
       if (found.length === 0) break;
       for (const [file, key, sink] of found) this.sinkMap(file).set(key, sink);
+      gained = new Set(found.map(([file]) => file));
       this.resolved.clear();
     }
+  }
+
+  /** Whether a call can reach a sink it did not reach before the files in `gained` gained theirs (resolveCall's first step). */
+  private mayReachAnew(fromFile: string, source: string, gained: ReadonlySet<string>): boolean {
+    const file = source === '' ? fromFile : this.resolver.resolve(fromFile, source);
+    return file !== undefined && (gained.has(file) || (this.analyses.get(file)?.links?.reExports?.length ?? 0) > 0);
   }
 
   private sinkMap(file: string): Map<string, Sink> {
