@@ -181,3 +181,17 @@ export function moduleSource(node: { source?: unknown } | null | undefined): str
   const source = node?.source as { value?: unknown } | null | undefined;
   return typeof source?.value === 'string' ? source.value : undefined;
 }
+
+/** A node's child nodes, by its fields (no visitor keys needed): for the few walks outside the main one. */
+export function childNodes(node: Node): Node[] {
+  const children: Node[] = [];
+  for (const [key, value] of Object.entries(node)) {
+    if (key === 'parent' || key === 'loc' || key === 'range') continue;
+    if (Array.isArray(value)) {
+      for (const item of value) if (item && typeof item === 'object' && typeof (item as TSESTree.Node).type === 'string') children.push(item as Node);
+    } else if (value && typeof value === 'object' && typeof (value as TSESTree.Node).type === 'string') {
+      children.push(value as Node);
+    }
+  }
+  return children;
+}

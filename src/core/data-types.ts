@@ -1,5 +1,4 @@
-import type { TSESTree } from '@typescript-eslint/typescript-estree';
-import { AST_NODE_TYPES, type Node, memberName, propertyKeyName, unwrap } from './ast';
+import { AST_NODE_TYPES, type Node, childNodes, memberName, propertyKeyName, unwrap } from './ast';
 import { resolveConstant } from './evaluate';
 import type { ScopeMap } from './scope';
 
@@ -119,17 +118,4 @@ function isConstant(node: Node): boolean {
 
 function add(names: Set<string>, name: string): void {
   if (!IGNORED.has(name) && name.length > 1) names.add(name);
-}
-
-function childNodes(node: Node): Node[] {
-  const children: Node[] = [];
-  for (const [key, value] of Object.entries(node)) {
-    if (key === 'parent' || key === 'loc' || key === 'range') continue;
-    if (Array.isArray(value)) {
-      for (const item of value) if (item && typeof item === 'object' && typeof (item as TSESTree.Node).type === 'string') children.push(item as Node);
-    } else if (value && typeof value === 'object' && typeof (value as TSESTree.Node).type === 'string') {
-      children.push(value as Node);
-    }
-  }
-  return children;
 }

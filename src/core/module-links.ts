@@ -1,5 +1,5 @@
 import type { TSESTree } from '@typescript-eslint/typescript-estree';
-import { AST_NODE_TYPES, type Node, calleeLabel, enclosingFunctionName, isFunctionNode, locOf, moduleSource, propertyKeyName, spanOf, staticPath, unwrap } from './ast';
+import { AST_NODE_TYPES, type Node, calleeLabel, childNodes, enclosingFunctionName, isFunctionNode, locOf, moduleSource, propertyKeyName, returnedExpression, spanOf, staticPath, unwrap } from './ast';
 import { collapsedStart, type Finding, type GuardHit, type Position, type Range } from './finding';
 import { dominatingGuards, type ParsedGuard } from './guards';
 import { originOf, type Origin } from './origin';
@@ -131,16 +131,27 @@ export function collectModuleLinks(
   const exports: ExportedFunction[] = [];
   for (const [key, fn] of exported) {
     const range = { start: locOf(fn).start, end: locOf(fn).end };
+    const params = fn.params.map((param) => {
+      const target = param.type === AST_NODE_TYPES.AssignmentPattern ? param.left : param;
+      return target.type === AST_NODE_TYPES.Identifier ? target.name : '';
+    });
+    // A function that hands another back (a middleware factory: `return async (ctx, next) => {
+    // ctx.cookies.set(…) }`) or stores it (`app.context.onerror = function …`) does not run it. What
+    // that function sends is sent when whoever holds it calls it, and is reported where it is
+    // written; calling the factory only registers it. Unless the factory's own arguments decide the
+    // send: `makeTracker(url)` returning `(event) => fetch(url, …)`.
+    let deferred: Range[] | undefined;
+    const runsWhenCalled = (inner: Range, sources: readonly string[]) => !(deferred ??= definedNotRun(fn)).some((range) => contains(range, inner)) || sources.some((source) => {
+      const name = paramName(source);
+      return name !== '' && params.includes(name);
+    });
     exports.push({
       key,
       name: calleeName(key),
       range,
-      params: fn.params.map((param) => {
-        const target = param.type === AST_NODE_TYPES.AssignmentPattern ? param.left : param;
-        return target.type === AST_NODE_TYPES.Identifier ? target.name : '';
-      }),
-      findings: findings.flatMap((finding, index) => (contains(range, finding.range) ? [index] : [])),
-      calls: importedCalls.flatMap((call, index) => (contains(range, call.range) ? [index] : [])),
+      params,
+      findings: findings.flatMap((finding, index) => (contains(range, finding.range) && runsWhenCalled(finding.range, finding.destination.source ? [finding.destination.source] : []) ? [index] : [])),
+      calls: importedCalls.flatMap((call, index) => (contains(range, call.range) && runsWhenCalled(call.range, call.args.flatMap((arg) => arg.match(PARAM_HOLE) ?? [])) ? [index] : [])),
     });
   }
   const clientExports = isClientOrigin ? exportedClients(program, scopes, isInRepo, isClientOrigin) : [];
@@ -280,6 +291,37 @@ function calleeName(key: string): string {
 
 export function comparePositions(a: Position, b: Position): number {
   return a.line - b.line || a.column - b.column;
+}
+
+/**
+ * The functions `fn` defines without running them: the one it returns (its expression body, or its
+ * last statement's `return`) and those it stores on an object (`app.context.onerror = function …`).
+ */
+function definedNotRun(fn: FunctionLike): Range[] {
+  const ranges: Range[] = [];
+  const rangeOf = (node: Node) => ({ start: locOf(node).start, end: locOf(node).end });
+  const returned = returnedExpression(fn);
+  const inner = returned && unwrap(returned);
+  if (inner && isFunctionNode(inner)) ranges.push(rangeOf(inner));
+  const stack: Node[] = [fn.body];
+  while (stack.length > 0) {
+    const node = stack.pop()!;
+    if (node.type === AST_NODE_TYPES.AssignmentExpression && node.left.type === AST_NODE_TYPES.MemberExpression && isFunctionNode(unwrap(node.right))) {
+      ranges.push(rangeOf(unwrap(node.right)));
+      continue;
+    }
+    stack.push(...childNodes(node));
+  }
+  return ranges;
+}
+
+// A parameter as a rendered argument holds it (`{param:url}`), and as a destination's source (`param:opts.url`).
+const PARAM_HOLE = /\{param:[\w$]+/g;
+
+/** `param:opts.url` or `{param:url` → the parameter's name; anything else → ''. */
+function paramName(source: string): string {
+  const match = /^\{?param:([\w$]+)/.exec(source);
+  return match ? match[1] : '';
 }
 
 function contains(outer: Range, inner: Range): boolean {
