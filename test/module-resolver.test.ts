@@ -3,6 +3,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { ModuleResolver } from '../src/core/module-resolver';
+import { ImportersIndex } from '../src/core/wrapper-rounds';
 import { tempDir } from './helpers/temp';
 
 // Specifiers resolved against a scanned tree, as Node and TypeScript read them: a specifier ending
@@ -34,4 +35,37 @@ describe('the module resolver', () => {
   for (const [from, source, expected] of cases) {
     it(`resolves '${source}' from ${from} to ${expected ?? 'nothing'}`, () => assert.equal(resolver.resolve(from, source), expected));
   }
+
+  // The wrapper rounds look only at the importers the index gives for the files whose keys changed:
+  // it may give too many, never too few.
+  it('lists every importer of a file in the rounds\' index, whatever the specifier', () => {
+    for (const [from, source, expected] of cases) {
+      if (!expected) continue;
+      const index = new ImportersIndex(new Map([[from, { imports: [{ source, names: ['*'] }] }]]), resolver);
+      assert.ok(index.importersOf([expected]).has(from), `${from} importing '${source}' is an importer of ${expected}`);
+    }
+  });
+});
+
+// A package's own tsconfig maps its aliases for its files only: the same specifier resolves apart.
+describe('an alias scoped to a package', () => {
+  const root = tempDir('offbox-resolver-scoped-');
+  mkdirSync(join(root, 'packages', 'ui'), { recursive: true });
+  writeFileSync(join(root, 'tsconfig.json'), '{ "compilerOptions": { "baseUrl": ".", "paths": { "@/*": ["./src/*"] } } }');
+  writeFileSync(join(root, 'packages', 'ui', 'tsconfig.json'), '{ "compilerOptions": { "baseUrl": ".", "paths": { "@/*": ["./lib/*"] } } }');
+  const files = ['src/send.ts', 'src/page.ts', 'packages/ui/lib/send.ts', 'packages/ui/lib/page.ts'];
+  const resolver = new ModuleResolver(new Set(files), root, ['tsconfig.json', 'packages/ui/tsconfig.json']);
+
+  it('resolves the same specifier to each package\'s own file, in either order', () => {
+    assert.equal(resolver.resolve('packages/ui/lib/page.ts', '@/send'), 'packages/ui/lib/send.ts');
+    assert.equal(resolver.resolve('src/page.ts', '@/send'), 'src/send.ts');
+    assert.equal(resolver.resolve('packages/ui/lib/page.ts', '@/send'), 'packages/ui/lib/send.ts');
+  });
+
+  it('files each importer under its own answer in the rounds\' index', () => {
+    const imports = [{ source: '@/send', names: ['*'] }];
+    const index = new ImportersIndex(new Map([['src/page.ts', { imports }], ['packages/ui/lib/page.ts', { imports }]]), resolver);
+    assert.deepEqual([...index.importersOf(['src/send.ts'])], ['src/page.ts']);
+    assert.deepEqual([...index.importersOf(['packages/ui/lib/send.ts'])], ['packages/ui/lib/page.ts']);
+  });
 });

@@ -54,7 +54,8 @@ export class ModuleResolver {
         }
       }
     }
-    this.aliases.sort((a, b) => b.prefix.length - a.prefix.length);
+    // The longest prefix first, and of equal ones a package's own (the nearest tsconfig) before the root's.
+    this.aliases.sort((a, b) => b.prefix.length - a.prefix.length || b.scope.length - a.scope.length);
   }
 
   /** Whether a specifier may name a module of this tree (cheap: asked for every import of every file before parsing). */
@@ -80,13 +81,21 @@ export class ModuleResolver {
     let known = this.byFile.get(fromFile);
     if (!known) this.byFile.set(fromFile, (known = new Map()));
     if (known.has(source)) return known.get(source);
-    // Aliases are scoped by directory, so the directory and the specifier decide the answer.
-    const key = `${posix.dirname(fromFile)}\u0000${source}`;
+    // A relative specifier, or one a directory's own alias may map, is answered by the directory and
+    // the specifier; any other (a workspace package, an alias of the root tsconfig) alike from anywhere.
+    const key = this.resolvesAlikeEverywhere(source) ? source : `${posix.dirname(fromFile)}\u0000${source}`;
     let resolved: string | undefined;
     if (this.cache.has(key)) resolved = this.cache.get(key);
     else this.cache.set(key, (resolved = this.resolveUncached(fromFile, source)));
     known.set(source, resolved);
     return resolved;
+  }
+
+  /** Whether `source` resolves to the same file from every importer: not a relative path, nor one an alias some tsconfig scopes to its directory may map. */
+  resolvesAlikeEverywhere(source: string): boolean {
+    if (source.startsWith('.')) return false;
+    for (const alias of this.aliases) if (alias.scope && source.startsWith(alias.prefix) && source.endsWith(alias.suffix)) return false;
+    return true;
   }
 
   private resolveUncached(fromFile: string, source: string): string | undefined {

@@ -8,7 +8,7 @@ import type { Finding } from './finding';
 import { ModuleResolver } from './module-resolver';
 import type { CacheEntry, ScanCache } from './scan-cache';
 import { WrapperIndex } from './wrappers';
-import { changedKeys, clientSignature, importersByName, reachOf, sinkFileFilter } from './wrapper-rounds';
+import { ImportersIndex, changedKeys, clientSignature, reachOf, sinkFileFilter } from './wrapper-rounds';
 import { comparePositions } from './module-links';
 import type { SuppressionDirective } from './suppressions';
 import type { ParsedGuard } from './guards';
@@ -218,11 +218,8 @@ export function* scanSteps(paths: string[], catalog: Catalog, detectors: readonl
     // new sink appears (a wrapper of a wrapper). A file that can reach a sink only through members
     // (`Livechat.sendRequest`) is parsed only if it names one of them (the job reads it to see).
     let index = new WrapperIndex(analyses, resolver, detectors);
-    // Which deferred files import each name, built for a second round: later rounds look up their
-    // heads instead of reading the names of thousands of files again. A re-scan from the cache
-    // mostly ends after one round, which reads the names once and builds nothing.
-    let importers: Map<string, Set<string>> | undefined;
-    let round = 0;
+    // Which deferred files import which files, built for the first round that has keys to look for.
+    let importers: ImportersIndex | undefined;
     // Until no file is added: every round analyses a deferred file, reads one for new words, or
     // redoes one for clients it did not follow; the keys only grow, so this ends. A cap would stop
     // short of the index's own hops when barrels each take a round.
@@ -247,17 +244,12 @@ export function* scanSteps(paths: string[], catalog: Catalog, detectors: readonl
         const heads = new Set([...sinkKeys.values()].flatMap((keys) => [...keys].map((key) => key.split('.')[0])));
         const couldReach = sinkFileFilter(sinkKeys.keys());
         const mayReach = ({ names }: ImportedNames) => names.some((name) => name === '*' || heads.has(name));
-        let reaching: Set<string> | undefined;
-        if (round++ > 0) {
-          importers ??= importersByName(deferred);
-          reaching = new Set<string>(importers.get('*'));
-          for (const head of heads) for (const file of importers.get(head) ?? []) reaching.add(file);
-        }
+        importers ??= new ImportersIndex(deferred, resolver);
+        const reaching = importers.importersOf(sinkKeys.keys());
         // In the deferred files' order, so that jobs and results keep their order whichever way.
         for (const [relative, { file, imports, absent }] of deferred) {
-          // Thousands of files a round, most importing none of the heads: no array for those.
           const anew = edited.has(relative);
-          if (!anew && (reaching ? !reaching.has(relative) : !imports.some(mayReach))) continue;
+          if (!anew && !reaching.has(relative)) continue;
           const reach = anew
             ? reachOf(imports, (source) => allSinkKeys.get(resolver.resolve(file.relative, source) ?? ''))
             : reachOf(imports.filter(mayReach), (source) => (couldReach(source) ? sinkKeys.get(resolver.resolve(file.relative, source) ?? '') : undefined));

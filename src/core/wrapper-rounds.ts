@@ -36,19 +36,53 @@ export function clientSignature(relative: string, imports: readonly ImportedName
   return parts.sort().join(';');
 }
 
-/** The deferred files by each name they import (`*` for a namespace or `export *`). */
-export function importersByName(deferred: ReadonlyMap<string, { imports: readonly ImportedNames[] }>): Map<string, Set<string>> {
-  const importers = new Map<string, Set<string>>();
-  for (const [relative, { imports }] of deferred) {
-    for (const { names } of imports) {
-      for (const name of names) {
-        const files = importers.get(name);
-        if (files) files.add(relative);
-        else importers.set(name, new Set([relative]));
+/**
+ * The deferred files by what their imports can resolve to, built once for the rounds: a round then
+ * looks only at the importers of the files whose keys changed, not at every deferred file. A relative
+ * specifier is filed under its last segment (what sinkFileFilter matches), so none is resolved; any
+ * other (an alias, a workspace package, a trailing `..`) is resolved and filed under its file, once
+ * for all its importers when no directory's own alias can map it.
+ */
+export class ImportersIndex {
+  private readonly bySegment = new Map<string, string[]>();
+  private readonly byFile = new Map<string, string[]>();
+
+  constructor(deferred: ReadonlyMap<string, { imports: readonly ImportedNames[] }>, resolver: ModuleResolver) {
+    const bySource = new Map<string, string[]>();
+    for (const [relative, { imports }] of deferred) {
+      for (const { source } of imports) {
+        const last = lastSegment(source);
+        fileUnder(last === undefined ? bySource : this.bySegment, last ?? source, relative);
+      }
+    }
+    for (const [source, importers] of bySource) {
+      const anywhere = resolver.resolvesAlikeEverywhere(source) ? resolver.resolve(importers[0], source) ?? null : undefined;
+      for (const importer of importers) {
+        const target = anywhere === undefined ? resolver.resolve(importer, source) : anywhere ?? undefined;
+        if (target !== undefined) fileUnder(this.byFile, target, importer);
       }
     }
   }
-  return importers;
+
+  /** The deferred files that may import one of `files`: every one that does, and some that do not. */
+  importersOf(files: Iterable<string>): Set<string> {
+    const found = new Set<string>();
+    const add = (importers: readonly string[] | undefined) => {
+      for (const importer of importers ?? []) found.add(importer);
+    };
+    for (const file of files) {
+      add(this.byFile.get(file));
+      // A specifier names the file with or without a script extension (`./crm`, `./crm.js`).
+      for (const name of namesOf(file)) for (const extension of ['', ...SCRIPT_EXTENSIONS]) add(this.bySegment.get(name + extension));
+    }
+    return found;
+  }
+}
+
+function fileUnder(index: Map<string, string[]>, key: string, file: string): void {
+  const files = index.get(key);
+  if (!files) index.set(key, [file]);
+  else if (files[files.length - 1] !== file) files.push(file);
 }
 
 /**
@@ -83,24 +117,37 @@ export function reachOf(imports: readonly ImportedNames[], keysOf: (source: stri
  */
 export function sinkFileFilter(sinkFiles: Iterable<string>): (source: string) => boolean {
   const names = new Set<string>();
-  for (const file of sinkFiles) {
-    const name = stem(file.slice(file.lastIndexOf('/') + 1));
-    names.add(name);
-    if (name === 'index') names.add(file.slice(0, Math.max(0, file.lastIndexOf('/'))).split('/').pop() ?? '');
-  }
+  for (const file of sinkFiles) for (const name of namesOf(file)) names.add(name);
   return (source) => {
-    // Only a specifier starting with `.` resolves by path alone (ModuleResolver.resolveUncached).
-    if (!source.startsWith('.')) return true;
-    const last = source.slice(source.lastIndexOf('/') + 1);
-    // Resolution tries the segment as written too (`./send.js` → send.js.ts, metrics.js/index.ts).
-    return last === '' || last === '.' || last === '..' || names.has(stem(last)) || names.has(last);
+    const last = lastSegment(source);
+    return last === undefined || names.has(stem(last)) || names.has(last);
   };
 }
 
+/** The names a relative specifier can reach a file by: its name less the extension, and its directory's for an index. */
+function namesOf(file: string): string[] {
+  const name = stem(file.slice(file.lastIndexOf('/') + 1));
+  return name === 'index' ? [name, file.slice(0, Math.max(0, file.lastIndexOf('/'))).split('/').pop() ?? ''] : [name];
+}
+
+/**
+ * A relative specifier's last segment, which names the file it resolves to (with or without a script
+ * extension: `./send.js` → send.js.ts, metrics.js/index.ts) or its directory's index; undefined for
+ * a specifier that may resolve anywhere: only one starting with `.` resolves by path alone
+ * (ModuleResolver.resolveUncached), and `..`, `.` or a trailing `/` name a directory by its path.
+ */
+function lastSegment(source: string): string | undefined {
+  if (!source.startsWith('.')) return undefined;
+  const last = source.slice(source.lastIndexOf('/') + 1);
+  return last === '' || last === '.' || last === '..' ? undefined : last;
+}
+
 // What resolution adds or maps (`./crm.js` → crm.ts): the name a file is imported by.
-const SCRIPT_EXTENSION = /\.(?:[mc]?[jt]sx?)$/;
+const SCRIPT_EXTENSIONS = new Set(['', 'm', 'c'].flatMap((prefix) => ['js', 'ts'].flatMap((kind) => [`.${prefix}${kind}`, `.${prefix}${kind}x`])));
 
 function stem(name: string): string {
-  return name.replace(SCRIPT_EXTENSION, '');
+  // Tens of thousands of specifiers when the rounds index them: no regex for the common case without a dot.
+  const dot = name.lastIndexOf('.');
+  return dot !== -1 && SCRIPT_EXTENSIONS.has(name.slice(dot)) ? name.slice(0, dot) : name;
 }
 
