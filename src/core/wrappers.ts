@@ -1,7 +1,7 @@
 import type { FileAnalysis } from './analyze';
 import type { Catalog } from './catalog';
 import { destinationLabel, fingerprintOf, formatMessage, type Finding, type ViaHop } from './finding';
-import type { ImportedCall, ReExport } from './module-links';
+import type { ExportedFunction, ImportedCall, ReExport } from './module-links';
 import type { ModuleResolver } from './module-resolver';
 import { wrapperCallMeta } from '../analyzers/wrapper-call';
 import type { Detector, Refinement } from './detector';
@@ -244,37 +244,49 @@ export class WrapperIndex {
     }
     // Each round sees only the sinks known when it began, so the chain found for a wrapper of a
     // wrapper is the shortest one, and it does not depend on the order files were analysed in.
-    const files = [...this.analyses.keys()].sort();
-    // The files that gained sinks in the last round (none known before the first): a call that reached
-    // no sink then can reach one now only in one of them, or through a barrel.
+    // The first round tries every call; the exports it leaves are kept with their calls' modules,
+    // and a later round tries only a call into a module that just gained a sink, or a barrel: a call
+    // that reached no sink before can reach one now only there.
+    const pending: Array<{ file: string; exported: ExportedFunction; calls: Array<{ call: ImportedCall; module: string | undefined; barrel: boolean }> }> = [];
     let gained: Set<string> | undefined;
     for (let round = 0; round < MAX_ROUNDS; round += 1) {
       const found: Array<[string, string, Sink]> = [];
-      for (const file of files) {
-        const links = this.analyses.get(file)!.links;
-        if (!links) continue;
-        for (const exported of links.exports) {
-          if (this.sinks.get(file)?.has(exported.key)) continue;
-          for (const index of exported.calls) {
-            const call = links.importedCalls[index];
-            if (gained && !this.mayReachAnew(file, call.source, gained)) continue;
-            const target = this.resolveCall(file, call.source, call.key);
-            if (!target) continue;
-            // `run(cmd)` calling `execAsync(cmd)`: the outer function's arguments flow into the inner call's.
-            const forwarded = call.args;
-            const outerParams = exported.params;
-            found.push([
-              file,
-              exported.key,
-              {
-                ...target,
-                chain: [{ name: exported.name, file, range: exported.range, leadsTo: call.api }, ...target.chain],
-                argsFor: (callerArgs) => target.argsFor(forwarded.map((arg) => substituteParams(arg, outerParams, callerArgs))),
-                basis: [exported, call, ...target.basis],
-              },
-            ]);
-            break;
+      const consider = (file: string, exported: ExportedFunction, call: ImportedCall, module: string | undefined): boolean => {
+        const target = this.resolveAt(module, call.key);
+        if (!target) return false;
+        // `run(cmd)` calling `execAsync(cmd)`: the outer function's arguments flow into the inner call's.
+        const forwarded = call.args;
+        const outerParams = exported.params;
+        found.push([
+          file,
+          exported.key,
+          {
+            ...target,
+            chain: [{ name: exported.name, file, range: exported.range, leadsTo: call.api }, ...target.chain],
+            argsFor: (callerArgs) => target.argsFor(forwarded.map((arg) => substituteParams(arg, outerParams, callerArgs))),
+            basis: [exported, call, ...target.basis],
+          },
+        ]);
+        return true;
+      };
+      if (!gained) {
+        for (const file of [...this.analyses.keys()].sort()) {
+          const links = this.analyses.get(file)!.links;
+          for (const exported of links?.exports ?? []) {
+            if (exported.calls.length === 0 || this.sinks.get(file)?.has(exported.key)) continue;
+            const calls = exported.calls.map((index) => {
+              const call = links!.importedCalls[index];
+              const module = call.source === '' ? file : this.resolver.resolve(file, call.source);
+              return { call, module, barrel: module !== undefined && (this.analyses.get(module)?.links?.reExports?.length ?? 0) > 0 };
+            });
+            if (!calls.some(({ call, module }) => consider(file, exported, call, module))) pending.push({ file, exported, calls });
           }
+        }
+      } else {
+        const justGained = gained;
+        for (const { file, exported, calls } of pending) {
+          if (this.sinks.get(file)?.has(exported.key)) continue;
+          calls.some(({ call, module, barrel }) => module !== undefined && (barrel || justGained.has(module)) && consider(file, exported, call, module));
         }
       }
       if (found.length === 0) break;
@@ -284,12 +296,6 @@ export class WrapperIndex {
     }
   }
 
-  /** Whether a call can reach a sink it did not reach before the files in `gained` gained theirs (resolveCall's first step). */
-  private mayReachAnew(fromFile: string, source: string, gained: ReadonlySet<string>): boolean {
-    const file = source === '' ? fromFile : this.resolver.resolve(fromFile, source);
-    return file !== undefined && (gained.has(file) || (this.analyses.get(file)?.links?.reExports?.length ?? 0) > 0);
-  }
-
   private sinkMap(file: string): Map<string, Sink> {
     let sinks = this.sinks.get(file);
     if (!sinks) this.sinks.set(file, (sinks = new Map()));
@@ -297,7 +303,11 @@ export class WrapperIndex {
   }
 
   private resolveCall(fromFile: string, source: string, key: string): Sink | undefined {
-    const file = source === '' ? fromFile : this.resolver.resolve(fromFile, source);
+    return this.resolveAt(source === '' ? fromFile : this.resolver.resolve(fromFile, source), key);
+  }
+
+  /** The sink a call reaches in the module it resolved to, if any. */
+  private resolveAt(file: string | undefined, key: string): Sink | undefined {
     if (!file) return undefined;
     // Most calls end at the module itself: only a walk through barrels is worth remembering.
     const direct = this.sinks.get(file)?.get(key);
