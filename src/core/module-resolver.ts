@@ -81,14 +81,26 @@ export class ModuleResolver {
     let known = this.byFile.get(fromFile);
     if (!known) this.byFile.set(fromFile, (known = new Map()));
     if (known.has(source)) return known.get(source);
-    // A relative specifier, or one a directory's own alias may map, is answered by the directory and
-    // the specifier; any other (a workspace package, an alias of the root tsconfig) alike from anywhere.
-    const key = this.resolvesAlikeEverywhere(source) ? source : `${posix.dirname(fromFile)}\u0000${source}`;
+    const key = this.answerKey(fromFile, source);
     let resolved: string | undefined;
     if (this.cache.has(key)) resolved = this.cache.get(key);
     else this.cache.set(key, (resolved = this.resolveUncached(fromFile, source)));
     known.set(source, resolved);
     return resolved;
+  }
+
+  /**
+   * What decides where `source` resolves from `fromFile`: a relative specifier's directory; for any
+   * other, which of the aliases a package's own tsconfig scopes to its directory may map it there
+   * (none: a workspace package or a root alias resolves alike from anywhere).
+   */
+  private answerKey(fromFile: string, source: string): string {
+    if (source.startsWith('.')) return `${posix.dirname(fromFile)}\u0000${source}`;
+    let scopes = '';
+    for (const alias of this.aliases) {
+      if (alias.scope && source.startsWith(alias.prefix) && source.endsWith(alias.suffix) && fromFile.startsWith(`${alias.scope}/`)) scopes += `${alias.scope}\u0000`;
+    }
+    return `${scopes}\u0000${source}`;
   }
 
   /** Whether `source` resolves to the same file from every importer: not a relative path, nor one an alias some tsconfig scopes to its directory may map. */
