@@ -248,10 +248,13 @@ describe('the scan cache and the wrapper rounds', () => {
   });
 
   // Later rounds look at a deferred file again only for keys that changed, except a file found saved
-  // since it was first read: it is weighed against every key with what it now imports.
+  // since it was first read: it is weighed against every key with what it now imports, in every round.
   it('weighs a file saved during the scan against every key with what it now imports', () => {
     const root = workspace();
     const profile = join(root, 'src', 'pages', 'profile.ts');
+    // relay wraps a wrapper known after the first pass (a sink from the first round on), relayAgain wraps relay (from the second).
+    writeFileSync(join(root, 'src', 'lib', 'relay.ts'), "import { sendDiscordNotification } from './notify';\n\nexport function relay(text: string) {\n  return sendDiscordNotification(text);\n}\n");
+    writeFileSync(join(root, 'src', 'lib', 'relay-again.ts'), "import { relay } from './relay';\n\nexport function relayAgain(text: string) {\n  return relay(text);\n}\n");
     const catalog = loadCatalog();
     const settings = scanSettings({ cwd: root, includeTests: true, cache: cached(root) });
     const steps = scanSteps(['.'], catalog, detectors, settings);
@@ -259,16 +262,18 @@ describe('the scan cache and the wrapper rounds', () => {
     let step = steps.next();
     while (!step.done) {
       const { spec, jobs, counted } = step.value;
-      // The round that reads profile.ts for `sync`: it is saved first, now calling a wrapper known since the first pass.
+      // The round that reads profile.ts for `sync`: it is saved first, now calling a wrapper known only
+      // two rounds later.
       if (!saved && jobs.some((job) => job.path === profile && job.mustMention)) {
-        writeFileSync(profile, "import { crm } from '../lib/crm';\nimport { trackSignup } from '../lib/notify';\n\nexport function displayName(name: string) {\n  trackSignup(name);\n  return crm.format(name);\n}\n");
+        writeFileSync(profile, "import { crm } from '../lib/crm';\nimport { relayAgain } from '../lib/relay-again';\n\nexport function displayName(name: string) {\n  relayAgain(name);\n  return crm.format(name);\n}\n");
         saved = true;
       }
       step = steps.next(runJobs(contextFor(spec, catalog, detectors), jobs, settings, counted));
     }
     assert.ok(saved, 'a round read profile.ts for the member it names');
     const result = step.value;
-    assert.ok(result.findings.some((finding) => finding.file.endsWith('profile.ts') && finding.ruleId === 'wrapper-call'));
+    const calls = result.findings.filter((finding) => finding.file.endsWith('profile.ts') && finding.ruleId === 'wrapper-call').map((finding) => finding.api);
+    assert.deepEqual(calls, ['relayAgain']);
     assert.deepEqual(written(result), written(scan(root)));
   });
 });

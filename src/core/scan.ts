@@ -230,7 +230,8 @@ export function* scanSteps(paths: string[], catalog: Catalog, detectors: readonl
     let lastSinkKeys: Map<string, Set<string>> | undefined;
     let lastClients: string | undefined;
     // Deferred files found saved since they were first read (a round read another content): what
-    // was known about them no longer holds, so the next round weighs them against every key.
+    // was known about them no longer holds, and the importers index has their old imports, so every
+    // round weighs them against every key.
     const edited = new Set<string>();
     while (!result.cancelled) {
       const allSinkKeys = index.sinkKeys();
@@ -262,7 +263,6 @@ export function* scanSteps(paths: string[], catalog: Catalog, detectors: readonl
             if (unread.length > 0) next.push({ file, mustMention: unread, signature });
           }
         }
-        edited.clear();
       }
       // Analysed files importing a client they were analysed without (the first pass follows none):
       // their calls through it are sends of their own (ModuleValues.originsFor). With the same clients
