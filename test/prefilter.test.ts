@@ -129,6 +129,16 @@ describe('the prefilter reads module names and markup where they can reach a det
     ['const badge = <img src={url} />;', 'a.tsx'],
     ['const frame = <iframe src={url} />;', 'a.js'],
     ["res.setHeader('SET-COOKIE', value);", 'a.ts'],
+    // Every way a cookie write names the word.
+    ['document.cookie = `theme=${theme}`;', 'a.ts'],
+    ["document['cookie'] = 'a=b';", 'a.ts'],
+    ["res.cookie('sid', id);", 'a.ts'],
+    ["reply.setCookie('sid', id);", 'a.ts'],
+    ["ctx.cookies.set('sid', id);", 'a.ts'],
+    ["(await cookies()).set('sid', id);", 'a.ts'],
+    ["setCookie(ctx, 'sid', id);", 'a.ts'],
+    ["return new Response(body, { headers: { 'Set-Cookie': value } });", 'a.ts'],
+    ["import Cookies from 'universal-cookie';", 'a.ts'],
     // What the parser reads past between `require`/`import` and the module's name.
     ["const cp = require(('child_process'));", 'a.js'],
     ["const client = require(<any>'axios');", 'a.ts'],
@@ -163,6 +173,9 @@ describe('the prefilter reads module names and markup where they can reach a det
     ["const html = '<img src=\"https://cdn.acme.io/a.png\"><script src=\"x.js\"></script>';", 'a.ts'],
     ["const box = document.createElement('div');", 'a.ts'],
     ["const node = React.createElement('span', null, 'Image');", 'a.tsx'],
+    // `cookie` inside another word: no write names it so.
+    ["const foods = ['fortune_cookie', 'rice_cracker'];", 'a.ts'],
+    ['const cookieConsent = readConsent(); const getCookie = (name: string) => jar.get(name);', 'a.ts'],
   ];
   for (const [text, file] of passes) it(`passes ${text} in ${file}`, () => assert.equal(prefilter.test(text, file), true));
   for (const [text, file] of fails) it(`lets go ${text} in ${file}`, () => assert.equal(prefilter.test(text, file), false));

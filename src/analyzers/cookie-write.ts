@@ -33,8 +33,11 @@ export default defineDetector({
       tracking: '{{api}} writes the {{vendor}} tracking cookie `{{cookie}}`.',
       session: '{{api}} writes the cookie `{{cookie}}`.',
     },
-    // In any case: header names are compared in lower case (`SET-COOKIE`, `Set-CooKie`).
-    keywords: [/[cC][oO][oO][kK][iI][eE]/],
+    // Every write below names `cookie` as a word of its own: `document.cookie`, `res.cookie(`,
+    // `reply.setCookie(`, `ctx.cookies.set(`, `cookies()`, a `Set-Cookie` header (in any case: header
+    // names are compared in lower case), or a cookie library's module (`'js-cookie'`). `fortune_cookie`
+    // or `cookieConsent` is none of those.
+    keywords: [/(?<![\w$])(?:[sS][eE][tT])?[cC][oO][oO][kK][iI][eE][sS]?(?![\w$])/],
   },
   create(context) {
     return {
