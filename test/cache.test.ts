@@ -278,6 +278,35 @@ describe('the scan cache and the wrapper rounds', () => {
   });
 });
 
+// A file a round analyses for its wrapper calls alone (it imports no client) may have been saved since
+// it was first read, now importing one: the next round redoes it with the client followed.
+describe('a file saved during the scan to import a client', () => {
+  it('is redone with the client followed, as a fresh scan reads it', () => {
+    const root = tempDir('offbox-rounds-client-');
+    mkdirSync(join(root, 'src', 'lib'), { recursive: true });
+    mkdirSync(join(root, 'src', 'pages'), { recursive: true });
+    writeFileSync(join(root, 'src', 'lib', 'analytics.ts'), "import posthog from 'posthog-js';\n\nexport const ph = posthog;\n\nexport function track(event: string) {\n  posthog.capture(event);\n}\n");
+    const page = join(root, 'src', 'pages', 'page.ts');
+    writeFileSync(page, "import { track } from '../lib/analytics';\n\nexport function go() {\n  track('visit');\n}\n");
+    const catalog = loadCatalog();
+    const settings = scanSettings({ cwd: root, includeTests: true });
+    const steps = scanSteps(['.'], catalog, detectors, settings);
+    let saved = false;
+    let step = steps.next();
+    while (!step.done) {
+      const { spec, jobs, counted } = step.value;
+      if (!saved && jobs.some((job) => job.path === page && job.linksOnly)) {
+        writeFileSync(page, "import { track, ph } from '../lib/analytics';\n\nexport function go() {\n  track('visit');\n  ph.capture('signup');\n}\n");
+        saved = true;
+      }
+      step = steps.next(runJobs(contextFor(spec, catalog, detectors), jobs, settings, counted));
+    }
+    assert.ok(saved, 'a round analysed page.ts for its wrapper calls alone');
+    assert.ok(step.value.findings.some((finding) => finding.file.endsWith('page.ts') && finding.ruleId === 'sdk-call'));
+    assert.deepEqual(written(step.value), written(scan(root)));
+  });
+});
+
 // A process that scans again (--watch, the extension's worker) keeps its cache, and so the same analysis
 // objects, between scans; the wrapper index reuses a wrapper finding only when nothing it was made from changed.
 describe('a process that scans again with the same cache', () => {

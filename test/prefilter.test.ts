@@ -139,6 +139,10 @@ describe('the prefilter reads module names and markup where they can reach a det
     ["setCookie(ctx, 'sid', id);", 'a.ts'],
     ["return new Response(body, { headers: { 'Set-Cookie': value } });", 'a.ts'],
     ["import Cookies from 'universal-cookie';", 'a.ts'],
+    // A header name's hyphen written as an escape: the word after it stands alone all the same.
+    ["res.setHeader('Set\\u002dCookie', 'sid=1');", 'a.ts'],
+    ["return { headers: { 'Set\\x2dCookie': 'sid=1' } };", 'a.ts'],
+    ["res.setHeader('Set\\055Cookie', 'sid=1');", 'a.js'],
     // What the parser reads past between `require`/`import` and the module's name.
     ["const cp = require(('child_process'));", 'a.js'],
     ["const client = require(<any>'axios');", 'a.ts'],

@@ -1,13 +1,13 @@
 import { visitorKeys } from '@typescript-eslint/visitor-keys';
 import type { TSESTree } from '@typescript-eslint/typescript-estree';
-import { type Node, enclosingFunctionName, locOf, parentOf, spanOf } from './ast';
+import { AST_NODE_TYPES, type Node, enclosingFunctionName, isFunctionNode, locOf, parentOf, spanOf, staticPath, unwrap } from './ast';
 import type { Catalog } from './catalog';
 import type { Detector, DetectorContext, Report, Visitor } from './detector';
 import { destinationLabel, fingerprintOf, formatMessage, type Finding, type Range } from './finding';
 import { payloadNames } from './data-types';
 import { parseSource, type ParseResult } from './parse';
 import { ScopeMap, type ImportOriginResolver, type ImportResolver } from './scope';
-import { collectModuleLinks, type ModuleLinks } from './module-links';
+import { collectModuleLinks, type ModuleLinks, type WalkedNodes } from './module-links';
 import { dominatingGuards, type ParsedGuard } from './guards';
 import { readSuppressions, type SuppressionDirective } from './suppressions';
 import type { Origin } from './origin';
@@ -90,9 +90,18 @@ function analyzeParsed(file: string, text: string, detectors: readonly Detector[
       else handlers.set(type, [...(handlers.get(type) ?? []), handler]);
     }
   }
-  // Calls into other in-repo modules are collected in the same walk, for the workspace's wrapper index.
-  const callNodes: TSESTree.CallExpression[] = [];
-  handlers.set('CallExpression', [...(handlers.get('CallExpression') ?? []), (node) => callNodes.push(node as TSESTree.CallExpression)]);
+  // Calls into other in-repo modules, and functions stored on an object (not run where they are
+  // defined), are collected in the same walk, for the workspace's wrapper index.
+  const walked: WalkedNodes = { calls: [], storedFunctions: [] };
+  handlers.set('CallExpression', [...(handlers.get('CallExpression') ?? []), (node) => walked.calls.push(node as TSESTree.CallExpression)]);
+  handlers.set('AssignmentExpression', [
+    ...(handlers.get('AssignmentExpression') ?? []),
+    (node) => {
+      const { left, right } = node as TSESTree.AssignmentExpression;
+      const path = left.type === AST_NODE_TYPES.MemberExpression && isFunctionNode(unwrap(right)) ? staticPath(left) : undefined;
+      if (path) walked.storedFunctions.push({ stored: unwrap(right), path });
+    },
+  ]);
   const dispatch = walk(program, scopes, handlers);
   for (const node of dispatch) for (const handler of handlers.get(node.type) ?? []) handler(node);
   for (const exit of exits) exit();
@@ -100,7 +109,7 @@ function analyzeParsed(file: string, text: string, detectors: readonly Detector[
   const built = buildFindings(file, text, reports, scopes, catalog, guards);
   const findings = built.filter((_, index) => !reports[index].report.latent);
   const latent = built.filter((_, index) => reports[index].report.latent);
-  const links = options.links === false ? undefined : collectModuleLinks(program, scopes, [...findings, ...latent], callNodes, text, options.isInRepoModule, guards, options.isClientOrigin);
+  const links = options.links === false ? undefined : collectModuleLinks(program, scopes, [...findings, ...latent], walked, text, options.isInRepoModule, guards, options.isClientOrigin);
   return { file, findings, latent, partial: parsed.partial, links, suppressions: readSuppressions(text) };
 }
 

@@ -1,5 +1,5 @@
 import type { TSESTree } from '@typescript-eslint/typescript-estree';
-import { AST_NODE_TYPES, type Node, calleeLabel, childNodes, enclosingFunctionName, isFunctionNode, locOf, moduleSource, propertyKeyName, returnedExpression, spanOf, staticPath, unwrap } from './ast';
+import { AST_NODE_TYPES, type Node, calleeLabel, enclosingFunctionName, isFunctionNode, locOf, moduleSource, propertyKeyName, returnedExpression, spanOf, staticPath, unwrap } from './ast';
 import { collapsedStart, type Finding, type GuardHit, type Position, type Range } from './finding';
 import { dominatingGuards, type ParsedGuard } from './guards';
 import { originOf, type Origin } from './origin';
@@ -61,12 +61,18 @@ export interface ModuleLinks {
 
 type FunctionLike = TSESTree.FunctionDeclaration | TSESTree.FunctionExpression | TSESTree.ArrowFunctionExpression;
 
+/** What the file's one walk collected for the links: every call, and every function stored on an object (`a.b = function …`) with where. */
+export interface WalkedNodes {
+  calls: TSESTree.CallExpression[];
+  storedFunctions: Array<{ stored: Node; path: string[] }>;
+}
+
 /** Collects what a file exports as functions and which in-repo functions it calls. */
 export function collectModuleLinks(
   program: TSESTree.Program,
   scopes: ScopeMap,
   findings: Finding[],
-  callNodes: TSESTree.CallExpression[],
+  walked: WalkedNodes,
   text: string,
   isInRepo: (source: string) => boolean = isRelativeModule,
   guards: readonly ParsedGuard[] = [],
@@ -127,7 +133,7 @@ export function collectModuleLinks(
     if (whole && ![...exported.values()].includes(whole[1])) exported.set(`#${name}`, whole[1]);
   }
   const exportKeys = new Map<Node, string>([...exported].map(([key, fn]) => [fn, key]));
-  const importedCalls = collectImportedCalls(callNodes, scopes, text, isInRepo, guards, exportKeys);
+  const importedCalls = collectImportedCalls(walked.calls, scopes, text, isInRepo, guards, exportKeys);
   const exports: ExportedFunction[] = [];
   for (const [key, fn] of exported) {
     const range = { start: locOf(fn).start, end: locOf(fn).end };
@@ -136,15 +142,17 @@ export function collectModuleLinks(
       return target.type === AST_NODE_TYPES.Identifier ? target.name : '';
     });
     // A function that hands another back (a middleware factory: `return async (ctx, next) => {
-    // ctx.cookies.set(…) }`) or stores it (`app.context.onerror = function …`) does not run it. What
-    // that function sends is sent when whoever holds it calls it, and is reported where it is
-    // written; calling the factory only registers it. Unless the factory's own arguments decide the
-    // send: `makeTracker(url)` returning `(event) => fetch(url, …)`.
+    // ctx.cookies.set(…) }`) or stores one on its caller's object (`app.context.onerror = function
+    // …`) does not run it. What that function sends is sent when whoever holds it calls it, and is
+    // reported where it is written; calling the factory only registers it. Unless the factory's own
+    // arguments decide the send: `makeTracker(url)` returning `(event) => fetch(url, …)`.
     let deferred: Range[] | undefined;
-    const runsWhenCalled = (inner: Range, sources: readonly string[]) => !(deferred ??= definedNotRun(fn)).some((range) => contains(range, inner)) || sources.some((source) => {
-      const name = paramName(source);
-      return name !== '' && params.includes(name);
-    });
+    let bound: Set<string> | undefined;
+    const runsWhenCalled = (inner: Range, sources: readonly string[]) => {
+      bound ??= new Set(fn.params.flatMap((param) => boundNames(param)));
+      if (!(deferred ??= definedNotRun(fn, range, bound, walked)).some((within) => contains(within, inner))) return true;
+      return sources.some((source) => bound!.has(paramName(source)));
+    };
     exports.push({
       key,
       name: calleeName(key),
@@ -294,25 +302,45 @@ export function comparePositions(a: Position, b: Position): number {
 }
 
 /**
- * The functions `fn` defines without running them: the one it returns (its expression body, or its
- * last statement's `return`) and those it stores on an object (`app.context.onerror = function …`).
+ * The functions `fn` (spanning `range`, its parameters binding `params`) defines without running
+ * them: the one it returns (its expression body, or its last statement's `return`), and those it
+ * stores on a parameter's object (`app.context.onerror = function …`) and does not call itself.
  */
-function definedNotRun(fn: FunctionLike): Range[] {
-  const ranges: Range[] = [];
+function definedNotRun(fn: FunctionLike, range: Range, params: ReadonlySet<string>, walked: WalkedNodes): Range[] {
   const rangeOf = (node: Node) => ({ start: locOf(node).start, end: locOf(node).end });
+  const ranges: Range[] = [];
+  for (const { stored, path } of walked.storedFunctions) {
+    if (!params.has(path[0]) || !contains(range, rangeOf(stored))) continue;
+    // `opts.onReady = () => …; opts.onReady()`: run after all.
+    const name = path.join('.');
+    if (walked.calls.some((call) => staticPath(call.callee)?.join('.') === name && contains(range, rangeOf(call)))) continue;
+    ranges.push(rangeOf(stored));
+  }
   const returned = returnedExpression(fn);
   const inner = returned && unwrap(returned);
   if (inner && isFunctionNode(inner)) ranges.push(rangeOf(inner));
-  const stack: Node[] = [fn.body];
-  while (stack.length > 0) {
-    const node = stack.pop()!;
-    if (node.type === AST_NODE_TYPES.AssignmentExpression && node.left.type === AST_NODE_TYPES.MemberExpression && isFunctionNode(unwrap(node.right))) {
-      ranges.push(rangeOf(unwrap(node.right)));
-      continue;
-    }
-    stack.push(...childNodes(node));
-  }
   return ranges;
+}
+
+/** Every name a parameter binds: `url`, `{ url, headers: { auth } }`, `[first, ...rest]`, `options = {}`. */
+function boundNames(pattern: Node | null): string[] {
+  if (!pattern) return [];
+  switch (pattern.type) {
+    case AST_NODE_TYPES.Identifier:
+      return [pattern.name];
+    case AST_NODE_TYPES.AssignmentPattern:
+      return boundNames(pattern.left);
+    case AST_NODE_TYPES.RestElement:
+      return boundNames(pattern.argument);
+    case AST_NODE_TYPES.ArrayPattern:
+      return pattern.elements.flatMap((element) => boundNames(element));
+    case AST_NODE_TYPES.ObjectPattern:
+      return pattern.properties.flatMap((property) => boundNames(property.type === AST_NODE_TYPES.Property ? (property.value as Node) : property));
+    case AST_NODE_TYPES.TSParameterProperty:
+      return boundNames(pattern.parameter);
+    default:
+      return [];
+  }
 }
 
 // A parameter as a rendered argument holds it (`{param:url}`), and as a destination's source (`param:opts.url`).

@@ -106,8 +106,9 @@ export function buildPrefilter(catalog: Catalog, detectors: readonly Detector[])
   };
 }
 
-// `\u0041`, `\u{61}`, `\x5f`: an escape of [0-9A-Za-z_$].
-const ESCAPED_NAME_CHARACTER = /\\(?:u00|u\{0*|x)(?:24|3[0-9]|4[1-9a-fA-F]|5[0-9aAfF]|6[1-9a-fA-F]|7[0-9aA])/;
+// `\u0041`, `\u{61}`, `\x5f`: an escape of [0-9A-Za-z_$]; or of `-`, which joins the words of a header
+// name (`'Set\u002dCookie'`, `'Set\055Cookie'` in sloppy code), so that the word after it stands alone.
+const ESCAPED_NAME_CHARACTER = /\\(?:(?:u00|u\{0*|x)(?:2[dD]|24|3[0-9]|4[1-9a-fA-F]|5[0-9aAfF]|6[1-9a-fA-F]|7[0-9aA])|0?55(?![0-7]))/;
 
 // Where a module is named (scope.ts's requiredModule and import declarations): `from`, `import`,
 // `import(`, `require(`, with whatever the parser reads past between there and the quote: space,

@@ -233,6 +233,7 @@ export function* scanSteps(paths: string[], catalog: Catalog, detectors: readonl
     // was known about them no longer holds, and the importers index has their old imports, so every
     // round weighs them against every key.
     const edited = new Set<string>();
+    let analysedLastRound: string[] = [];
     while (!result.cancelled) {
       const allSinkKeys = index.sinkKeys();
       const sinkKeys = changedKeys(allSinkKeys, lastSinkKeys);
@@ -266,10 +267,11 @@ export function* scanSteps(paths: string[], catalog: Catalog, detectors: readonl
       }
       // Analysed files importing a client they were analysed without (the first pass follows none):
       // their calls through it are sends of their own (ModuleValues.originsFor). With the same clients
-      // as last round, every file was either looked at then or analysed with them since.
+      // as last round, only a file analysed since can (its content saved after its job was made).
       const clientsNow = JSON.stringify(clients);
-      if (clientKeys.size > 0 && clientsNow !== lastClients) {
-        for (const [relative, analysis] of analyses) {
+      if (clientKeys.size > 0) {
+        for (const relative of clientsNow !== lastClients ? analyses.keys() : analysedLastRound) {
+          const analysis = analyses.get(relative)!;
           if (!analysis.imports?.length) continue;
           const signature = clientSignature(relative, analysis.imports, clientKeys, resolver);
           const file = sourceFiles.get(relative);
@@ -279,11 +281,13 @@ export function* scanSteps(paths: string[], catalog: Catalog, detectors: readonl
         }
       }
       lastClients = clientsNow;
+      analysedLastRound = [];
       if (next.length === 0) break;
       const jobs = next.map(({ file, mustMention, signature }): AnalysisJob => ({ ...job(file, false, Infinity), linksOnly: !signature, ...(signature ? { clients, clientSignature: signature } : {}), ...(mustMention ? { mustMention } : {}) }));
       const roundOutcomes: StepOutcomes = yield { spec, jobs, counted: false };
       next.forEach(({ file, mustMention, again }, at) => {
         const outcome = roundOutcomes[at];
+        if (outcome?.state === 'analysed') analysedLastRound.push(file.relative);
         if (again) {
           if (outcome?.state === 'analysed') analysed(file, outcome, false);
           return;
