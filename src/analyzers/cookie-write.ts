@@ -114,10 +114,10 @@ function isLibraryValue(node: Node, context: DetectorContext): boolean {
   return values.some((value) => value?.type === AST_NODE_TYPES.CallExpression && libraryCookieCall(value, context) !== undefined);
 }
 
-/** `(await cookies()).set(…)` and `cookieStore.set(…)` where the store came from next/headers. */
+/** `(await cookies()).set(…)` and `cookieStore.set(…)` where the store came from next/headers' `cookies()` (not its `headers()`). */
 function isNextCookieStore(node: Node, context: DetectorContext): boolean {
   const origin = originOf(unwrap(node), context.scopes);
-  return origin?.kind === 'module' && origin.source === 'next/headers';
+  return origin?.kind === 'module' && origin.source === 'next/headers' && origin.steps[0]?.name === 'cookies';
 }
 
 function nameOf(node: Node, context: DetectorContext): string | undefined {
