@@ -41,7 +41,8 @@ describe('the module resolver', () => {
   it('lists every importer of a file in the rounds\' index, whatever the specifier', () => {
     for (const [from, source, expected] of cases) {
       if (!expected) continue;
-      const index = new ImportersIndex(new Map([[from, { imports: [{ source, names: ['*'] }] }]]), resolver);
+      const index = new ImportersIndex(resolver);
+      index.add([[from, { imports: [{ source, names: ['*'] }] }]]);
       assert.ok(index.importersOf([expected]).has(from), `${from} importing '${source}' is an importer of ${expected}`);
     }
   });
@@ -64,7 +65,8 @@ describe('an alias scoped to a package', () => {
 
   it('files each importer under its own answer in the rounds\' index', () => {
     const imports = [{ source: '@/send', names: ['*'] }];
-    const index = new ImportersIndex(new Map([['src/page.ts', { imports }], ['packages/ui/lib/page.ts', { imports }]]), resolver);
+    const index = new ImportersIndex(resolver);
+    index.add([['src/page.ts', { imports }], ['packages/ui/lib/page.ts', { imports }]]);
     assert.deepEqual([...index.importersOf(['src/send.ts'])], ['src/page.ts']);
     assert.deepEqual([...index.importersOf(['packages/ui/lib/send.ts'])], ['packages/ui/lib/page.ts']);
   });

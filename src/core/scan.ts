@@ -8,7 +8,7 @@ import type { Finding } from './finding';
 import { ModuleResolver } from './module-resolver';
 import type { CacheEntry, ScanCache } from './scan-cache';
 import { WrapperIndex } from './wrappers';
-import { ImportersIndex, changedKeys, clientSignature, reachOf, sinkFileFilter } from './wrapper-rounds';
+import { type ImportersIndex, changedKeys, clientSignature, importersIndexFor, reachOf, sinkFileFilter } from './wrapper-rounds';
 import { comparePositions } from './module-links';
 import type { SuppressionDirective } from './suppressions';
 import type { ParsedGuard } from './guards';
@@ -246,7 +246,7 @@ export function* scanSteps(paths: string[], catalog: Catalog, detectors: readonl
         const heads = new Set([...sinkKeys.values()].flatMap((keys) => [...keys].map((key) => key.split('.')[0])));
         const couldReach = sinkFileFilter(sinkKeys.keys());
         const mayReach = ({ names }: ImportedNames) => names.some((name) => name === '*' || heads.has(name));
-        importers ??= new ImportersIndex(deferred, resolver);
+        importers ??= importersIndexFor(deferred, resolver);
         const reaching = importers.importersOf(sinkKeys.keys());
         // In the deferred files' order, so that jobs and results keep their order whichever way.
         for (const [relative, { file, imports, absent }] of deferred) {

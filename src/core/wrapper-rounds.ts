@@ -47,7 +47,10 @@ export class ImportersIndex {
   private readonly bySegment = new Map<string, string[]>();
   private readonly byFile = new Map<string, string[]>();
 
-  constructor(deferred: ReadonlyMap<string, { imports: readonly ImportedNames[] }>, resolver: ModuleResolver) {
+  constructor(private readonly resolver: ModuleResolver) {}
+
+  /** Files these deferred files (again, for ones whose imports changed: a stale filing only adds a candidate). */
+  add(deferred: Iterable<[string, { imports: readonly ImportedNames[] }]>): void {
     const bySource = new Map<string, string[]>();
     for (const [relative, { imports }] of deferred) {
       for (const { source } of imports) {
@@ -56,9 +59,9 @@ export class ImportersIndex {
       }
     }
     for (const [source, importers] of bySource) {
-      const anywhere = resolver.resolvesAlikeEverywhere(source) ? resolver.resolve(importers[0], source) ?? null : undefined;
+      const anywhere = this.resolver.resolvesAlikeEverywhere(source) ? this.resolver.resolve(importers[0], source) ?? null : undefined;
       for (const importer of importers) {
-        const target = anywhere === undefined ? resolver.resolve(importer, source) : anywhere ?? undefined;
+        const target = anywhere === undefined ? this.resolver.resolve(importer, source) : anywhere ?? undefined;
         if (target !== undefined) fileUnder(this.byFile, target, importer);
       }
     }
@@ -77,6 +80,25 @@ export class ImportersIndex {
     }
     return found;
   }
+}
+
+// A process that scans again (--watch, the extension's worker) replays nearly the same deferred files
+// with the same imports (the cache's own arrays) scan after scan: the index is kept with the resolver
+// and only the files whose imports changed are filed again.
+const indexes = new WeakMap<ModuleResolver, { imports: Map<string, readonly ImportedNames[]>; index: ImportersIndex }>();
+
+/** The importers index of these deferred files, kept with the resolver between scans. */
+export function importersIndexFor(deferred: ReadonlyMap<string, { imports: readonly ImportedNames[] }>, resolver: ModuleResolver): ImportersIndex {
+  let kept = indexes.get(resolver);
+  if (!kept) indexes.set(resolver, (kept = { imports: new Map(), index: new ImportersIndex(resolver) }));
+  const changed: Array<[string, { imports: readonly ImportedNames[] }]> = [];
+  for (const [relative, entry] of deferred) {
+    if (kept.imports.get(relative) === entry.imports) continue;
+    kept.imports.set(relative, entry.imports);
+    changed.push([relative, entry]);
+  }
+  kept.index.add(changed);
+  return kept.index;
 }
 
 function fileUnder(index: Map<string, string[]>, key: string, file: string): void {
