@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { detectors } from '../src/analyzers/index';
 import { loadCatalog } from '../src/core/default-catalog';
-import { contextFor, runJobs, scanPaths, scanSettings, scanSteps } from '../src/core/scan';
+import type { AnalysisJob } from '../src/core/analysis-job';
+import { contextFor, runJobs, scanPaths, scanSettings, scanSteps, type ScanResult } from '../src/core/scan';
 import { cacheKey, ScanCache } from '../src/core/scan-cache';
 import { tempDir } from './helpers/temp';
 
@@ -19,6 +20,26 @@ const scan = (root: string, cache?: ScanCache) => scanPaths(['.'], loadCatalog()
 /** Findings as every output writes them (JSON drops undefined fields, as the cache does). */
 const written = (result: ReturnType<typeof scan>) => JSON.parse(JSON.stringify(result.findings));
 const cached = (root: string) => new ScanCache(join(root, '.offbox-cache', 'scan.json'), cacheKey(['test']));
+
+/**
+ * Drives a scan's steps on this thread and, before the first step with a job `when` picks, runs
+ * `save` (a file saved while the scan runs): whether it ran, and the result.
+ */
+function scanSavingDuring(root: string, cache: ScanCache | undefined, when: (job: AnalysisJob) => boolean, save: () => void): { saved: boolean; result: ScanResult } {
+  const catalog = loadCatalog();
+  const settings = scanSettings({ cwd: root, includeTests: true, cache });
+  const steps = scanSteps(['.'], catalog, detectors, settings);
+  let saved = false;
+  for (let step = steps.next(); ; ) {
+    if (step.done) return { saved, result: step.value };
+    const { spec, jobs, counted } = step.value;
+    if (!saved && jobs.some(when)) {
+      save();
+      saved = true;
+    }
+    step = steps.next(runJobs(contextFor(spec, catalog, detectors), jobs, settings, counted));
+  }
+}
 
 // The cache must never change a result: after every edit, a warm scan equals a scan without it.
 describe('the scan cache', () => {
@@ -255,23 +276,12 @@ describe('the scan cache and the wrapper rounds', () => {
     // relay wraps a wrapper known after the first pass (a sink from the first round on), relayAgain wraps relay (from the second).
     writeFileSync(join(root, 'src', 'lib', 'relay.ts'), "import { sendDiscordNotification } from './notify';\n\nexport function relay(text: string) {\n  return sendDiscordNotification(text);\n}\n");
     writeFileSync(join(root, 'src', 'lib', 'relay-again.ts'), "import { relay } from './relay';\n\nexport function relayAgain(text: string) {\n  return relay(text);\n}\n");
-    const catalog = loadCatalog();
-    const settings = scanSettings({ cwd: root, includeTests: true, cache: cached(root) });
-    const steps = scanSteps(['.'], catalog, detectors, settings);
-    let saved = false;
-    let step = steps.next();
-    while (!step.done) {
-      const { spec, jobs, counted } = step.value;
-      // The round that reads profile.ts for `sync`: it is saved first, now calling a wrapper known only
-      // two rounds later.
-      if (!saved && jobs.some((job) => job.path === profile && job.mustMention)) {
-        writeFileSync(profile, "import { crm } from '../lib/crm';\nimport { relayAgain } from '../lib/relay-again';\n\nexport function displayName(name: string) {\n  relayAgain(name);\n  return crm.format(name);\n}\n");
-        saved = true;
-      }
-      step = steps.next(runJobs(contextFor(spec, catalog, detectors), jobs, settings, counted));
-    }
+    // The round that reads profile.ts for `sync`: it is saved first, now calling a wrapper known only
+    // two rounds later.
+    const { saved, result } = scanSavingDuring(root, cached(root), (job) => job.path === profile && job.mustMention !== undefined, () =>
+      writeFileSync(profile, "import { crm } from '../lib/crm';\nimport { relayAgain } from '../lib/relay-again';\n\nexport function displayName(name: string) {\n  relayAgain(name);\n  return crm.format(name);\n}\n"),
+    );
     assert.ok(saved, 'a round read profile.ts for the member it names');
-    const result = step.value;
     const calls = result.findings.filter((finding) => finding.file.endsWith('profile.ts') && finding.ruleId === 'wrapper-call').map((finding) => finding.api);
     assert.deepEqual(calls, ['relayAgain']);
     assert.deepEqual(written(result), written(scan(root)));
@@ -288,22 +298,12 @@ describe('a file saved during the scan to import a client', () => {
     writeFileSync(join(root, 'src', 'lib', 'analytics.ts'), "import posthog from 'posthog-js';\n\nexport const ph = posthog;\n\nexport function track(event: string) {\n  posthog.capture(event);\n}\n");
     const page = join(root, 'src', 'pages', 'page.ts');
     writeFileSync(page, "import { track } from '../lib/analytics';\n\nexport function go() {\n  track('visit');\n}\n");
-    const catalog = loadCatalog();
-    const settings = scanSettings({ cwd: root, includeTests: true });
-    const steps = scanSteps(['.'], catalog, detectors, settings);
-    let saved = false;
-    let step = steps.next();
-    while (!step.done) {
-      const { spec, jobs, counted } = step.value;
-      if (!saved && jobs.some((job) => job.path === page && job.linksOnly)) {
-        writeFileSync(page, "import { track, ph } from '../lib/analytics';\n\nexport function go() {\n  track('visit');\n  ph.capture('signup');\n}\n");
-        saved = true;
-      }
-      step = steps.next(runJobs(contextFor(spec, catalog, detectors), jobs, settings, counted));
-    }
+    const { saved, result } = scanSavingDuring(root, undefined, (job) => job.path === page && job.linksOnly === true, () =>
+      writeFileSync(page, "import { track, ph } from '../lib/analytics';\n\nexport function go() {\n  track('visit');\n  ph.capture('signup');\n}\n"),
+    );
     assert.ok(saved, 'a round analysed page.ts for its wrapper calls alone');
-    assert.ok(step.value.findings.some((finding) => finding.file.endsWith('page.ts') && finding.ruleId === 'sdk-call'));
-    assert.deepEqual(written(step.value), written(scan(root)));
+    assert.ok(result.findings.some((finding) => finding.file.endsWith('page.ts') && finding.ruleId === 'sdk-call'));
+    assert.deepEqual(written(result), written(scan(root)));
   });
 });
 
