@@ -37,8 +37,9 @@ export function clientSignature(relative: string, imports: readonly ImportedName
 }
 
 /**
- * The deferred files by what their imports can resolve to, built once for the rounds: a round then
- * looks only at the importers of the files whose keys changed, not at every deferred file. A relative
+ * The deferred files by what their imports can resolve to, built for the first round that needs it
+ * (and kept between scans, importersIndexFor): a round then looks only at the importers of the files
+ * whose keys changed, not at every deferred file. A relative
  * specifier is filed under its last segment (what sinkFileFilter matches), so none is resolved; any
  * other (an alias, a workspace package, a trailing `..`) is resolved and filed under its file, once
  * for all its importers when no directory's own alias can map it.
@@ -49,7 +50,11 @@ export class ImportersIndex {
 
   constructor(private readonly resolver: ModuleResolver) {}
 
-  /** Files these deferred files (again, for ones whose imports changed: a stale filing only adds a candidate). */
+  /**
+   * Files these deferred files under what their imports can name. A file filed again (its imports
+   * changed) keeps its old filings: a stale one only adds a candidate, which the round weighs with
+   * the file's current imports.
+   */
   add(deferred: Iterable<[string, { imports: readonly ImportedNames[] }]>): void {
     const bySource = new Map<string, string[]>();
     for (const [relative, { imports }] of deferred) {
