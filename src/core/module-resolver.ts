@@ -96,18 +96,18 @@ export class ModuleResolver {
    */
   private answerKey(fromFile: string, source: string): string {
     if (source.startsWith('.')) return `${posix.dirname(fromFile)}\u0000${source}`;
-    let scopes = '';
-    for (const alias of this.aliases) {
-      if (alias.scope && source.startsWith(alias.prefix) && source.endsWith(alias.suffix) && fromFile.startsWith(`${alias.scope}/`)) scopes += `${alias.scope}\u0000`;
-    }
-    return `${scopes}\u0000${source}`;
+    const scopes = this.scopedAliasesFor(source).filter((alias) => fromFile.startsWith(`${alias.scope}/`));
+    return `${scopes.map((alias) => `${alias.scope}\u0000`).join('')}\u0000${source}`;
   }
 
   /** Whether `source` resolves to the same file from every importer: not a relative path, nor one an alias some tsconfig scopes to its directory may map. */
   resolvesAlikeEverywhere(source: string): boolean {
-    if (source.startsWith('.')) return false;
-    for (const alias of this.aliases) if (alias.scope && source.startsWith(alias.prefix) && source.endsWith(alias.suffix)) return false;
-    return true;
+    return !source.startsWith('.') && this.scopedAliasesFor(source).length === 0;
+  }
+
+  /** The aliases of a package's own tsconfig (scoped to its directory) that may map a non-relative `source`. */
+  private scopedAliasesFor(source: string): PathAlias[] {
+    return this.aliases.filter((alias) => alias.scope && source.startsWith(alias.prefix) && source.endsWith(alias.suffix));
   }
 
   private resolveUncached(fromFile: string, source: string): string | undefined {

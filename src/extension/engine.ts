@@ -6,6 +6,7 @@ import { detectors } from '../analyzers/index';
 import { analyzeSource } from '../core/analyze';
 import { defaultPoolSize, isAnalysisWorker, runAnalysisWorker } from '../core/analysis-pool';
 import { inRepoImports } from '../core/analysis-job';
+import { clientSignature } from '../core/wrapper-rounds';
 import { catalogContent, loadCatalog } from '../core/default-catalog';
 import type { LevelledFinding } from '../core/format/json';
 import { formatDisclosure } from '../core/format/disclosure';
@@ -117,12 +118,9 @@ export function analyzeDocument(policy: FolderPolicy, relativePath: string, text
   return { findings, partial: analysis.partial, skipped: analysis.skipped };
 }
 
-/** Whether the text imports, by name or whole, a key a module exports a client under. */
+/** Whether the text imports, by name or whole, a key a module exports a client under (as the scan's rounds tell). */
 function importsClient(relativePath: string, text: string, clients: ReadonlyMap<string, ReadonlySet<string>>, resolver: ModuleResolver): boolean {
-  return inRepoImports(text, resolver).some(({ source, names }) => {
-    const keys = clients.get(resolver.resolve(relativePath, source) ?? '');
-    return keys !== undefined && (names.includes('*') || names.some((name) => keys.has(name)));
-  });
+  return clientSignature(relativePath, inRepoImports(text, resolver), clients, resolver) !== '';
 }
 
 /** Judges a workspace scan (run in the worker) under the folder's privacy.json. */
