@@ -109,6 +109,9 @@ const rows = [];
 const row = (tool, r, hits, notes) => rows.push({ tool, wall: r.wall, rssMB: r.rssMB, hits, notes, ok: r.code === 0 || r.ok });
 const tail = (s) => s.trim().split('\n').slice(-5).join('\n');
 
+// A second runtime to compare, e.g. Node 22, where oxc's raw transfer applies (see bench/README.md).
+const otherNode = process.env.OFFBOX_BENCH_NODE && existsSync(process.env.OFFBOX_BENCH_NODE) ? process.env.OFFBOX_BENCH_NODE : undefined;
+
 // ---- 1. Offbox, cold --------------------------------------------------------------
 let offbox = null;
 let warm = null;
@@ -184,6 +187,15 @@ if (!peersOnly) {
       const label = jobs === 0 ? '--jobs 0: main thread only' : `--jobs ${jobs}: workers read and analyse`;
       row(`Offbox scan (cold, ${label})`, pooled, pooledReport?.findings?.length ?? null, pooledReport && report && JSON.stringify(pooledReport.findings) === JSON.stringify(report.findings) ? `same findings as the cold row; ${runsNote(pooled)}` : 'FINDINGS DIFFER from the cold row');
     }
+    // The default scan under the second runtime: another V8 (another tier-up flag, bin/offbox.js) and oxc's raw transfer.
+    if (otherNode) {
+      const other = await measureMedian('offbox-other-node', [otherNode, bin, 'scan', corpus, '--format', 'json', '--output', output, '--include-tests']);
+      let otherReport = null;
+      try { otherReport = JSON.parse(readFileSync(output, 'utf8')); } catch {}
+      other.ok = otherReport !== null;
+      const version = spawnSync(otherNode, ['--version'], { encoding: 'utf8' }).stdout.trim();
+      row(`Offbox scan (cold, Node ${version.replace(/^v/, '')})`, other, otherReport?.findings?.length ?? null, otherReport && report && JSON.stringify(otherReport.findings) === JSON.stringify(report.findings) ? `same findings as the cold row; ${runsNote(other)}` : 'FINDINGS DIFFER from the cold row');
+    }
   }
 }
 
@@ -239,8 +251,6 @@ function benchScript(node, script, scriptArgs) {
     return null;
   }
 }
-// A second runtime to compare, e.g. Node 22, where oxc's raw transfer applies (see bench/README.md).
-const otherNode = process.env.OFFBOX_BENCH_NODE && existsSync(process.env.OFFBOX_BENCH_NODE) ? process.env.OFFBOX_BENCH_NODE : undefined;
 const keystrokes = [];
 if (!peersOnly) {
   for (const node of [process.execPath, ...(otherNode ? [otherNode] : [])]) {
