@@ -87,7 +87,47 @@ describe('the prefilter reads globals as globals', () => {
     'const scope = window;\nscope.fetch(url);',
     '(window as any).fetch(url);',
     'function root() { return globalThis; }\nroot().fetch(url);',
-    'if (typeof window !== "undefined") api.fetch(url);',
+    'const self = window;\nself.fetch(url);',
+    // A value before a colon, in a conditional.
+    'const send = custom ? fetch : other;',
+    'const send = a ? b : c ? fetch : other;',
+    // Code in a template literal's line that begins with `//`; a call followed by a block on the next line.
+    'const s = `\n// ${fetch(url)}\n`;',
+    'if (fetch(url)) {}',
+    'fetch(url)\n{}',
+    // Code after text that only looks like a comment: literals that run over lines end, or open code.
+    "const s = 'a\\\n// b' + fetch(url);",
+    'const t = `\n// text` + fetch(url);',
+    'const el = <p>\n// text {fetch(url)}</p>;',
+    'const el = <p>\n// text</p>; fetch(url);',
+    'const t = `\n/*\n${fetch(url)}`;',
+    '/*\n * see below */ fetch(url);',
+    'api.fetch = fetch;',
+    // A review's hunt: a block comment or a JSX attribute's string ending on a `//` or `/*` line,
+    // other line breaks, a call a class extends, a comment in type arguments, a global object read
+    // off one by a string key.
+    "/*\n// */ fetch('https://telemetry.acme-corp.io/x');",
+    "/*\n// */ navigator.sendBeacon(url, data);",
+    'export const e = <a title="\n//" />; fetch(url);',
+    'export const e = <a title="\n/*" />; fetch(url);',
+    '// note\rfetch(url);',
+    '// note\u2028fetch(url);',
+    'const x = 1; // note\u2029new WebSocket(url);',
+    'const u = url;\nclass A extends fetch(u) {}',
+    'fetch</* c */ any>(url);',
+    'fetch<// c\nany>(url);',
+    "const { a, fetch: f } = window['self'];\nf(url);",
+    "const w = window['self'];\nw.fetch(url);",
+    'const { fetch: f } = globalThis["window"];\nf(url);',
+    // A second hunt: a string key however the parser reaches it, a quoted key destructured off a
+    // global object, a sign far back behind line comments.
+    "const w = window[('self')];\nw.fetch(url);",
+    "const w = window[<const>'self'];\nw.fetch(url);",
+    "window[('fetch')](url);",
+    'new globalThis[("WebSocket")](url);',
+    "const { 'fetch': f } = window;\nf(url);",
+    "const { ['fetch']: f } = globalThis;\nf(url);",
+    `const f =\n// ${'a'.repeat(300)}\n// b\n  fetch;\nf(url);`,
   ];
   const fails = [
     "const letter = 'H';",
@@ -109,6 +149,23 @@ describe('the prefilter reads globals as globals', () => {
     'foo(\n  // we can fetch details later\n  x);',
     'const re = new RegExp("^[\\x20-\\x7E]+$");',
     `const help = "${'a long text '.repeat(30)}no separate fetch is needed";`,
+    "// fetch the rows, then render them\nrender(rows);",
+    '/**\n * Sends the event to analytics.\n */\nexport const send = 1;',
+    '/*\n  fetch them later\n*/\nrun();',
+    // Assigned to, or a JSX attribute: a write, not a read.
+    'fetch = customFetch;',
+    '<PaginatedList fetch={load} />;',
+    // A global object that is never handed on: typeof, a local of its name, a class name.
+    'if (typeof window !== "undefined") api.fetch(url);',
+    'const self = this;\nself.items.fetch();',
+    '<div className="self-center">{rows.fetch()}</div>;',
+    // A function of the name being defined, not called.
+    'class Store {\n  async fetch(id: string): Promise<void> {}\n}',
+    'const api = {\n  fetch() {\n    return rows;\n  },\n};',
+    'function fetch(url) {}',
+    // A key after a comma; a name in JSX text before a closing tag.
+    'const spec = {\n  HealthCheck,\n  Image: image,\n};',
+    'const label = <FormLabel>Docker Image</FormLabel>;',
   ];
   for (const text of passes) it(`passes ${text}`, () => assert.equal(prefilter.test(text), true));
   for (const text of fails) it(`lets go ${text}`, () => assert.equal(prefilter.test(text), false));
@@ -136,13 +193,27 @@ describe('the prefilter reads module names and markup where they can reach a det
     ["reply.setCookie('sid', id);", 'a.ts'],
     ["ctx.cookies.set('sid', id);", 'a.ts'],
     ["(await cookies()).set('sid', id);", 'a.ts'],
-    ["setCookie(ctx, 'sid', id);", 'a.ts'],
+    ["import { setCookie } from 'hono/cookie';\nsetCookie(ctx, 'sid', id);", 'a.ts'],
+    ["import { cookies } from 'next/headers';", 'a.ts'],
+    ["import Cookies from 'js-cookie';", 'a.ts'],
+    ["(cookies as Store).set('sid', id);", 'a.ts'],
+    ['document\n  // the theme\n  . /* c */ cookie = `theme=${theme}`;', 'a.ts'],
     ["return new Response(body, { headers: { 'Set-Cookie': value } });", 'a.ts'],
     ["import Cookies from 'universal-cookie';", 'a.ts'],
     // A header name's hyphen written as an escape: the word after it stands alone all the same.
     ["res.setHeader('Set\\u002dCookie', 'sid=1');", 'a.ts'],
     ["return { headers: { 'Set\\x2dCookie': 'sid=1' } };", 'a.ts'],
     ["res.setHeader('Set\\055Cookie', 'sid=1');", 'a.js'],
+    // Escaped letters no other test reads, a line continuation, the Kelvin sign (it lowers to `k`).
+    ["res.setHeader('Set-\\Cookie', v);", 'a.ts'],
+    ["res.setHeader('Set-\\\nCookie', v);", 'a.ts'],
+    ["document['\\cookie'] = 'sid=1';", 'a.ts'],
+    ["return { headers: { 'Set-Coo\u212Aie': 'sid=1' } };", 'a.ts'],
+    ["res.setHeader('Set-\\143ookie', v);", 'a.js'],
+    // A line comment ended by a carriage return or U+2028.
+    ["res.// c\rcookie('sid', v);", 'a.ts'],
+    ["import J from // the jar\r'js-cookie';\nJ.set('_ga', '1');", 'a.ts'],
+    ["const J = require( // c\u2028'js-cookie');", 'a.js'],
     // What the parser reads past between `require`/`import` and the module's name.
     ["const cp = require(('child_process'));", 'a.js'],
     ["const client = require(<any>'axios');", 'a.ts'],
@@ -180,6 +251,10 @@ describe('the prefilter reads module names and markup where they can reach a det
     // `cookie` inside another word: no write names it so.
     ["const foods = ['fortune_cookie', 'rice_cracker'];", 'a.ts'],
     ['const cookieConsent = readConsent(); const getCookie = (name: string) => jar.get(name);', 'a.ts'],
+    // Or in a shortcode, prose, a local's name: a write names it as a member, a whole string or `cookies`.
+    ["const emoji = { ':cookie:': '🍪' };", 'a.ts'],
+    ['// read from the cookie at submission\nsubmit(form);', 'a.ts'],
+    ["const cookie = new Store(req);\ncookie.get('sid');", 'a.ts'],
   ];
   for (const [text, file] of passes) it(`passes ${text} in ${file}`, () => assert.equal(prefilter.test(text, file), true));
   for (const [text, file] of fails) it(`lets go ${text} in ${file}`, () => assert.equal(prefilter.test(text, file), false));

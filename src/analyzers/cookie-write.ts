@@ -3,6 +3,7 @@ import { AST_NODE_TYPES, type Node, calleeLabel, literalString, memberName, prop
 import { defineDetector, type DetectorContext } from '../core/detector';
 import { evaluateString, leadingText } from '../core/evaluate';
 import { originOf, packageName } from '../core/origin';
+import { COMMENT } from '../core/regexp';
 import { vendorDestination } from './sdk-call';
 
 /** Cookie libraries: which call sets a cookie, and which argument holds its name. */
@@ -15,6 +16,25 @@ const COOKIE_LIBRARIES: Record<string, Record<string, number>> = {
   'hono/cookie': { setCookie: 1, setSignedCookie: 1 },
   'next/headers': { 'cookies.().set': 0 },
 };
+// Every write below names the word so: a member (`document.cookie`, `res.cookie(`, `reply.setCookie(`,
+// `ctx.cookies.set(`), a string that is all of it (`document['cookie']`, a `Set-Cookie` header in any
+// case: header names are compared in lower case), or `cookies` itself (`cookies.set(`, next/headers'
+// `(await cookies()).set(`). `fortune_cookie`, `cookieConsent`, `':cookie:'` or a `cookie` in prose is none.
+// A string's letters may be escaped (`'Set-\Cookie'`, `'\cookie'`; `\u0043` and `\x43` let any file
+// through, prefilter.ts) or broken by a line continuation; U+212A, the Kelvin sign, lowers to `k`.
+const CONTINUATION = String.raw`(?:\\(?:\r\n|[\n\r\u2028\u2029]))*`;
+const inString = (word: string) =>
+  [...word].map((char) => `${CONTINUATION}\\\\?${char === '-' ? '-' : `[${char}${char.toUpperCase()}${char === 'k' ? '\\u212A' : ''}]`}`).join('');
+const COOKIE = '[cC][oO][oO][kK][iI][eE]';
+const SET = '[sS][eE][tT]';
+const WRITE_WORDS = new RegExp(
+  [
+    String.raw`\.(?:\s|${COMMENT})*(?:${SET})?${COOKIE}[sS]?(?![\w$])`,
+    String.raw`["'\`](?:${inString('set')}(?:${inString('-')})?)?${inString('cookie')}(?:${inString('s')})?${CONTINUATION}["'\`]`,
+    String.raw`(?<![\w$])cookies(?![\w$])`,
+  ].join('|'),
+);
+
 // Server response objects by the names frameworks' docs give them (`res.cookie`, `reply.setCookie`).
 const RESPONSE_NAMES = /^(res|response|reply|ctx|context|c|resp)$/;
 
@@ -33,11 +53,9 @@ export default defineDetector({
       tracking: '{{api}} writes the {{vendor}} tracking cookie `{{cookie}}`.',
       session: '{{api}} writes the cookie `{{cookie}}`.',
     },
-    // Every write below names `cookie` as a word of its own: `document.cookie`, `res.cookie(`,
-    // `reply.setCookie(`, `ctx.cookies.set(`, `cookies()`, a `Set-Cookie` header (in any case: header
-    // names are compared in lower case), or a cookie library's module (`'js-cookie'`). `fortune_cookie`
-    // or `cookieConsent` is none of those.
-    keywords: [/(?<![\w$])(?:[sS][eE][tT])?[cC][oO][oO][kK][iI][eE][sS]?(?![\w$])/],
+    // A cookie library's call is reached through its module (the prefilter's module test).
+    modules: Object.keys(COOKIE_LIBRARIES),
+    keywords: [WRITE_WORDS],
   },
   create(context) {
     return {

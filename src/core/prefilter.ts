@@ -91,13 +91,18 @@ export function buildPrefilter(catalog: Catalog, detectors: readonly Detector[])
         pattern.lastIndex = 0;
         for (let match = pattern.exec(text); match; match = pattern.exec(text)) {
           if (match.index > 0 && IDENTIFIER_CHAR.test(text[match.index - 1])) continue;
-          // A member signal (`sendBeacon`) counts wherever it stands: `navigator['sendBeacon']`,
+          // A member signal (`sendBeacon`) counts wherever it stands in code: `navigator['sendBeacon']`,
           // `const { sendBeacon: send } = navigator`.
-          if (members.has(match[0])) return true;
+          if (members.has(match[0])) {
+            if (inComment(text, match.index)) continue;
+            return true;
+          }
           if (!usedAsGlobal(text, match.index, pattern.lastIndex, holdsGlobalObject)) continue;
           // `Messages.find().fetch()`, `this.analytics.track()`: a property of some other object, unless
           // the file could hold the global object under another name (`const w = window; w.fetch()`).
           if (readsPropertyOfOther(text, match.index) && !holdsGlobalObject()) continue;
+          // Last, as the costliest: they look back over the line, or the text, from each name.
+          if (definesFunction(text, match.index, pattern.lastIndex) || inComment(text, match.index)) continue;
           return true;
         }
       }
@@ -106,9 +111,10 @@ export function buildPrefilter(catalog: Catalog, detectors: readonly Detector[])
   };
 }
 
-// `\u0041`, `\u{61}`, `\x5f`: an escape of [0-9A-Za-z_$]; or of `-`, which joins the words of a header
-// name (`'Set\u002dCookie'`, `'Set\055Cookie'` in sloppy code), so that the word after it stands alone.
-const ESCAPED_NAME_CHARACTER = /\\(?:(?:u00|u\{0*|x)(?:2[dD]|24|3[0-9]|4[1-9a-fA-F]|5[0-9aAfF]|6[1-9a-fA-F]|7[0-9aA])|0?55(?![0-7]))/;
+// `\u0041`, `\u{61}`, `\x5f`, and in sloppy code `\101`: an escape of [0-9A-Za-z_$]; or of `-`, which
+// joins the words of a header name (`'Set\u002dCookie'`, `'Set\055Cookie'`), so that the word after it
+// stands alone. (Octal: from `\044` to `\177`, a little more than those.)
+const ESCAPED_NAME_CHARACTER = /\\(?:(?:u00|u\{0*|x)(?:2[dD]|24|3[0-9]|4[1-9a-fA-F]|5[0-9aAfF]|6[1-9a-fA-F]|7[0-9aA])|0?55(?![0-7])|0?[4-7][0-7](?![0-7])|1[0-7][0-7])/;
 
 // Where a module is named (scope.ts's requiredModule and import declarations): `from`, `import`,
 // `import(`, `require(`, with whatever the parser reads past between there and the quote: space,
@@ -128,26 +134,41 @@ function alternatives(keywords: ReadonlyArray<string | RegExp>): string | undefi
 // `window!['ga']`, `(window as any).fetch`), or taken as a value (`const { track } = analytics`,
 // `custom ?? fetch`, `(0, fetch)(url)`, `() => fetch`, `[fetch]`, `return fetch`, `...fetch`): a
 // bare `H` in a string or a type is no sign.
-const USED_AFTER = new RegExp(String.raw`(?:\s|${COMMENT})*(?:\(|\.|\?\.|\[|!|<)`, 'y');
-const OFF_AN_OBJECT = String.raw`\s*(?:!\s*)?(?:\?\.\s*|\.\s*|(?:\?\.\s*)?\[\s*["'${'`'}])`;
+const USED_AFTER = new RegExp(String.raw`(?:\s|${COMMENT})*(?:\(|\.|\?\.|\[|!|<(?!\/[^*/]))`, 'y');
+// A key read off an object, however the parser reaches its string: `window['ga']`, `window[('ga')]`,
+// `window[<const>'ga']`, `globalThis[ // c \n 'fetch']`.
+const OFF_AN_OBJECT = String.raw`\s*(?:!\s*)?(?:\?\.\s*|\.\s*|(?:\?\.\s*)?\[[^\]]*["'${'`'}])`;
 const signsBefore = (punctuation: string) =>
   new RegExp(String.raw`(?:\bnew|\bnew\s*\(|\b(?:${[...GLOBAL_OBJECTS].join('|')})${OFF_AN_OBJECT}|\)${OFF_AN_OBJECT}|[${punctuation}]|\?\?|\.\.\.|\b(?:return|await|yield|default))\s*$`);
-const USED_BEFORE = signsBefore('=:(,?|&>[');
-// `{ fetch }` is shorthand for a value; `{ analytics: true }` and `type P = { analytics: boolean }` name a key,
-// unless the file names a global object as a value (`const { fetch: f } = window`).
 const USED_BEFORE_OR_SHORTHAND = signsBefore('=:(,?|&>[{');
+// A name before a colon, where no global object stands as a value: `{ analytics: true }`, `{ a, Image: x }`,
+// `type P = { analytics: boolean }` and `(fetch: Fetch) =>` name a key or a parameter; after `?`, `:`,
+// `=`, `|`, `&` or `>` (`c ? fetch : other`) it is a value. `{ fetch }` is shorthand for a value, and
+// with a global object standing as a value, `const { fetch: f } = window` reads a key off it.
+const USED_BEFORE = signsBefore('=:?|&>');
 const KEY_AFTER = /\s*:(?!:)/y;
+// A quoted or computed key (`{ 'fetch': f }`, `{ ['fetch']: f }`): read off a global object only in a
+// pattern destructuring one, so it counts where the file names a global object as a value.
+const QUOTED_KEY_AFTER = /["'`]\s*\]?\s*:(?!:)/y;
+const ASSIGNED_AFTER = /[ \t]*=(?![=>])/y;
 // How far back the sign before a name is looked for; a longer run of space or comments lets the file through.
 const LOOK_BEHIND = 256;
 const BLOCK_COMMENTS = /\/\*(?:[^*]|\*(?!\/))*\*\//g;
 // Only comments that end before the name's line: a name after `//` on its own line is in a comment (or the
 // `//` is in a string, and the text as it stands tells).
-const LINE_COMMENTS = /\/\/[^\n]*\n/g;
+const LINE_COMMENTS = /\/\/[^\n\r\u2028\u2029]*[\n\r\u2028\u2029]/g;
+const LINE_BREAK = /[\n\r\u2028\u2029]/;
 
 /** `holdsGlobalObject`: whether the file names a global object as a value, when a key (`{ fetch: f } = window`) may be read off it. */
 function usedAsGlobal(text: string, start: number, end: number, holdsGlobalObject: () => boolean): boolean {
   USED_AFTER.lastIndex = end;
   if (USED_AFTER.test(text)) return true;
+  // Assigned to or given a default (`fetch = custom`, `{ fetch = f } = opts`, a JSX attribute
+  // `fetch={load}`): a write to the name, or a binding of its own, never a read of the global.
+  ASSIGNED_AFTER.lastIndex = end;
+  if (ASSIGNED_AFTER.test(text)) return false;
+  QUOTED_KEY_AFTER.lastIndex = end;
+  if (QUOTED_KEY_AFTER.test(text)) return holdsGlobalObject();
   KEY_AFTER.lastIndex = end;
   const sign = KEY_AFTER.test(text) && !holdsGlobalObject() ? USED_BEFORE : USED_BEFORE_OR_SHORTHAND;
   const before = text.slice(Math.max(0, start - LOOK_BEHIND), start);
@@ -156,18 +177,89 @@ function usedAsGlobal(text: string, start: number, end: number, holdsGlobalObjec
   // inside a string is read as a comment too, so the text is also tried with block comments only.
   const noBlocks = before.includes('/*') ? before.replace(BLOCK_COMMENTS, ' ') : before;
   if (noBlocks !== before && sign.test(noBlocks)) return true;
-  if (noBlocks.includes('//') && sign.test(noBlocks.replace(LINE_COMMENTS, ' '))) return true;
+  const noComments = noBlocks.includes('//') ? noBlocks.replace(LINE_COMMENTS, ' ') : noBlocks;
+  if (noComments !== noBlocks && sign.test(noComments)) return true;
   // Only space, the end of an earlier line that began further back (it may be a comment's), or the
-  // end of a block comment that did: nothing tells, so it counts.
-  const rest = noBlocks.trimEnd();
-  const earlierLine = !rest.includes('\n') && noBlocks.slice(rest.length).includes('\n');
-  return start > LOOK_BEHIND && (rest === '' || earlierLine || rest.endsWith('*/'));
+  // end of a block comment that did, with or without the line comments after it: nothing tells, so it counts.
+  if (start <= LOOK_BEHIND) return false;
+  return [noBlocks, noComments].some((seen) => {
+    const rest = seen.trimEnd();
+    return rest === '' || rest.endsWith('*/') || (!LINE_BREAK.test(rest) && LINE_BREAK.test(seen.slice(rest.length)));
+  });
 }
 
-// A global object named other than to read a member of it (`const w = window`, `f(self)`, `typeof
-// window`, `(window as any).x`): from there on, any object in the file may be it.
-const GLOBAL_OBJECT_AS_VALUE = new RegExp(`\\b(?:${[...GLOBAL_OBJECTS].join('|')})\\b(?!\\s*(?:\\?\\.|\\.|\\[))`);
+// A global object named other than to read a member of it (`const w = window`, `f(self)`,
+// `(window as any).x`): from there on, any object in the file may be it. Not where it cannot be
+// handed on: a local of that name being declared (`const self = this`), `typeof window`, or a name
+// joined by a hyphen (`self-center`, a class name; in code a subtraction, whose result is a number).
+// A name in a string counts: it may be a key read off one (`window[('self')]` is the global object).
+const GLOBAL_OBJECT_AS_VALUE = new RegExp(`(?<!\\b(?:const|let|var|typeof)\\s+)\\b(?:${[...GLOBAL_OBJECTS].join('|')})\\b(?!\\s*(?:\\?\\.|\\.|\\[)|-)`);
 const IDENTIFIER_CHAR = /[\w$]/;
+
+/**
+ * Whether the name at `start` is in a comment, or in the text of a literal that runs over lines: no
+ * code either way. What could end such a literal, or open code in it, rules this out: a backtick or
+ * a `{` (a template literal, `${`; JSX text, an expression container), a `<` (JSX text, a tag), a
+ * quote (a JSX attribute's string runs over lines), or a `\` ending the line before (a string
+ * continued on the next line).
+ */
+function inComment(text: string, start: number): boolean {
+  const lineStart = text.lastIndexOf('\n', start - 1) + 1;
+  const before = text.slice(lineStart, start);
+  // A line that begins with `//`, unless a block comment ends on it (`// */ fetch(…)`) or the
+  // comment does (`\r` and U+2028/9 end a line too).
+  if (before.trimStart().startsWith('//')) return !LEAVES_LITERAL.test(before) && !/\*\/|[\r\u2028\u2029]/.test(before) && !continuesLine(text, lineStart);
+  // After a `/*` that begins a line and is not closed before the name. A `/*` anywhere else on its
+  // line may follow code or stand in a string.
+  const open = text.lastIndexOf('/*', start);
+  if (open === -1) return false;
+  const close = text.indexOf('*/', open + 2);
+  if (close !== -1 && close < start) return false;
+  const openLine = text.lastIndexOf('\n', open - 1) + 1;
+  if (text.slice(openLine, open).trim() !== '') return false;
+  return !LEAVES_LITERAL.test(text.slice(open, start)) && !continuesLine(text, openLine);
+}
+
+const LEAVES_LITERAL = /[`{<"']/;
+
+/** Whether the line before the one starting at `lineStart` ends with `\\` (a string goes on). */
+function continuesLine(text: string, lineStart: number): boolean {
+  return lineStart > 0 && text.slice(Math.max(0, lineStart - 3), lineStart).trimEnd().endsWith('\\');
+}
+
+// Where a function is defined, not called: `function fetch(`, `async fetch(`, `public static fetch(`.
+// On one line: `async` or `get` alone on the line before a call would end a statement there.
+const DEFINITION_BEFORE = /(?:^|[^\w$.])(?:function|async|static|public|private|protected|override|get|set)[ \t]+$/;
+// Where a method's name stands: after the `{` or `,` of an object literal, or the `{`, `}` or `;`
+// before a class member (`class A extends fetch(u) {}` is a call followed by a body).
+const MEMBER_BEFORE = /[{},;]\s*$/;
+
+/**
+ * Whether the name at `start` is the name of a function being defined: after a keyword that only
+ * stands before one (DEFINITION_BEFORE), or where a member's name stands (MEMBER_BEFORE) with its
+ * parameters and then `{` on the same line (`fetch() {`, a method): there, a call followed by a
+ * block on its line is a syntax error. The parameters are skipped by counting parentheses, so a
+ * quote, backtick or slash among them (a string, a comment, a regular expression, which could hold
+ * one) makes it a call. Like every sign here, this reads code that parses: a file with a syntax
+ * error goes to TypeScript's parser, which may read such a line as a call.
+ */
+function definesFunction(text: string, start: number, end: number): boolean {
+  const lineStart = text.lastIndexOf('\n', start - 1) + 1;
+  if (DEFINITION_BEFORE.test(text.slice(lineStart, start))) return true;
+  if (!MEMBER_BEFORE.test(text.slice(Math.max(0, start - LOOK_BEHIND), start))) return false;
+  let at = end;
+  while (text[at] === ' ' || text[at] === '\t') at += 1;
+  if (text[at] !== '(') return false;
+  for (let depth = 0; at < text.length; at += 1) {
+    const char = text[at];
+    if (char === '(') depth += 1;
+    else if (char === ')' && (depth -= 1) === 0) break;
+    else if (char === '"' || char === "'" || char === '`' || char === '/') return false;
+  }
+  at += 1;
+  while (text[at] === ' ' || text[at] === '\t') at += 1;
+  return text[at] === '{';
+}
 
 /**
  * Whether the name at `start` is read as a property (`x.name`, `f().name`, `x?.name`) of something

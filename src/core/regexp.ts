@@ -4,8 +4,9 @@ export function escapeRegExp(text: string): string {
 }
 
 // A regex source for one JavaScript comment: a block comment that cannot run past its own end (a
-// lazy `[\s\S]*?` can, from one comment to the end of a later one), or a line comment with its newline.
-export const COMMENT = String.raw`\/\*(?:[^*]|\*(?!\/))*\*\/|\/\/[^\n]*\n`;
+// lazy `[\s\S]*?` can, from one comment to the end of a later one), or a line comment with the line
+// terminator that ends it (`\r` and U+2028/U+2029 end one as `\n` does).
+export const COMMENT = String.raw`\/\*(?:[^*]|\*(?!\/))*\*\/|\/\/[^\n\r\u2028\u2029]*[\n\r\u2028\u2029]`;
 
 /** Any of the words as a whole identifier: not part of a longer name (`$` and `_` count as name characters). */
 export function wholeIdentifiers(words: readonly string[]): RegExp {
