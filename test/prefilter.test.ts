@@ -128,6 +128,11 @@ describe('the prefilter reads globals as globals', () => {
     "const { 'fetch': f } = window;\nf(url);",
     "const { ['fetch']: f } = globalThis;\nf(url);",
     `const f =\n// ${'a'.repeat(300)}\n// b\n  fetch;\nf(url);`,
+    // A review: a key read off a global object before a colon, a mark in a line comment before a
+    // call, a `/*` in a regular expression.
+    "const send = ok ? window['fetch'] : null;\nsend(url);",
+    'class A extends // see {\nfetch(u) {}',
+    '/[/*]/.test(s); fetch(url);',
   ];
   const fails = [
     "const letter = 'H';",
@@ -149,12 +154,13 @@ describe('the prefilter reads globals as globals', () => {
     'foo(\n  // we can fetch details later\n  x);',
     'const re = new RegExp("^[\\x20-\\x7E]+$");',
     `const help = "${'a long text '.repeat(30)}no separate fetch is needed";`,
-    "// fetch the rows, then render them\nrender(rows);",
+    // In a comment, after what would be a sign in code; a member signal too.
+    '// Then, fetch the rows and render them\nrender(rows);',
     '/**\n * Sends the event to analytics.\n */\nexport const send = 1;',
-    '/*\n  fetch them later\n*/\nrun();',
-    // Assigned to, or a JSX attribute: a write, not a read.
-    'fetch = customFetch;',
-    '<PaginatedList fetch={load} />;',
+    '/*\n * Then, fetch the rows.\n */\nrender(rows);',
+    '// navigator.sendBeacon(url) would outlive the page\nsave(rows);',
+    // Assigned to, or given a default, after what would be a sign: a write, not a read.
+    'let a, fetch = customFetch;',
     // A global object that is never handed on: typeof, a local of its name, a class name.
     'if (typeof window !== "undefined") api.fetch(url);',
     'const self = this;\nself.items.fetch();',

@@ -2,7 +2,7 @@ import type { Catalog } from './catalog';
 import type { Detector } from './detector';
 import { GLOBAL_OBJECTS, type Origin } from './origin';
 import { mayHoldJsx } from './parse';
-import { COMMENT, alternationTrie, escapeRegExp } from './regexp';
+import { BLOCK_COMMENT, COMMENT, LINE_COMMENT, LINE_TERMINATOR, alternationTrie, escapeRegExp } from './regexp';
 
 /** A text test that every file with a finding passes, so files that fail it are never parsed. */
 export interface Prefilter {
@@ -94,7 +94,7 @@ export function buildPrefilter(catalog: Catalog, detectors: readonly Detector[])
           // A member signal (`sendBeacon`) counts wherever it stands in code: `navigator['sendBeacon']`,
           // `const { sendBeacon: send } = navigator`.
           if (members.has(match[0])) {
-            if (inComment(text, match.index)) continue;
+            if (inComment(text, lineBefore(text, match.index), match.index)) continue;
             return true;
           }
           if (!usedAsGlobal(text, match.index, pattern.lastIndex, holdsGlobalObject)) continue;
@@ -102,7 +102,8 @@ export function buildPrefilter(catalog: Catalog, detectors: readonly Detector[])
           // the file could hold the global object under another name (`const w = window; w.fetch()`).
           if (readsPropertyOfOther(text, match.index) && !holdsGlobalObject()) continue;
           // Last, as the costliest: they look back over the line, or the text, from each name.
-          if (definesFunction(text, match.index, pattern.lastIndex) || inComment(text, match.index)) continue;
+          const line = lineBefore(text, match.index);
+          if (definesFunction(text, line, match.index, pattern.lastIndex) || inComment(text, line, match.index)) continue;
           return true;
         }
       }
@@ -113,8 +114,8 @@ export function buildPrefilter(catalog: Catalog, detectors: readonly Detector[])
 
 // `\u0041`, `\u{61}`, `\x5f`, and in sloppy code `\101`: an escape of [0-9A-Za-z_$]; or of `-`, which
 // joins the words of a header name (`'Set\u002dCookie'`, `'Set\055Cookie'`), so that the word after it
-// stands alone. (Octal: from `\044` to `\177`, a little more than those.)
-const ESCAPED_NAME_CHARACTER = /\\(?:(?:u00|u\{0*|x)(?:2[dD]|24|3[0-9]|4[1-9a-fA-F]|5[0-9aAfF]|6[1-9a-fA-F]|7[0-9aA])|0?55(?![0-7])|0?[4-7][0-7](?![0-7])|1[0-7][0-7])/;
+// stands alone. (Octal: `\044` to `\177`, a little more than those.)
+const ESCAPED_NAME_CHARACTER = /\\(?:(?:u00|u\{0*|x)(?:2[dD]|24|3[0-9]|4[1-9a-fA-F]|5[0-9aAfF]|6[1-9a-fA-F]|7[0-9aA])|0?[4-7][0-7](?![0-7])|1[0-7][0-7])/;
 
 // Where a module is named (scope.ts's requiredModule and import declarations): `from`, `import`,
 // `import(`, `require(`, with whatever the parser reads past between there and the quote: space,
@@ -147,17 +148,18 @@ const USED_BEFORE_OR_SHORTHAND = signsBefore('=:(,?|&>[{');
 // with a global object standing as a value, `const { fetch: f } = window` reads a key off it.
 const USED_BEFORE = signsBefore('=:?|&>');
 const KEY_AFTER = /\s*:(?!:)/y;
-// A quoted or computed key (`{ 'fetch': f }`, `{ ['fetch']: f }`): read off a global object only in a
-// pattern destructuring one, so it counts where the file names a global object as a value.
+// A quoted or computed key (`{ 'fetch': f }`, `{ ['fetch']: f }`) is read off a global object in a
+// pattern destructuring one, so it counts where the file names a global object as a value; else the
+// signs before it tell (`ok ? window['fetch'] : other` reads a key, then a colon follows).
 const QUOTED_KEY_AFTER = /["'`]\s*\]?\s*:(?!:)/y;
 const ASSIGNED_AFTER = /[ \t]*=(?![=>])/y;
 // How far back the sign before a name is looked for; a longer run of space or comments lets the file through.
 const LOOK_BEHIND = 256;
-const BLOCK_COMMENTS = /\/\*(?:[^*]|\*(?!\/))*\*\//g;
+const BLOCK_COMMENTS = new RegExp(BLOCK_COMMENT, 'g');
 // Only comments that end before the name's line: a name after `//` on its own line is in a comment (or the
 // `//` is in a string, and the text as it stands tells).
-const LINE_COMMENTS = /\/\/[^\n\r\u2028\u2029]*[\n\r\u2028\u2029]/g;
-const LINE_BREAK = /[\n\r\u2028\u2029]/;
+const LINE_COMMENTS = new RegExp(LINE_COMMENT, 'g');
+const LINE_BREAK = new RegExp(LINE_TERMINATOR);
 
 /** `holdsGlobalObject`: whether the file names a global object as a value, when a key (`{ fetch: f } = window`) may be read off it. */
 function usedAsGlobal(text: string, start: number, end: number, holdsGlobalObject: () => boolean): boolean {
@@ -168,7 +170,7 @@ function usedAsGlobal(text: string, start: number, end: number, holdsGlobalObjec
   ASSIGNED_AFTER.lastIndex = end;
   if (ASSIGNED_AFTER.test(text)) return false;
   QUOTED_KEY_AFTER.lastIndex = end;
-  if (QUOTED_KEY_AFTER.test(text)) return holdsGlobalObject();
+  if (QUOTED_KEY_AFTER.test(text) && holdsGlobalObject()) return true;
   KEY_AFTER.lastIndex = end;
   const sign = KEY_AFTER.test(text) && !holdsGlobalObject() ? USED_BEFORE : USED_BEFORE_OR_SHORTHAND;
   const before = text.slice(Math.max(0, start - LOOK_BEHIND), start);
@@ -196,57 +198,54 @@ function usedAsGlobal(text: string, start: number, end: number, holdsGlobalObjec
 const GLOBAL_OBJECT_AS_VALUE = new RegExp(`(?<!\\b(?:const|let|var|typeof)\\s+)\\b(?:${[...GLOBAL_OBJECTS].join('|')})\\b(?!\\s*(?:\\?\\.|\\.|\\[)|-)`);
 const IDENTIFIER_CHAR = /[\w$]/;
 
+/** The text of the line the name at `start` stands on, up to it (lines end at `\n` here). */
+function lineBefore(text: string, start: number): string {
+  return text.slice(text.lastIndexOf('\n', start - 1) + 1, start);
+}
+
 /**
- * Whether the name at `start` is in a comment, or in the text of a literal that runs over lines: no
- * code either way. What could end such a literal, or open code in it, rules this out: a backtick or
- * a `{` (a template literal, `${`; JSX text, an expression container), a `<` (JSX text, a tag), a
- * quote (a JSX attribute's string runs over lines), or a `\` ending the line before (a string
- * continued on the next line).
+ * Whether the name at `start` (after `line` on its line) is in a comment: on a line that begins with
+ * `//`, or after a `/*` that begins a line and is not closed before the name. Either could also be
+ * the text of a literal that runs over lines, which is no code either, unless the literal ends, or
+ * opens code, before the name: a backtick or a `{` (a template literal, `${`; JSX text, an expression
+ * container), a `<` (JSX text, a tag) or a quote (a JSX attribute's string; a string continued with
+ * a `\` at the end of a line) rules that out. So does, on a `//` line, a `*\/` (a block comment
+ * ends there) or another line terminator (`\r`, U+2028: the comment ends there).
  */
-function inComment(text: string, start: number): boolean {
-  const lineStart = text.lastIndexOf('\n', start - 1) + 1;
-  const before = text.slice(lineStart, start);
-  // A line that begins with `//`, unless a block comment ends on it (`// */ fetch(…)`) or the
-  // comment does (`\r` and U+2028/9 end a line too).
-  if (before.trimStart().startsWith('//')) return !LEAVES_LITERAL.test(before) && !/\*\/|[\r\u2028\u2029]/.test(before) && !continuesLine(text, lineStart);
-  // After a `/*` that begins a line and is not closed before the name. A `/*` anywhere else on its
-  // line may follow code or stand in a string.
+function inComment(text: string, line: string, start: number): boolean {
+  if (line.trimStart().startsWith('//')) return !LEAVES_LITERAL.test(line) && !ENDS_LINE_COMMENT.test(line);
+  // A `/*` anywhere else on its line may follow code or stand in a string.
   const open = text.lastIndexOf('/*', start);
   if (open === -1) return false;
   const close = text.indexOf('*/', open + 2);
   if (close !== -1 && close < start) return false;
-  const openLine = text.lastIndexOf('\n', open - 1) + 1;
-  if (text.slice(openLine, open).trim() !== '') return false;
-  return !LEAVES_LITERAL.test(text.slice(open, start)) && !continuesLine(text, openLine);
+  return lineBefore(text, open).trim() === '' && !LEAVES_LITERAL.test(text.slice(open, start));
 }
 
 const LEAVES_LITERAL = /[`{<"']/;
-
-/** Whether the line before the one starting at `lineStart` ends with `\\` (a string goes on). */
-function continuesLine(text: string, lineStart: number): boolean {
-  return lineStart > 0 && text.slice(Math.max(0, lineStart - 3), lineStart).trimEnd().endsWith('\\');
-}
+const ENDS_LINE_COMMENT = /\*\/|[\r\u2028\u2029]/;
 
 // Where a function is defined, not called: `function fetch(`, `async fetch(`, `public static fetch(`.
 // On one line: `async` or `get` alone on the line before a call would end a statement there.
 const DEFINITION_BEFORE = /(?:^|[^\w$.])(?:function|async|static|public|private|protected|override|get|set)[ \t]+$/;
-// Where a method's name stands: after the `{` or `,` of an object literal, or the `{`, `}` or `;`
-// before a class member (`class A extends fetch(u) {}` is a call followed by a body).
-const MEMBER_BEFORE = /[{},;]\s*$/;
 
 /**
- * Whether the name at `start` is the name of a function being defined: after a keyword that only
- * stands before one (DEFINITION_BEFORE), or where a member's name stands (MEMBER_BEFORE) with its
- * parameters and then `{` on the same line (`fetch() {`, a method): there, a call followed by a
- * block on its line is a syntax error. The parameters are skipped by counting parentheses, so a
- * quote, backtick or slash among them (a string, a comment, a regular expression, which could hold
- * one) makes it a call. Like every sign here, this reads code that parses: a file with a syntax
- * error goes to TypeScript's parser, which may read such a line as a call.
+ * Whether the name at `start` (after `line` on its line) is the name of a function being defined:
+ * after a keyword that only stands before one (DEFINITION_BEFORE), or where a member's name stands
+ * with its parameters and then `{` on the same line (`fetch() {`, a method). A member's name stands
+ * after the `{` or `,` of an object literal, or the `{`, `}` or `;` before a class member; there a
+ * call followed by a block on its line is a syntax error (`class A extends fetch(u) {}` is a call
+ * followed by a body). Such a mark in a line comment is none (`extends // see {`). The parameters
+ * are skipped by counting parentheses, so a quote, backtick or slash among them (a string, a
+ * comment, a regular expression, which could hold one) makes it a call. Like every sign here, this
+ * reads code that parses: a file with a syntax error goes to TypeScript's parser, which may read
+ * such a line as a call.
  */
-function definesFunction(text: string, start: number, end: number): boolean {
-  const lineStart = text.lastIndexOf('\n', start - 1) + 1;
-  if (DEFINITION_BEFORE.test(text.slice(lineStart, start))) return true;
-  if (!MEMBER_BEFORE.test(text.slice(Math.max(0, start - LOOK_BEHIND), start))) return false;
+function definesFunction(text: string, line: string, start: number, end: number): boolean {
+  if (DEFINITION_BEFORE.test(line)) return true;
+  let mark = start - 1;
+  while (mark >= 0 && /\s/.test(text[mark])) mark -= 1;
+  if (mark < 0 || !'{},;'.includes(text[mark]) || lineBefore(text, mark).includes('//')) return false;
   let at = end;
   while (text[at] === ' ' || text[at] === '\t') at += 1;
   if (text[at] !== '(') return false;

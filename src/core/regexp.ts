@@ -3,10 +3,14 @@ export function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
 }
 
-// A regex source for one JavaScript comment: a block comment that cannot run past its own end (a
-// lazy `[\s\S]*?` can, from one comment to the end of a later one), or a line comment with the line
-// terminator that ends it (`\r` and U+2028/U+2029 end one as `\n` does).
-export const COMMENT = String.raw`\/\*(?:[^*]|\*(?!\/))*\*\/|\/\/[^\n\r\u2028\u2029]*[\n\r\u2028\u2029]`;
+/** A regex source for the characters that end a line in JavaScript: `\r` and U+2028/U+2029 as `\n` does. */
+export const LINE_TERMINATOR = String.raw`[\n\r\u2028\u2029]`;
+// Regex sources for one JavaScript comment: a block comment that cannot run past its own end (a lazy
+// `[\s\S]*?` can, from one comment to the end of a later one), or a line comment with the line
+// terminator that ends it.
+export const BLOCK_COMMENT = String.raw`\/\*(?:[^*]|\*(?!\/))*\*\/`;
+export const LINE_COMMENT = String.raw`\/\/[^\n\r\u2028\u2029]*${LINE_TERMINATOR}`;
+export const COMMENT = `${BLOCK_COMMENT}|${LINE_COMMENT}`;
 
 /** Any of the words as a whole identifier: not part of a longer name (`$` and `_` count as name characters). */
 export function wholeIdentifiers(words: readonly string[]): RegExp {
