@@ -21,10 +21,12 @@ runBundle(bundle);
  * Set before the bundle is compiled: V8's code cache is made and read under the same flags.
  */
 function tierUpLater() {
+  const flag = tierUpFlag(process.versions.v8);
+  if (!flag) return;
   try {
-    require('node:v8').setFlagsFromString(tierUpFlag(process.versions.v8));
+    require('node:v8').setFlagsFromString(flag);
   } catch {
-    // A runtime without the flag runs with its defaults.
+    // A runtime without node:v8's setFlagsFromString runs with its defaults.
   }
 }
 
@@ -36,6 +38,8 @@ function tierUpLater() {
  */
 function tierUpFlag(v8Version) {
   const [major, minor] = String(v8Version).split('.').map(Number);
+  // No V8 version to go by (another runtime): no flag.
+  if (!Number.isInteger(major) || !Number.isInteger(minor)) return undefined;
   return major < 11 || (major === 11 && minor < 8) ? '--interrupt-budget=1000000' : '--invocation-count-for-turbofan=45000';
 }
 
