@@ -178,23 +178,21 @@ if (!peersOnly) {
 
     // The other ways to spread a scan over threads, against the default (on two cores: one worker
     // analysing what the main thread reads and prefilters): everything on the main thread
-    // (--jobs 0), and a pool of one worker per core, at least two, each doing whole jobs.
-    for (const jobs of [0, Math.max(2, cpus().length)]) {
-      const pooled = await measureMedian(`offbox-jobs-${jobs}`, [process.execPath, bin, 'scan', corpus, '--format', 'json', '--output', output, '--include-tests', '--jobs', String(jobs)]);
-      let pooledReport = null;
-      try { pooledReport = JSON.parse(readFileSync(output, 'utf8')); } catch {}
-      pooled.ok = pooledReport !== null;
-      const label = jobs === 0 ? '--jobs 0: main thread only' : `--jobs ${jobs}: workers read and analyse`;
-      row(`Offbox scan (cold, ${label})`, pooled, pooledReport?.findings?.length ?? null, pooledReport && report && JSON.stringify(pooledReport.findings) === JSON.stringify(report.findings) ? `same findings as the cold row; ${runsNote(pooled)}` : 'FINDINGS DIFFER from the cold row');
-    }
-    // The default scan under the second runtime: another V8 (another tier-up flag, bin/offbox.js) and oxc's raw transfer.
-    if (otherNode) {
-      const other = await measureMedian('offbox-other-node', [otherNode, bin, 'scan', corpus, '--format', 'json', '--output', output, '--include-tests']);
-      let otherReport = null;
-      try { otherReport = JSON.parse(readFileSync(output, 'utf8')); } catch {}
-      other.ok = otherReport !== null;
-      const version = spawnSync(otherNode, ['--version'], { encoding: 'utf8' }).stdout.trim();
-      row(`Offbox scan (cold, Node ${version.replace(/^v/, '')})`, other, otherReport?.findings?.length ?? null, otherReport && report && JSON.stringify(otherReport.findings) === JSON.stringify(report.findings) ? `same findings as the cold row; ${runsNote(other)}` : 'FINDINGS DIFFER from the cold row');
+    // (--jobs 0), and a pool of one worker per core, at least two, each doing whole jobs. Then the
+    // default scan under the second runtime, if one is given: another V8 (another tier-up flag,
+    // bin/offbox.js) and oxc's raw transfer.
+    const pool = Math.max(2, cpus().length);
+    const variants = [
+      { key: 'jobs-0', label: '--jobs 0: main thread only', node: process.execPath, flags: ['--jobs', '0'] },
+      { key: `jobs-${pool}`, label: `--jobs ${pool}: workers read and analyse`, node: process.execPath, flags: ['--jobs', String(pool)] },
+      ...(otherNode ? [{ key: 'other-node', label: `Node ${spawnSync(otherNode, ['--version'], { encoding: 'utf8' }).stdout.trim().replace(/^v/, '')}`, node: otherNode, flags: [] }] : []),
+    ];
+    for (const { key, label, node, flags } of variants) {
+      const run = await measureMedian(`offbox-${key}`, [node, bin, 'scan', corpus, '--format', 'json', '--output', output, '--include-tests', ...flags]);
+      let variantReport = null;
+      try { variantReport = JSON.parse(readFileSync(output, 'utf8')); } catch {}
+      run.ok = variantReport !== null;
+      row(`Offbox scan (cold, ${label})`, run, variantReport?.findings?.length ?? null, variantReport && report && JSON.stringify(variantReport.findings) === JSON.stringify(report.findings) ? `same findings as the cold row; ${runsNote(run)}` : 'FINDINGS DIFFER from the cold row');
     }
   }
 }
