@@ -149,7 +149,7 @@ export function collectModuleLinks(
     let deferred: Range[] | undefined;
     let bound: Set<string> | undefined;
     const runsWhenCalled = (inner: Range, sources: readonly string[]) => {
-      bound ??= new Set(fn.params.flatMap((param) => boundNames(param)));
+      bound ??= new Set(scopes.paramNames(fn));
       if (!(deferred ??= definedNotRun(fn, range, bound, walked)).some((within) => contains(within, inner))) return true;
       return sources.some((source) => bound!.has(paramName(source)));
     };
@@ -320,27 +320,6 @@ function definedNotRun(fn: FunctionLike, range: Range, params: ReadonlySet<strin
   const inner = returned && unwrap(returned);
   if (inner && isFunctionNode(inner)) ranges.push(rangeOf(inner));
   return ranges;
-}
-
-/** Every name a parameter binds: `url`, `{ url, headers: { auth } }`, `[first, ...rest]`, `options = {}`. */
-function boundNames(pattern: Node | null): string[] {
-  if (!pattern) return [];
-  switch (pattern.type) {
-    case AST_NODE_TYPES.Identifier:
-      return [pattern.name];
-    case AST_NODE_TYPES.AssignmentPattern:
-      return boundNames(pattern.left);
-    case AST_NODE_TYPES.RestElement:
-      return boundNames(pattern.argument);
-    case AST_NODE_TYPES.ArrayPattern:
-      return pattern.elements.flatMap((element) => boundNames(element));
-    case AST_NODE_TYPES.ObjectPattern:
-      return pattern.properties.flatMap((property) => boundNames(property.type === AST_NODE_TYPES.Property ? (property.value as Node) : property));
-    case AST_NODE_TYPES.TSParameterProperty:
-      return boundNames(pattern.parameter);
-    default:
-      return [];
-  }
 }
 
 // A parameter as a rendered argument holds it (`{param:url}`), and as a destination's source (`param:opts.url`).

@@ -243,8 +243,7 @@ const DEFINITION_BEFORE = /(?:^|[^\w$.])(?:function|async|static|public|private|
  */
 function definesFunction(text: string, line: string, start: number, end: number): boolean {
   if (DEFINITION_BEFORE.test(line)) return true;
-  let mark = start - 1;
-  while (mark >= 0 && /\s/.test(text[mark])) mark -= 1;
+  const mark = lastNonSpaceBefore(text, start);
   if (mark < 0 || !'{},;'.includes(text[mark]) || lineBefore(text, mark).includes('//')) return false;
   let at = end;
   while (text[at] === ' ' || text[at] === '\t') at += 1;
@@ -267,20 +266,25 @@ function definesFunction(text: string, line: string, start: number, end: number)
  * `window['self'].name` is not ruled out.
  */
 function readsPropertyOfOther(text: string, start: number): boolean {
-  let at = start - 1;
-  while (at >= 0 && /\s/.test(text[at])) at -= 1;
+  let at = lastNonSpaceBefore(text, start);
   if (text[at] !== '.') return false;
   at -= 1;
   if (text[at] === '?') at -= 1;
   else if (text[at] === '.') return false;
-  while (at >= 0 && /\s/.test(text[at])) at -= 1;
+  at = lastNonSpaceBefore(text, at + 1);
   if (text[at] === ']') return false;
   const end = at + 1;
   while (at >= 0 && IDENTIFIER_CHAR.test(text[at])) at -= 1;
   return !GLOBAL_OBJECTS.has(text.slice(at + 1, end));
 }
 
-
 function byLengthDescending(a: string, b: string): number {
   return b.length - a.length;
+}
+
+/** The index of the last character before `end` that is not white space, or -1. */
+function lastNonSpaceBefore(text: string, end: number): number {
+  let at = end - 1;
+  while (at >= 0 && /\s/.test(text[at])) at -= 1;
+  return at;
 }

@@ -68,6 +68,11 @@ export class ScopeMap {
     return owner && owner !== this ? owner.lookupName(name, at) : undefined;
   }
 
+  /** Every name `fn`'s parameters bind (`url`, `{ url, headers: { auth } }`, `[first, ...rest]`, `options = {}`). */
+  paramNames(fn: Node): string[] {
+    return [...(this.scopes.get(fn)?.values() ?? [])].filter((binding) => binding.kind === 'param').map((binding) => binding.name);
+  }
+
   /** Whether `name` is unbound where `at` stands, so it refers to a global. */
   isGlobal(name: string, at: Node): boolean {
     return this.lookupName(name, at) === undefined;

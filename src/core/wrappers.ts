@@ -276,7 +276,7 @@ export class WrapperIndex {
             if (exported.calls.length === 0 || this.sinks.get(file)?.has(exported.key)) continue;
             const calls = exported.calls.map((index) => {
               const call = links!.importedCalls[index];
-              const module = call.source === '' ? file : this.resolver.resolve(file, call.source);
+              const module = this.moduleOf(file, call.source);
               return { call, module, barrel: module !== undefined && (this.analyses.get(module)?.links?.reExports?.length ?? 0) > 0 };
             });
             if (!calls.some(({ call, module }) => consider(file, exported, call, module))) pending.push({ file, exported, calls });
@@ -303,7 +303,12 @@ export class WrapperIndex {
   }
 
   private resolveCall(fromFile: string, source: string, key: string): Sink | undefined {
-    return this.resolveAt(source === '' ? fromFile : this.resolver.resolve(fromFile, source), key);
+    return this.resolveAt(this.moduleOf(fromFile, source), key);
+  }
+
+  /** The module a call's source names from `fromFile`: the file itself for its own export (''). */
+  private moduleOf(fromFile: string, source: string): string | undefined {
+    return source === '' ? fromFile : this.resolver.resolve(fromFile, source);
   }
 
   /** The sink a call reaches in the module it resolved to, if any. */
