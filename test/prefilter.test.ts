@@ -133,6 +133,16 @@ describe('the prefilter reads globals as globals', () => {
     "const send = ok ? window['fetch'] : null;\nsend(url);",
     'class A extends // see {\nfetch(u) {}',
     '/[/*]/.test(s); fetch(url);',
+    // Code in a template's substitution is code; a string after a slash is only a guess.
+    'const t = `${fetch(url)}`;',
+    'const t = `a ${b} fetch(url)`;',
+    "const half = n / 2; const s = 'x fetch(url)';",
+    // A review's hunt: a key continued on the next line is the name alone; a merge conflict's
+    // marker, past which TypeScript's scanner skips text (`=======` to `>>>>>>>`).
+    "window['fetch\\\n']('https://cdn.tracker.io/x');",
+    "navigator['sendBeacon\\\r\n']('https://cdn.tracker.io/x', d);",
+    "window[`fetch\\\n`]('https://cdn.tracker.io/x');",
+    "const a = 1;\n=======\nconst b = `x\n>>>>>>> branch\nfetch('https://cdn.tracker.io/x'); // `",
   ];
   const fails = [
     "const letter = 'H';",
@@ -172,6 +182,11 @@ describe('the prefilter reads globals as globals', () => {
     // A key after a comma; a name in JSX text before a closing tag.
     'const spec = {\n  HealthCheck,\n  Image: image,\n};',
     'const label = <FormLabel>Docker Image</FormLabel>;',
+    // In a string or a template literal with more than the name, after what would be a sign in code.
+    "const emojis = { ':fr:': '🇫🇷', ':ga:': '🇬🇦' };",
+    'const format = "ID: {{.ID}} | Image: {{.Image}}";',
+    'const hint = `Call fetch(url) to load it`;',
+    "const hint = 'see fetch(url)' + /* later: fetch(url) */ '';",
   ];
   for (const text of passes) it(`passes ${text}`, () => assert.equal(prefilter.test(text), true));
   for (const text of fails) it(`lets go ${text}`, () => assert.equal(prefilter.test(text), false));
@@ -245,6 +260,15 @@ describe('the prefilter reads module names and markup where they can reach a det
     // Markup right after a quote is not always a string's: in a file that does not parse, TypeScript's
     // recovery ends the tag before it and reads the element (`partial`, still a finding).
     ['export const A = () => <a href="/"<img src="https://cdn.tracker.io/logo.png"/></a>;', 'a.jsx'],
+    // Markup in a string after what lexing cannot place (JSX, a regular expression) may be code.
+    ["const p = <p>Don't</p>;\nconst s = '<img src=\"https://cdn.tracker.io/p.gif\">';", 'a.jsx'],
+    ["const r = /'/; const e = <img src=\"https://cdn.tracker.io/p.gif\" />;", 'a.js'],
+    ["const t = `${<img src=\"https://cdn.tracker.io/p.gif\" />}`;", 'a.jsx'],
+    // A review's hunt: markup in a string whose match runs on, through what reads as a comment,
+    // past a real element; a merge conflict's marker, past which TypeScript's scanner skips text.
+    ["const a = '</*', b = <img src=\"https://cdn.tracker.io/p.gif\" />, c = '*/img';", 'a.js'],
+    ["const a = '<//'; const b = <script src=\"https://cdn.tracker.io/x.js\" />\nimg", 'a.jsx'],
+    ["const a = `</*`; export const P = () => <script src=\"https://cdn.tracker.io/x.js\" />; const c = `*/script`;", 'a.jsx'],
   ];
   const fails: Array<[string, string]> = [
     // Package names as words, not modules (Rocket.Chat's e2e word list holds 'square' and 'needle').
@@ -254,6 +278,10 @@ describe('the prefilter reads module names and markup where they can reach a det
     ["const html = '<img src=\"https://cdn.acme.io/a.png\"><script src=\"x.js\"></script>';", 'a.ts'],
     ["const box = document.createElement('div');", 'a.ts'],
     ["const node = React.createElement('span', null, 'Image');", 'a.tsx'],
+    // Markup in a string, a template literal or a comment of a file that may hold JSX is text, not an element.
+    ["expect(body).to.have.string('<iframe style=\"width:400px\"');", 'a.js'],
+    ['const html = `<script src="${host}/x.js"></script>`;', 'a.js'],
+    ['// renders <img src={url} /> later\nrender(rows);', 'a.jsx'],
     // `cookie` inside another word: no write names it so.
     ["const foods = ['fortune_cookie', 'rice_cracker'];", 'a.ts'],
     ['const cookieConsent = readConsent(); const getCookie = (name: string) => jar.get(name);', 'a.ts'],
@@ -264,7 +292,7 @@ describe('the prefilter reads module names and markup where they can reach a det
   ];
   for (const [text, file] of passes) it(`passes ${text} in ${file}`, () => assert.equal(prefilter.test(text, file), true));
   for (const [text, file] of fails) it(`lets go ${text} in ${file}`, () => assert.equal(prefilter.test(text, file), false));
-  it('counts markup when no file name says the text cannot hold JSX', () => assert.equal(prefilter.test('const x = "<img src=a>";'), true));
+  it('counts markup when no file name says the text cannot hold JSX', () => assert.equal(prefilter.test('const x = <img src={a} />;'), true));
 });
 
 // Files the prefilter let go are analysed for wrapper calls only when they can reach a sink: an

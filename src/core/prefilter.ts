@@ -1,5 +1,6 @@
 import type { Catalog } from './catalog';
 import type { Detector } from './detector';
+import { CodeRegions } from './code-regions';
 import { GLOBAL_OBJECTS, type Origin } from './origin';
 import { mayHoldJsx } from './parse';
 import { BLOCK_COMMENT, COMMENT, LINE_COMMENT, LINE_TERMINATOR, alternationTrie, escapeRegExp } from './regexp';
@@ -66,7 +67,7 @@ export function buildPrefilter(catalog: Catalog, detectors: readonly Detector[])
   const plain = new RegExp([`${MODULE_NAMED_HERE}["'\`](?:(?:node:)?(?:${modules.join('|')})["'\`/]|[^"'\`\\n]*\\\\)`, ...(words ? [words] : [])].join('|'));
   // `<img`, and `< img` or `</* c */img`, which JSX reads alike.
   const elements = [...new Set(detectors.flatMap((detector) => detector.meta.jsxElements ?? []))];
-  const jsx = elements.length > 0 ? new RegExp(`<(?:\\s|${COMMENT})*(?:${elements.map(escapeRegExp).join('|')})\\b`) : undefined;
+  const jsx = elements.length > 0 ? new RegExp(`<(?:\\s|${COMMENT})*(?:${elements.map(escapeRegExp).join('|')})\\b`, 'g') : undefined;
   const globalNames = [...new Set([...catalog.globalSignals(), ...detectors.flatMap((detector) => detector.meta.globals ?? [])])];
   // `\b` only stands between a word character and another: right around `fetch`, never before
   // `$crisp`. Names that start or end otherwise get their own regex, bounded by hand (below); one
@@ -84,9 +85,24 @@ export function buildPrefilter(catalog: Catalog, detectors: readonly Detector[])
       // An escaped letter, digit, `_` or `$` (`\u0066etch`, `'set-\x63ookie'`) spells a name or
       // a word no other test reads; plain code hardly has one, so it lets the file through.
       if (ESCAPED_NAME_CHARACTER.test(text)) return true;
-      if (jsx && (path === undefined || mayHoldJsx(path)) && jsx.test(text)) return true;
+      const jsxAble = path === undefined || mayHoldJsx(path);
+      // Lexed only as far as a match that would let the file through needs it.
+      let lexed: CodeRegions | undefined;
+      const regions = () => (lexed ??= new CodeRegions(text, jsxAble));
+      if (jsx && jsxAble) {
+        // An element in a string, a template literal or a comment is text, never JSX. Such a match
+        // may run on (through what reads as a comment) past a real element: the next try starts
+        // right after its `<`.
+        jsx.lastIndex = 0;
+        for (let match = jsx.exec(text); match; match = jsx.exec(text)) {
+          const region = regions().regionAt(match.index);
+          if (region === 'code' || region === 'unknown') return true;
+          jsx.lastIndex = match.index + 1;
+        }
+      }
       let aliased: boolean | undefined;
       const holdsGlobalObject = () => (aliased ??= GLOBAL_OBJECT_AS_VALUE.test(text));
+      const inTextOnly = (start: number, end: number) => inLiteralOrComment(text, regions(), start, end);
       for (const pattern of globals) {
         pattern.lastIndex = 0;
         for (let match = pattern.exec(text); match; match = pattern.exec(text)) {
@@ -94,7 +110,7 @@ export function buildPrefilter(catalog: Catalog, detectors: readonly Detector[])
           // A member signal (`sendBeacon`) counts wherever it stands in code: `navigator['sendBeacon']`,
           // `const { sendBeacon: send } = navigator`.
           if (members.has(match[0])) {
-            if (inComment(text, lineBefore(text, match.index), match.index)) continue;
+            if (inComment(text, lineBefore(text, match.index), match.index) || inTextOnly(match.index, pattern.lastIndex)) continue;
             return true;
           }
           if (!usedAsGlobal(text, match.index, pattern.lastIndex, holdsGlobalObject)) continue;
@@ -103,13 +119,28 @@ export function buildPrefilter(catalog: Catalog, detectors: readonly Detector[])
           if (readsPropertyOfOther(text, match.index) && !holdsGlobalObject()) continue;
           // Last, as the costliest: they look back over the line, or the text, from each name.
           const line = lineBefore(text, match.index);
-          if (definesFunction(text, line, match.index, pattern.lastIndex) || inComment(text, line, match.index)) continue;
+          if (definesFunction(text, line, match.index, pattern.lastIndex) || inComment(text, line, match.index) || inTextOnly(match.index, pattern.lastIndex)) continue;
           return true;
         }
       }
       return false;
     },
   };
+}
+
+/**
+ * Whether the name from `start` to `end` is in a comment, or in a string (or a template literal
+ * without substitutions) that holds more than the name: no code reads it. A string that is the name
+ * and nothing else may be a key read off a global object (`window['ga']`), and so may one with a
+ * backslash, whose value is not its text (`'fetch\⏎'`, continued on the next line, is `fetch`):
+ * the other signs tell.
+ */
+function inLiteralOrComment(text: string, regions: CodeRegions, start: number, end: number): boolean {
+  const region = regions.regionAt(start);
+  if (region === 'comment') return true;
+  const string = region === 'string' ? regions.stringAt(start) : undefined;
+  if (!string || (string.start === start - 1 && string.end === end + 1)) return false;
+  return !text.slice(string.start, string.end).includes('\\');
 }
 
 // `\u0041`, `\u{61}`, `\x5f`, and in sloppy code `\101`: an escape of [0-9A-Za-z_$]; or of `-`, which
