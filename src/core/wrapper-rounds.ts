@@ -25,6 +25,8 @@ export function changedKeys(current: ReadonlyMap<string, ReadonlySet<string>>, p
  * followed (ModuleValues.originsFor), a default or a `require` may reach every key.
  */
 export function clientSignature(relative: string, imports: readonly ImportedNames[], clientKeys: ReadonlyMap<string, ReadonlySet<string>>, resolver: ModuleResolver): string {
+  // No client exported anywhere (the first round, most often): nothing to resolve the imports for.
+  if (clientKeys.size === 0) return '';
   const parts: string[] = [];
   for (const { source, names } of imports) {
     const target = resolver.resolve(relative, source);
