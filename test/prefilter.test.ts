@@ -143,6 +143,9 @@ describe('the prefilter reads globals as globals', () => {
     "navigator['sendBeacon\\\r\n']('https://cdn.tracker.io/x', d);",
     "window[`fetch\\\n`]('https://cdn.tracker.io/x');",
     "const a = 1;\n=======\nconst b = `x\n>>>>>>> branch\nfetch('https://cdn.tracker.io/x'); // `",
+    // A line continuation next to the name in a key read off a global object.
+    "window['\\\nfetch']('https://cdn.tracker.io/x');",
+    "const { 'fetch\\\n': f } = window;\nf('https://cdn.tracker.io/x');",
   ];
   const fails = [
     "const letter = 'H';",

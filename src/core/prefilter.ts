@@ -167,9 +167,12 @@ function alternatives(keywords: ReadonlyArray<string | RegExp>): string | undefi
 // `custom ?? fetch`, `(0, fetch)(url)`, `() => fetch`, `[fetch]`, `return fetch`, `...fetch`): a
 // bare `H` in a string or a type is no sign.
 const USED_AFTER = new RegExp(String.raw`(?:\s|${COMMENT})*(?:\(|\.|\?\.|\[|!|<(?!\/[^*/]))`, 'y');
+// A line continuation (a backslash ending the line) adds nothing to a string's value: `window['\⏎fetch']`
+// and `{ 'fetch\⏎': f } = window` read the key `fetch`.
+const CONTINUED = String.raw`(?:\\(?:\r\n|[\n\r\u2028\u2029]))*`;
 // A key read off an object, however the parser reaches its string: `window['ga']`, `window[('ga')]`,
 // `window[<const>'ga']`, `globalThis[ // c \n 'fetch']`.
-const OFF_AN_OBJECT = String.raw`\s*(?:!\s*)?(?:\?\.\s*|\.\s*|(?:\?\.\s*)?\[[^\]]*["'${'`'}])`;
+const OFF_AN_OBJECT = String.raw`\s*(?:!\s*)?(?:\?\.\s*|\.\s*|(?:\?\.\s*)?\[[^\]]*["'${'`'}]${CONTINUED})`;
 const signsBefore = (punctuation: string) =>
   new RegExp(String.raw`(?:\bnew|\bnew\s*\(|\b(?:${[...GLOBAL_OBJECTS].join('|')})${OFF_AN_OBJECT}|\)${OFF_AN_OBJECT}|[${punctuation}]|\?\?|\.\.\.|\b(?:return|await|yield|default))\s*$`);
 const USED_BEFORE_OR_SHORTHAND = signsBefore('=:(,?|&>[{');
@@ -182,7 +185,7 @@ const KEY_AFTER = /\s*:(?!:)/y;
 // A quoted or computed key (`{ 'fetch': f }`, `{ ['fetch']: f }`) is read off a global object in a
 // pattern destructuring one, so it counts where the file names a global object as a value; else the
 // signs before it tell (`ok ? window['fetch'] : other` reads a key, then a colon follows).
-const QUOTED_KEY_AFTER = /["'`]\s*\]?\s*:(?!:)/y;
+const QUOTED_KEY_AFTER = new RegExp(String.raw`${CONTINUED}["'\`]\s*\]?\s*:(?!:)`, 'y');
 const ASSIGNED_AFTER = /[ \t]*=(?![=>])/y;
 // How far back the sign before a name is looked for; a longer run of space or comments lets the file through.
 const LOOK_BEHIND = 256;
