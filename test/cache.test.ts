@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { detectors } from '../src/analyzers/index';
@@ -7,7 +7,7 @@ import { loadCatalog } from '../src/core/default-catalog';
 import type { AnalysisJob } from '../src/core/analysis-job';
 import { contextFor, runJobs, scanPaths, scanSettings, scanSteps, type ScanResult } from '../src/core/scan';
 import { cacheKey, ScanCache } from '../src/core/scan-cache';
-import { tempDir } from './helpers/temp';
+import { ageTree, tempDir } from './helpers/temp';
 
 const ROOT = join(__dirname, '..');
 
@@ -147,15 +147,7 @@ describe('the scan cache', () => {
   it('lists the tree again when a reported file was replaced by a symbolic link', () => {
     const root = copyOf('onprem-helpdesk');
     // Directories older than two seconds, so the cache remembers the file list and the report alone decides.
-    const past = new Date(Date.now() - 60_000);
-    const age = (directory: string): void => {
-      for (const entry of readdirSync(directory, { withFileTypes: true })) {
-        if (entry.isDirectory()) age(join(directory, entry.name));
-        else utimesSync(join(directory, entry.name), past, past);
-      }
-      utimesSync(directory, past, past);
-    };
-    age(root);
+    ageTree(root);
     // Kept outside the tree, so writing it changes no directory of it.
     const cache = new ScanCache(join(tempDir('offbox-cache-file-'), 'scan.json'), cacheKey(['test']));
     scan(root, cache);
@@ -196,6 +188,17 @@ describe('the scan cache', () => {
     warm = scan(root, cached(root));
     assert.deepEqual(written(warm), written(scan(root)));
     assert.ok(!warm.findings.some((finding) => finding.file === 'src/server/updates.ts'), 'the removed file is gone');
+  });
+
+  it('keeps the file list while only its own files change (.offbox-cache holds no source)', () => {
+    const root = copyOf('onprem-helpdesk');
+    scan(root, cached(root));
+    // A later run, when the cache's directory made by the first scan is old too, lists the tree and
+    // keeps the list: that it does so in a journal it starts in .offbox-cache changes no directory listed.
+    ageTree(root);
+    scan(root, cached(root));
+    assert.ok(existsSync(join(root, '.offbox-cache', 'scan.json.journal')));
+    assert.ok(cached(root).discovery(root), 'the file list is remembered');
   });
 
   it('reads a file again next time when it was saved after the scan read it', () => {
@@ -344,19 +347,8 @@ describe('the cache redoes analyses whose imports may now resolve elsewhere', ()
       mkdirSync(join(root, path, '..'), { recursive: true });
       writeFileSync(join(root, path), text);
     }
-    age(root);
+    ageTree(root);
     return root;
-  }
-  function age(root: string): void {
-    const past = new Date(Date.now() - 60_000);
-    const visit = (directory: string) => {
-      for (const entry of readdirSync(directory, { withFileTypes: true })) {
-        if (entry.isDirectory()) visit(join(directory, entry.name));
-        utimesSync(join(directory, entry.name), past, past);
-      }
-      utimesSync(directory, past, past);
-    };
-    visit(root);
   }
   const send = "import { TRACK_URL } from '@cfg';\nexport const track = (email: string) => fetch(TRACK_URL, { method: 'POST', body: email });\n";
   const hosts = (result: ReturnType<typeof scan>) => result.findings.map((finding) => finding.destination.host ?? finding.destination.kind).sort();

@@ -26,8 +26,10 @@ export interface SkippedFile {
   reason: string;
 }
 
-// Dependencies, VCS data and build output: never the product's own source.
-const SKIPPED_DIRECTORIES = new Set(['node_modules', '.git', '.hg', '.svn', 'dist', 'out', '.next', '.nuxt', '.output', '.svelte-kit', '.turbo', '.cache', '.yarn', '.pnpm-store', 'coverage', 'bower_components', 'vendor', 'storybook-static', '.vercel', '.meteor']);
+// Dependencies, VCS data, build output and Offbox's own cache: never the product's own source. The
+// cache's directory changes with every journal it starts: read as part of the tree, it would make
+// the next scan list the whole tree again.
+const SKIPPED_DIRECTORIES = new Set(['node_modules', '.git', '.hg', '.svn', 'dist', 'out', '.next', '.nuxt', '.output', '.svelte-kit', '.turbo', '.cache', '.yarn', '.pnpm-store', 'coverage', 'bower_components', 'vendor', 'storybook-static', '.vercel', '.meteor', '.offbox-cache']);
 const TEST_DIRECTORIES = new Set(['__tests__', '__mocks__', '__fixtures__', 'test', 'tests', 'e2e', 'cypress', 'playwright', 'spec', '__snapshots__']);
 // Files that tell how imports resolve: tsconfig paths aliases and monorepo workspace packages.
 export const PROJECT_FILES: ReadonlySet<string> = new Set(['tsconfig.json', 'jsconfig.json', 'package.json']);
