@@ -142,8 +142,13 @@ export function discoverFiles(root: string, options: DiscoveryOptions = DEFAULT_
       files.push({ path, relative: relativePath });
     }
   }
-  files.sort((a, b) => (a.relative < b.relative ? -1 : a.relative > b.relative ? 1 : 0));
+  files.sort((a, b) => byPath(a.relative, b.relative));
   return { files, skipped, projectFiles, ...(watched ? { watched } : {}) };
+}
+
+/** The order discovery lists files in: by relative path, code unit by code unit. */
+export function byPath(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 export type ReadResult = { text: string } | { skipped: string };

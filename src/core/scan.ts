@@ -3,7 +3,7 @@ import type { FileAnalysis } from './analyze';
 import { AnalysisContext, type AnalysisJob, type ImportedNames, type JobOutcome, type RootSpec } from './analysis-job';
 import type { Catalog } from './catalog';
 import type { Detector } from './detector';
-import { DEFAULT_DISCOVERY, discoverFiles, toPosix, type Discovery, type DiscoveryOptions, type SkippedFile, type SourceFile } from './files';
+import { DEFAULT_DISCOVERY, byPath, discoverFiles, toPosix, type Discovery, type DiscoveryOptions, type SkippedFile, type SourceFile } from './files';
 import type { Finding } from './finding';
 import { ModuleResolver } from './module-resolver';
 import type { CacheEntry, ScanCache } from './scan-cache';
@@ -223,7 +223,7 @@ export function* scanSteps(paths: string[], catalog: Catalog, detectors: readonl
     // Until no file is added: every round analyses a deferred file, reads one for new words, or
     // redoes one for clients it did not follow; the keys only grow, so this ends. A cap would stop
     // short of the index's own hops when barrels each take a round.
-    const sourceFiles = new Map(discovered.files.map((file) => [file.relative, file]));
+    let sourceFiles: Map<string, SourceFile> | undefined;
     const tried = new Map<string, string>();
     // What the last round went by: a deferred file is looked at again only for keys that changed
     // since (changedKeys), and analysed files only when the clients did.
@@ -248,10 +248,12 @@ export function* scanSteps(paths: string[], catalog: Catalog, detectors: readonl
         const mayReach = ({ names }: ImportedNames) => names.some((name) => name === '*' || heads.has(name));
         importers ??= importersIndexFor(deferred, resolver);
         const reaching = importers.importersOf(sinkKeys.keys());
-        // In the deferred files' order, so that jobs and results keep their order whichever way.
-        for (const [relative, { file, imports, absent }] of deferred) {
+        // In the deferred files' order (the tree's, by path), so that jobs and results keep their order
+        // whichever way; the few that may reach are sorted, not the thousands of deferred files walked.
+        const candidates = [...new Set([...reaching, ...edited])].filter((relative) => deferred.has(relative)).sort(byPath);
+        for (const relative of candidates) {
+          const { file, imports, absent } = deferred.get(relative)!;
           const anew = edited.has(relative);
-          if (!anew && !reaching.has(relative)) continue;
           const reach = anew
             ? reachOf(imports, (source) => allSinkKeys.get(resolver.resolve(file.relative, source) ?? ''))
             : reachOf(imports.filter(mayReach), (source) => (couldReach(source) ? sinkKeys.get(resolver.resolve(file.relative, source) ?? '') : undefined));
@@ -274,7 +276,7 @@ export function* scanSteps(paths: string[], catalog: Catalog, detectors: readonl
           const analysis = analyses.get(relative)!;
           if (!analysis.imports?.length) continue;
           const signature = clientSignature(relative, analysis.imports, clientKeys, resolver);
-          const file = sourceFiles.get(relative);
+          const file = (sourceFiles ??= new Map(discovered.files.map((source) => [source.relative, source]))).get(relative);
           if (!signature || signature === (analysis.clientSignature ?? '') || tried.get(relative) === signature || !file) continue;
           tried.set(relative, signature);
           next.push({ file, signature, again: true });
