@@ -77,7 +77,7 @@ export function discoverFiles(root: string, options: DiscoveryOptions = DEFAULT_
     }
   };
   const excluded = options.exclude.length > 0 ? (path: string) => extra.ignores(path) : () => false;
-  const stack: Array<{ directory: string; relativeDirectory: string; rules: Array<{ base: string; matcher: IgnoreRules }> }> = [{ directory: root, relativeDirectory: '', rules: [] }];
+  const stack: Array<{ directory: string; relativeDirectory: string; rules: IgnoreLevel[] }> = [{ directory: root, relativeDirectory: '', rules: [] }];
   while (stack.length > 0) {
     const { directory, relativeDirectory, rules: inherited } = stack.pop()!;
     const rules = [...inherited];
@@ -94,7 +94,7 @@ export function discoverFiles(root: string, options: DiscoveryOptions = DEFAULT_
       const gitignore = join(directory, '.gitignore');
       note(gitignore);
       try {
-        rules.push({ base: directory, matcher: new IgnoreRules(readFileSync(gitignore, 'utf8')) });
+        rules.push({ offset: relativeDirectory ? relativeDirectory.length + 1 : 0, matcher: new IgnoreRules(readFileSync(gitignore, 'utf8')) });
       } catch {
         skipped.push({ file: toPosix(relative(root, gitignore)), reason: '.gitignore could not be read; its rules were not applied' });
       }
@@ -110,7 +110,9 @@ export function discoverFiles(root: string, options: DiscoveryOptions = DEFAULT_
       if (isDirectory && SKIPPED_DIRECTORIES.has(entry.name)) continue;
       const path = `${prefix}${entry.name}`;
       const relativePath = relativeDirectory ? `${relativeDirectory}/${entry.name}` : entry.name;
-      if (isIgnored(rules, path, isDirectory) || excluded(isDirectory ? `${relativePath}/` : relativePath)) continue;
+      // As ignore rules read it: a directory's path ends in `/`.
+      const ruled = isDirectory ? `${relativePath}/` : relativePath;
+      if (isIgnored(rules, ruled) || excluded(ruled)) continue;
       if (entry.isSymbolicLink()) {
         if (isSource(entry.name) || !entry.name.includes('.')) skipped.push({ file: relativePath, reason: 'symbolic link (not followed)' });
         continue;
@@ -238,17 +240,24 @@ function looksMinified(text: string): boolean {
   return lines < enough;
 }
 
-function isIgnored(rules: Array<{ base: string; matcher: IgnoreRules }>, path: string, isDirectory: boolean): boolean {
-  for (const { base, matcher } of rules) {
-    // Paths below the rule's folder: a slice is enough (and much cheaper than path.relative per entry).
-    const relativePath = toPosix(path.startsWith(`${base}${sep}`) ? path.slice(base.length + 1) : relative(base, path));
-    if (relativePath && matcher.ignores(isDirectory ? `${relativePath}/` : relativePath)) return true;
-  }
+/** A .gitignore's rules, with where its folder's path ends in the root-relative paths below it. */
+interface IgnoreLevel {
+  offset: number;
+  matcher: IgnoreRules;
+}
+
+/** `ruled`: the entry's root-relative path as rules read it; each level reads it from its own folder down. */
+function isIgnored(rules: readonly IgnoreLevel[], ruled: string): boolean {
+  for (const { offset, matcher } of rules) if (matcher.ignores(offset === 0 ? ruled : ruled.slice(offset))) return true;
   return false;
 }
 
+const SOURCE_EXTENSION_SET = new Set(SOURCE_EXTENSIONS);
+
 function isSource(name: string): boolean {
-  return SOURCE_EXTENSIONS.includes(extname(name).toLowerCase());
+  // As path.extname reads it, without its work for every entry of a monorepo: a leading dot alone is no extension.
+  const dot = name.lastIndexOf('.');
+  return dot > 0 && SOURCE_EXTENSION_SET.has(name.slice(dot).toLowerCase());
 }
 
 export function toPosix(path: string): string {
