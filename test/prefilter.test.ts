@@ -133,7 +133,9 @@ describe('the prefilter reads globals as globals', () => {
     "const send = ok ? window['fetch'] : null;\nsend(url);",
     'class A extends // see {\nfetch(u) {}',
     '/[/*]/.test(s); fetch(url);',
-    // Code in a template's substitution is code; a string after a slash is only a guess.
+    // Code in a template's substitution is code, and so may be the template's text beside one (in a
+    // file that does not parse, TypeScript's recovery may end the template early); a string after a
+    // slash is only a guess.
     'const t = `${fetch(url)}`;',
     'const t = `a ${b} fetch(url)`;',
     "const half = n / 2; const s = 'x fetch(url)';",
@@ -143,9 +145,11 @@ describe('the prefilter reads globals as globals', () => {
     "navigator['sendBeacon\\\r\n']('https://cdn.tracker.io/x', d);",
     "window[`fetch\\\n`]('https://cdn.tracker.io/x');",
     "const a = 1;\n=======\nconst b = `x\n>>>>>>> branch\nfetch('https://cdn.tracker.io/x'); // `",
-    // A line continuation next to the name in a key read off a global object.
+    // A line continuation next to the name, or within it, in a key read off a global object.
     "window['\\\nfetch']('https://cdn.tracker.io/x');",
     "const { 'fetch\\\n': f } = window;\nf('https://cdn.tracker.io/x');",
+    "window['fe\\\r\ntch']('https://cdn.tracker.io/x');",
+    "navigator['send\\\n\\\nBeacon'](url, data);",
   ];
   const fails = [
     "const letter = 'H';",
@@ -190,6 +194,9 @@ describe('the prefilter reads globals as globals', () => {
     'const format = "ID: {{.ID}} | Image: {{.Image}}";',
     'const hint = `Call fetch(url) to load it`;',
     "const hint = 'see fetch(url)' + /* later: fetch(url) */ '';",
+    // Line continuations that join no name: a shell command's, a SQL statement's.
+    'const script = `rm -rf ${dir} && \\\nmkdir -p ${dir}`;',
+    'const sql = `alter table "${table}"\\\n  add constraint fk`;',
   ];
   for (const text of passes) it(`passes ${text}`, () => assert.equal(prefilter.test(text), true));
   for (const text of fails) it(`lets go ${text}`, () => assert.equal(prefilter.test(text), false));
@@ -272,6 +279,9 @@ describe('the prefilter reads module names and markup where they can reach a det
     ["const a = '</*', b = <img src=\"https://cdn.tracker.io/p.gif\" />, c = '*/img';", 'a.js'],
     ["const a = '<//'; const b = <script src=\"https://cdn.tracker.io/x.js\" />\nimg", 'a.jsx'],
     ["const a = `</*`; export const P = () => <script src=\"https://cdn.tracker.io/x.js\" />; const c = `*/script`;", 'a.jsx'],
+    // A template's text beside a substitution: in a half-typed file TypeScript's recovery may end the
+    // template at a substitution that does not parse and read the rest as JSX.
+    ['const t = `${a b} <img src="https://cdn.tracker.io/p.gif" />`;', 'a.jsx'],
   ];
   const fails: Array<[string, string]> = [
     // Package names as words, not modules (Rocket.Chat's e2e word list holds 'square' and 'needle').
@@ -283,7 +293,7 @@ describe('the prefilter reads module names and markup where they can reach a det
     ["const node = React.createElement('span', null, 'Image');", 'a.tsx'],
     // Markup in a string, a template literal or a comment of a file that may hold JSX is text, not an element.
     ["expect(body).to.have.string('<iframe style=\"width:400px\"');", 'a.js'],
-    ['const html = `<script src="${host}/x.js"></script>`;', 'a.js'],
+    ['const html = `<script src="https://cdn.acme.io/x.js"></script>`;', 'a.js'],
     ['// renders <img src={url} /> later\nrender(rows);', 'a.jsx'],
     // `cookie` inside another word: no write names it so.
     ["const foods = ['fortune_cookie', 'rice_cracker'];", 'a.ts'],

@@ -3,7 +3,7 @@ import { AST_NODE_TYPES, type Node, calleeLabel, literalString, memberName, prop
 import { defineDetector, type DetectorContext } from '../core/detector';
 import { evaluateString, leadingText } from '../core/evaluate';
 import { originOf, packageName } from '../core/origin';
-import { COMMENT, LINE_TERMINATOR } from '../core/regexp';
+import { COMMENT } from '../core/regexp';
 import { vendorDestination } from './sdk-call';
 
 /** Cookie libraries: which call sets a cookie, and which argument holds its name. */
@@ -20,17 +20,15 @@ const COOKIE_LIBRARIES: Record<string, Record<string, number>> = {
 // `ctx.cookies.set(`), a string that is all of it (`document['cookie']`, a `Set-Cookie` header in any
 // case: header names are compared in lower case), or `cookies` itself (`cookies.set(`, next/headers'
 // `(await cookies()).set(`). `fortune_cookie`, `cookieConsent`, `':cookie:'` or a `cookie` in prose is none.
-// A string's letters may be escaped (`'Set-\Cookie'`, `'\cookie'`; `\u0043` and `\x43` let any file
-// through, prefilter.ts) or broken by a line continuation; U+212A, the Kelvin sign, lowers to `k`.
-// A line continuation: a backslash, then `\r\n` or one line terminator.
-const LINE_TERMINATOR_SEQUENCE = String.raw`(?:\r\n|${LINE_TERMINATOR})`;
+// A string's letters may be escaped (`'Set-\Cookie'`, `'\cookie'`; `\u0043`, `\x43` and a line
+// continuation let any file through, prefilter.ts); U+212A, the Kelvin sign, lowers to `k`.
 const caseless = (char: string) => (char === '-' ? '-' : `[${char}${char.toUpperCase()}${char === 'k' ? '\\u212A' : ''}]`);
 const inCode = (word: string) => [...word].map(caseless).join('');
-const inString = (word: string) => [...word].map((char) => String.raw`(?:\\${LINE_TERMINATOR_SEQUENCE})*\\?` + caseless(char)).join('');
+const inString = (word: string) => [...word].map((char) => String.raw`\\?` + caseless(char)).join('');
 const WRITE_WORDS = new RegExp(
   [
     String.raw`\.(?:\s|${COMMENT})*(?:${inCode('set')})?${inCode('cookie')}[sS]?(?![\w$])`,
-    String.raw`["'\`](?:${inString('set')}(?:${inString('-')})?)?${inString('cookie')}(?:${inString('s')})?(?:\\${LINE_TERMINATOR_SEQUENCE})*["'\`]`,
+    String.raw`["'\`](?:${inString('set')}(?:${inString('-')})?)?${inString('cookie')}(?:${inString('s')})?["'\`]`,
     String.raw`(?<![\w$])cookies(?![\w$])`,
   ].join('|'),
 );

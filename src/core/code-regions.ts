@@ -1,15 +1,10 @@
+import { LINE_TERMINATOR } from './regexp';
+
 /**
- * Where a position of a source text stands: in code, a comment, a string or a template literal's
- * text. Read exactly from the start of the text, token by token, as far as lexing needs no parser:
- * strings, template literals (with their `${}` nesting), comments and a hashbang are told apart by
- * their first characters alone. A `/` that opens no comment (a regular expression or a division,
- * which only a parser tells apart) ends what can be known, and so does a `<` where JSX may stand
- * (JSX text holds quotes that open no string), `<!--` or `-->` (HTML-like comments of scripts) and
- * a merge conflict's marker and anything that is no valid token (a string running into a line
- * break): from there on every position is `unknown`. Like the prefilter's other signs, it reads code
- * that parses: in a file that does not (a substitution `${a b}` whose `}` TypeScript's recovery reads
- * as stray), lexing and the fallback parser may part ways. The prefilter asks match after match, mostly in the order of the text,
- * which reads it once.
+ * Where a position stands. `string`: a string literal or a template literal without substitutions,
+ * whose value its text alone gives. `template`: the text of a template literal with substitutions,
+ * which in a file that does not parse may be code to TypeScript's recovering parser (`${a b}`: it
+ * ends the template at `b` and reads the `}` as stray), so callers trust it least.
  */
 export type Region = 'code' | 'comment' | 'string' | 'template' | 'unknown';
 
@@ -30,8 +25,20 @@ const CODE_STOP_JSX_IN_SUBSTITUTION = new RegExp(String.raw`['"\`/<{}]|-->|${CON
 const SINGLE_QUOTED_STOP = /['\\\n\r]/g;
 const DOUBLE_QUOTED_STOP = /["\\\n\r]/g;
 const TEMPLATE_STOP = /[`\\]|\$\{/g;
-const LINE_END = /[\n\r\u2028\u2029]/g;
+const LINE_END = new RegExp(LINE_TERMINATOR, 'g');
 
+/**
+ * Where the positions of a source text stand, read exactly from the start of the text as far as
+ * lexing needs no parser: strings, template literals (with their `${}` nesting), comments and a
+ * hashbang are told apart by their first characters alone. A `/` that opens no comment (a regular
+ * expression or a division, which only a parser tells apart) ends what can be known, and so do a
+ * `<` where JSX may stand (JSX text holds quotes that open no string), `<!--` and `-->` (HTML-like
+ * comments of scripts), a merge conflict's marker, and anything that is no valid token (a string
+ * running into a line break): from there on every position is `unknown`. Like the prefilter's other
+ * signs it reads code that parses: after a substitution that does not (`${a b}`), TypeScript's
+ * recovering parser may read what follows otherwise. The prefilter asks match after match in the
+ * order of the text; asked about an earlier position, it starts over.
+ */
 export class CodeRegions {
   // Where lexing goes on, in code: the end of the last span found, or past a brace.
   private at = 0;

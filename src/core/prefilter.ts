@@ -82,27 +82,26 @@ export function buildPrefilter(catalog: Catalog, detectors: readonly Detector[])
   return {
     test(text: string, path?: string): boolean {
       if (plain.test(text)) return true;
-      // An escaped letter, digit, `_` or `$` (`\u0066etch`, `'set-\x63ookie'`) spells a name or
-      // a word no other test reads; plain code hardly has one, so it lets the file through.
-      if (ESCAPED_NAME_CHARACTER.test(text)) return true;
+      // An escaped letter, digit, `_` or `$` (`\u0066etch`, `'set-\x63ookie'`), or a line continuation
+      // within a name or a word (`'fe\⏎tch'`), spells one no other test reads; plain code hardly has
+      // either, so it lets the file through.
+      if (ESCAPED_NAME_CHARACTER.test(text) || JOINED_BY_CONTINUATION.test(text)) return true;
       const jsxAble = path === undefined || mayHoldJsx(path);
       // Lexed only as far as a match that would let the file through needs it.
       let lexed: CodeRegions | undefined;
       const regions = () => (lexed ??= new CodeRegions(text, jsxAble));
       if (jsx && jsxAble) {
-        // An element in a string, a template literal or a comment is text, never JSX. Such a match
-        // may run on (through what reads as a comment) past a real element: the next try starts
-        // right after its `<`.
+        // An element in a string or a comment is text, never JSX. Such a match may run on (through
+        // what reads as a comment) past a real element: the next try starts right after its `<`.
         jsx.lastIndex = 0;
         for (let match = jsx.exec(text); match; match = jsx.exec(text)) {
           const region = regions().regionAt(match.index);
-          if (region === 'code' || region === 'unknown') return true;
+          if (region !== 'string' && region !== 'comment') return true;
           jsx.lastIndex = match.index + 1;
         }
       }
       let aliased: boolean | undefined;
       const holdsGlobalObject = () => (aliased ??= GLOBAL_OBJECT_AS_VALUE.test(text));
-      const inTextOnly = (start: number, end: number) => inLiteralOrComment(text, regions(), start, end);
       for (const pattern of globals) {
         pattern.lastIndex = 0;
         for (let match = pattern.exec(text); match; match = pattern.exec(text)) {
@@ -110,7 +109,7 @@ export function buildPrefilter(catalog: Catalog, detectors: readonly Detector[])
           // A member signal (`sendBeacon`) counts wherever it stands in code: `navigator['sendBeacon']`,
           // `const { sendBeacon: send } = navigator`.
           if (members.has(match[0])) {
-            if (inComment(text, lineBefore(text, match.index), match.index) || inTextOnly(match.index, pattern.lastIndex)) continue;
+            if (notCode(text, regions(), match.index, pattern.lastIndex)) continue;
             return true;
           }
           if (!usedAsGlobal(text, match.index, pattern.lastIndex, holdsGlobalObject)) continue;
@@ -119,7 +118,7 @@ export function buildPrefilter(catalog: Catalog, detectors: readonly Detector[])
           if (readsPropertyOfOther(text, match.index) && !holdsGlobalObject()) continue;
           // Last, as the costliest: they look back over the line, or the text, from each name.
           const line = lineBefore(text, match.index);
-          if (definesFunction(text, line, match.index, pattern.lastIndex) || inComment(text, line, match.index) || inTextOnly(match.index, pattern.lastIndex)) continue;
+          if (definesFunction(text, line, match.index, pattern.lastIndex) || notCode(text, regions(), match.index, pattern.lastIndex)) continue;
           return true;
         }
       }
@@ -129,14 +128,16 @@ export function buildPrefilter(catalog: Catalog, detectors: readonly Detector[])
 }
 
 /**
- * Whether the name from `start` to `end` is in a comment, or in a string (or a template literal
- * without substitutions) that holds more than the name: no code reads it. A string that is the name
+ * Whether no code reads the name from `start` to `end`: it stands in a comment, or in a string (or a
+ * template literal without substitutions) that holds more than the name. A string that is the name
  * and nothing else may be a key read off a global object (`window['ga']`), and so may one with a
- * backslash, whose value is not its text (`'fetch\⏎'`, continued on the next line, is `fetch`):
- * the other signs tell.
+ * backslash, whose value is not its text (`'\ga'` is `ga`): the other signs tell. Template text
+ * after a substitution counts as code (CodeRegions' `template`). Where lexing cannot tell
+ * (`unknown`), a line comment or a block comment opened on a line of its own still can (inComment).
  */
-function inLiteralOrComment(text: string, regions: CodeRegions, start: number, end: number): boolean {
+function notCode(text: string, regions: CodeRegions, start: number, end: number): boolean {
   const region = regions.regionAt(start);
+  if (region === 'unknown') return inComment(text, lineBefore(text, start), start);
   if (region === 'comment') return true;
   const string = region === 'string' ? regions.stringAt(start) : undefined;
   if (!string || (string.start === start - 1 && string.end === end + 1)) return false;
@@ -147,6 +148,12 @@ function inLiteralOrComment(text: string, regions: CodeRegions, start: number, e
 // joins the words of a header name (`'Set\u002dCookie'`, `'Set\055Cookie'`), so that the word after it
 // stands alone. (Octal: `\044` to `\177`, a little more than those.)
 const ESCAPED_NAME_CHARACTER = /\\(?:(?:u00|u\{0*|x)(?:2[dD]|24|3[0-9]|4[1-9a-fA-F]|5[0-9aAfF]|6[1-9a-fA-F]|7[0-9aA])|0?[4-7][0-7](?![0-7])|1[0-7][0-7])/;
+
+// Line continuations (a backslash ending a line in a string adds nothing to its value) between two
+// characters that may belong to a name, a word or its string's quotes: `'fe\⏎tch'` is `fetch`,
+// `window['\⏎ga']` reads `ga`, `'Set-\⏎Cookie'` names the header. One after a space (`&& \⏎` in a
+// shell command, a SQL statement's `"t"\⏎`) joins nothing a test reads.
+const JOINED_BY_CONTINUATION = new RegExp(String.raw`[\w$'"\x60-](?:\\(?:\r\n|${LINE_TERMINATOR}))+[\w$'"\x60-]`);
 
 // Where a module is named (scope.ts's requiredModule and import declarations): `from`, `import`,
 // `import(`, `require(`, with whatever the parser reads past between there and the quote: space,
@@ -167,12 +174,9 @@ function alternatives(keywords: ReadonlyArray<string | RegExp>): string | undefi
 // `custom ?? fetch`, `(0, fetch)(url)`, `() => fetch`, `[fetch]`, `return fetch`, `...fetch`): a
 // bare `H` in a string or a type is no sign.
 const USED_AFTER = new RegExp(String.raw`(?:\s|${COMMENT})*(?:\(|\.|\?\.|\[|!|<(?!\/[^*/]))`, 'y');
-// A line continuation (a backslash ending the line) adds nothing to a string's value: `window['\⏎fetch']`
-// and `{ 'fetch\⏎': f } = window` read the key `fetch`.
-const CONTINUED = String.raw`(?:\\(?:\r\n|[\n\r\u2028\u2029]))*`;
 // A key read off an object, however the parser reaches its string: `window['ga']`, `window[('ga')]`,
 // `window[<const>'ga']`, `globalThis[ // c \n 'fetch']`.
-const OFF_AN_OBJECT = String.raw`\s*(?:!\s*)?(?:\?\.\s*|\.\s*|(?:\?\.\s*)?\[[^\]]*["'${'`'}]${CONTINUED})`;
+const OFF_AN_OBJECT = String.raw`\s*(?:!\s*)?(?:\?\.\s*|\.\s*|(?:\?\.\s*)?\[[^\]]*["'${'`'}])`;
 const signsBefore = (punctuation: string) =>
   new RegExp(String.raw`(?:\bnew|\bnew\s*\(|\b(?:${[...GLOBAL_OBJECTS].join('|')})${OFF_AN_OBJECT}|\)${OFF_AN_OBJECT}|[${punctuation}]|\?\?|\.\.\.|\b(?:return|await|yield|default))\s*$`);
 const USED_BEFORE_OR_SHORTHAND = signsBefore('=:(,?|&>[{');
@@ -185,7 +189,7 @@ const KEY_AFTER = /\s*:(?!:)/y;
 // A quoted or computed key (`{ 'fetch': f }`, `{ ['fetch']: f }`) is read off a global object in a
 // pattern destructuring one, so it counts where the file names a global object as a value; else the
 // signs before it tell (`ok ? window['fetch'] : other` reads a key, then a colon follows).
-const QUOTED_KEY_AFTER = new RegExp(String.raw`${CONTINUED}["'\`]\s*\]?\s*:(?!:)`, 'y');
+const QUOTED_KEY_AFTER = /["'`]\s*\]?\s*:(?!:)/y;
 const ASSIGNED_AFTER = /[ \t]*=(?![=>])/y;
 // How far back the sign before a name is looked for; a longer run of space or comments lets the file through.
 const LOOK_BEHIND = 256;
