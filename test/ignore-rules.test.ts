@@ -2,7 +2,12 @@ import { strict as assert } from 'node:assert';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import ignore from 'ignore';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { discoverFiles } from '../src/core/files';
 import { IgnoreRules } from '../src/core/ignore-rules';
+import { scanSettings } from '../src/core/scan';
+import { tempDir } from './helpers/temp';
 
 // The screen in front of the `ignore` package may only rule out what the package would not ignore:
 // the package's own answer is the oracle, for written cases and for random rules and paths.
@@ -36,9 +41,33 @@ describe('IgnoreRules answers as the ignore package does', () => {
         const text = patterns.join('\n');
         const rules = new IgnoreRules(text);
         const oracle = ignore().add(text);
-        for (const candidate of paths) assert.equal(rules.ignores(candidate), oracle.ignores(candidate), `${JSON.stringify(text)} on ${candidate}`);
+        for (const candidate of paths) {
+          assert.equal(rules.ignores(candidate), oracle.ignores(candidate), `${JSON.stringify(text)} on ${candidate}`);
+          // As one of nested .gitignore files: what it says, or nothing, for a parent's to decide.
+          const { ignored, unignored } = oracle.test(candidate);
+          assert.equal(rules.decide(candidate), ignored ? true : unignored ? false : undefined, `${JSON.stringify(text)} decides ${candidate}`);
+        }
       }),
       { numRuns: Number(process.env.FUZZ_RUNS ?? 3000) },
     );
+  });
+});
+
+// Discovery applies every .gitignore from its own folder down, the deepest with a rule for a file
+// deciding, as `git ls-files --others --exclude-standard` lists this tree.
+describe('discovery reads nested .gitignore files as git does', () => {
+  it('anchors, folder rules and a negation that takes back a parent folder\'s rule', () => {
+    const root = tempDir('offbox-gitignore-');
+    const files: Record<string, string> = {
+      '.gitignore': '*.gen.ts\n/top.ts\n',
+      'a/.gitignore': '/x.ts\nc/\n!keep.gen.ts\n',
+      ...Object.fromEntries(['top.ts', 'keep.ts', 'a/top.ts', 'a/x.ts', 'a/b/x.ts', 'a/c/y.ts', 'a/b/c/z.ts', 'a/d.gen.ts', 'a/keep.gen.ts', 'e/keep.gen.ts'].map((file) => [file, 'export const x = 1;\n'])),
+    };
+    for (const [file, text] of Object.entries(files)) {
+      mkdirSync(dirname(join(root, file)), { recursive: true });
+      writeFileSync(join(root, file), text);
+    }
+    const listed = discoverFiles(root, scanSettings({ cwd: root, includeTests: true })).files.map((file) => file.relative);
+    assert.deepEqual(listed, ['a/b/x.ts', 'a/keep.gen.ts', 'a/top.ts', 'keep.ts']);
   });
 });

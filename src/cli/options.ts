@@ -5,7 +5,7 @@ import { detectors } from '../analyzers/index';
 import { catalogContent, loadCatalog } from '../core/default-catalog';
 import { cacheKey, ScanCache } from '../core/scan-cache';
 import { VERSION } from '../core/version';
-import { toPosix } from '../core/files';
+import { CACHE_DIRECTORY, toPosix } from '../core/files';
 import { parseGuards } from '../core/guards';
 import { loadPrivacyConfig, MODES, type PrivacyConfig, type PrivacyMode } from '../core/privacy-config';
 import { defaultPoolSize } from '../core/analysis-pool';
@@ -99,7 +99,8 @@ export async function runScan(values: ParsedOptions, paths: string[], cwd: strin
   };
   // Everything that changes an analysis is in the key: a different one starts the cache afresh.
   const key = cacheKey([VERSION, catalogContent(), options]);
-  const location = values.cache || values['cache-location'] ? resolve(cwd, values['cache-location'] ?? join('.offbox-cache', 'scan.json')) : undefined;
+  const cacheFile = cacheFileOf(values);
+  const location = cacheFile === undefined ? undefined : resolve(cwd, cacheFile);
   // Watching: one cache for every scan while the key holds (a privacy.json edit that changes the
   // guards starts a new one), in memory, written behind when there is a location.
   const freshSession = session !== undefined && session.cache?.key !== key;
@@ -112,4 +113,9 @@ export async function runScan(values: ParsedOptions, paths: string[], cwd: strin
   const missing = result.skipped.find((skip) => paths.includes(skip.file) && skip.reason.startsWith('cannot be read'));
   if (missing) throw new UsageError(`${missing.file} ${missing.reason}. Give a directory or file that exists.`);
   return result;
+}
+
+/** The cache file the options ask for (--cache-location, or --cache's default under the current directory), if any. */
+export function cacheFileOf(values: Pick<ParsedOptions, 'cache' | 'cache-location'>): string | undefined {
+  return values['cache-location'] ?? (values.cache ? join(CACHE_DIRECTORY, 'scan.json') : undefined);
 }

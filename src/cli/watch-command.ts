@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import { ChangeWatcher, directoriesToWatch } from '../core/change-watcher';
-import { UsageError, type ParsedOptions, type ScanSession } from './options';
+import { cacheFileOf, UsageError, type ParsedOptions, type ScanSession } from './options';
 import { scanCommand } from './scan-command';
 
 // Editors save in bursts (a write, a rename, a chmod): one scan after the burst.
@@ -24,7 +24,7 @@ export async function watchCommand(
 ): Promise<number> {
   const session: ScanSession = {};
   // The scan's own outputs never start a scan.
-  const cacheFile = values['cache-location'] ?? (values.cache ? '.offbox-cache/scan.json' : undefined);
+  const cacheFile = cacheFileOf(values);
   const outputs = new Set([values.output, cacheFile, cacheFile && `${cacheFile}.journal`].filter((path): path is string => typeof path === 'string').map((path) => resolve(cwd, path)));
   let stopped = false;
   let running: Promise<void> | undefined;

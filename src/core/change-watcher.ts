@@ -1,7 +1,6 @@
 import { mkdirSync, readFileSync, rmSync, statfsSync, statSync, watch, writeFileSync, type FSWatcher } from 'node:fs';
 import { basename, dirname, extname, join, resolve, sep } from 'node:path';
-import { PROJECT_FILES } from './files';
-import { SOURCE_EXTENSIONS } from './parse';
+import { isSourceName, PROJECT_FILES } from './files';
 
 // Past this many changes between two scans (a checkout), or this long since, every file is stat'ed
 // again: a watcher's queue can overflow without a word. Every event counts towards the second limit,
@@ -220,13 +219,13 @@ export class ChangeWatcher {
   }
 
   private relevant(path: string): boolean {
-    const extension = extname(path).toLowerCase();
-    if (SOURCE_EXTENSIONS.includes(extension) || RELEVANT_NAMES.has(basename(path)) || this.options.isInput?.(path)) return true;
+    const name = basename(path);
+    if (isSourceName(name) || RELEVANT_NAMES.has(name) || this.options.isInput?.(path)) return true;
     // A new directory (`api.v2` too), or one that is gone: the next scan's discovery tells.
     try {
       return statSync(path).isDirectory();
     } catch {
-      return extension === '';
+      return extname(path) === '';
     }
   }
 }

@@ -1,5 +1,5 @@
 import { closeSync, fstatSync, openSync, readdirSync, readFileSync, readSync, statSync } from 'node:fs';
-import { join, relative, sep, extname } from 'node:path';
+import { join, sep } from 'node:path';
 import { SOURCE_EXTENSIONS } from './parse';
 import { IgnoreRules } from './ignore-rules';
 
@@ -26,10 +26,13 @@ export interface SkippedFile {
   reason: string;
 }
 
+/** Where `offbox scan --cache` keeps its cache, below the current directory. */
+export const CACHE_DIRECTORY = '.offbox-cache';
+
 // Dependencies, VCS data, build output and Offbox's own cache: never the product's own source. The
 // cache's directory changes with every journal it starts: read as part of the tree, it would make
 // the next scan list the whole tree again.
-const SKIPPED_DIRECTORIES = new Set(['node_modules', '.git', '.hg', '.svn', 'dist', 'out', '.next', '.nuxt', '.output', '.svelte-kit', '.turbo', '.cache', '.yarn', '.pnpm-store', 'coverage', 'bower_components', 'vendor', 'storybook-static', '.vercel', '.meteor', '.offbox-cache']);
+const SKIPPED_DIRECTORIES = new Set(['node_modules', '.git', '.hg', '.svn', 'dist', 'out', '.next', '.nuxt', '.output', '.svelte-kit', '.turbo', '.cache', '.yarn', '.pnpm-store', 'coverage', 'bower_components', 'vendor', 'storybook-static', '.vercel', '.meteor', CACHE_DIRECTORY]);
 const TEST_DIRECTORIES = new Set(['__tests__', '__mocks__', '__fixtures__', 'test', 'tests', 'e2e', 'cypress', 'playwright', 'spec', '__snapshots__']);
 // Files that tell how imports resolve: tsconfig paths aliases and monorepo workspace packages.
 export const PROJECT_FILES: ReadonlySet<string> = new Set(['tsconfig.json', 'jsconfig.json', 'package.json']);
@@ -63,7 +66,8 @@ export function discoverFiles(root: string, options: DiscoveryOptions = DEFAULT_
     return { files, projectFiles, skipped: [{ file: root, reason: `cannot be read: ${(error as NodeJS.ErrnoException).code ?? String(error)}` }] };
   }
   if (rootStat.isFile()) {
-    if (SOURCE_EXTENSIONS.includes(extname(root).toLowerCase())) files.push({ path: root, relative: root.split(sep).pop()! });
+    const name = root.split(sep).pop()!;
+    if (isSourceName(name)) files.push({ path: root, relative: name });
     return { files, skipped, projectFiles };
   }
   // mtimes are taken before a directory is read, so a change while it is read shows up as a change.
@@ -96,7 +100,7 @@ export function discoverFiles(root: string, options: DiscoveryOptions = DEFAULT_
       try {
         rules.push({ offset: relativeDirectory ? relativeDirectory.length + 1 : 0, matcher: new IgnoreRules(readFileSync(gitignore, 'utf8')) });
       } catch {
-        skipped.push({ file: toPosix(relative(root, gitignore)), reason: '.gitignore could not be read; its rules were not applied' });
+        skipped.push({ file: relativeDirectory ? `${relativeDirectory}/.gitignore` : '.gitignore', reason: '.gitignore could not be read; its rules were not applied' });
       }
     }
     const hasPackageJson = entries.some((entry) => entry.name === 'package.json');
@@ -106,15 +110,15 @@ export function discoverFiles(root: string, options: DiscoveryOptions = DEFAULT_
     for (const entry of entries.sort((a, b) => (a.name < b.name ? 1 : -1))) {
       const isDirectory = entry.isDirectory();
       // Names that could never be scanned or listed are passed over before the (costlier) ignore rules.
-      if (!isDirectory && !isSource(entry.name) && !(entry.isFile() && PROJECT_FILES.has(entry.name)) && !(entry.isSymbolicLink() && !entry.name.includes('.'))) continue;
+      if (!isDirectory && !isSourceName(entry.name) && !(entry.isFile() && PROJECT_FILES.has(entry.name)) && !(entry.isSymbolicLink() && !entry.name.includes('.'))) continue;
       if (isDirectory && SKIPPED_DIRECTORIES.has(entry.name)) continue;
       const path = `${prefix}${entry.name}`;
       const relativePath = relativeDirectory ? `${relativeDirectory}/${entry.name}` : entry.name;
       // As ignore rules read it: a directory's path ends in `/`.
-      const ruled = isDirectory ? `${relativePath}/` : relativePath;
-      if (isIgnored(rules, ruled) || excluded(ruled)) continue;
+      const rulePath = isDirectory ? `${relativePath}/` : relativePath;
+      if (isIgnored(rules, rulePath) || excluded(rulePath)) continue;
       if (entry.isSymbolicLink()) {
-        if (isSource(entry.name) || !entry.name.includes('.')) skipped.push({ file: relativePath, reason: 'symbolic link (not followed)' });
+        if (isSourceName(entry.name) || !entry.name.includes('.')) skipped.push({ file: relativePath, reason: 'symbolic link (not followed)' });
         continue;
       }
       if (isDirectory) {
@@ -131,7 +135,7 @@ export function discoverFiles(root: string, options: DiscoveryOptions = DEFAULT_
         // Their aliases and package names decide how imports resolve: a change must be seen.
         note(path);
       }
-      if (!entry.isFile() || !isSource(entry.name) || entry.name.endsWith('.d.ts')) continue;
+      if (!entry.isFile() || !isSourceName(entry.name) || entry.name.endsWith('.d.ts')) continue;
       if (!options.includeTests && TEST_FILE.test(entry.name)) {
         skipped.push({ file: relativePath, reason: 'test file (use --include-tests)' });
         continue;
@@ -246,15 +250,24 @@ interface IgnoreLevel {
   matcher: IgnoreRules;
 }
 
-/** `ruled`: the entry's root-relative path as rules read it; each level reads it from its own folder down. */
-function isIgnored(rules: readonly IgnoreLevel[], ruled: string): boolean {
-  for (const { offset, matcher } of rules) if (matcher.ignores(offset === 0 ? ruled : ruled.slice(offset))) return true;
+/**
+ * Whether the .gitignore files above an entry leave it out, as git reads them: the deepest one with
+ * a rule for it decides, so a nested `!keep.gen.ts` takes back a parent folder's `*.gen.ts`.
+ * `rulePath`: the entry's root-relative path as rules read it; each level reads it from its own folder down.
+ */
+function isIgnored(rules: readonly IgnoreLevel[], rulePath: string): boolean {
+  for (let level = rules.length - 1; level >= 0; level -= 1) {
+    const { offset, matcher } = rules[level];
+    const verdict = matcher.decide(rulePath.slice(offset));
+    if (verdict !== undefined) return verdict;
+  }
   return false;
 }
 
 const SOURCE_EXTENSION_SET = new Set(SOURCE_EXTENSIONS);
 
-function isSource(name: string): boolean {
+/** Whether a file of this name is one the scan reads (by its extension, in any case). */
+export function isSourceName(name: string): boolean {
   // As path.extname reads it, without its work for every entry of a monorepo: a leading dot alone is no extension.
   const dot = name.lastIndexOf('.');
   return dot > 0 && SOURCE_EXTENSION_SET.has(name.slice(dot).toLowerCase());

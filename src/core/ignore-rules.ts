@@ -11,6 +11,7 @@ import { escapeRegExp } from './regexp';
 export class IgnoreRules {
   private readonly matcher: Ignore;
   private readonly screen: RegExp;
+  private readonly negates: boolean;
 
   constructor(patterns: string | readonly string[]) {
     this.matcher = ignore().add(typeof patterns === 'string' ? patterns : [...patterns]);
@@ -24,11 +25,23 @@ export class IgnoreRules {
     });
     // No positive rule: nothing can be ignored (an expression that never matches).
     this.screen = new RegExp(screens.length > 0 ? screens.join('|') : '(?!)', 'i');
+    this.negates = lines.some((line) => line.replace(/^\uFEFF/, '').startsWith('!'));
   }
 
   /** Whether the path (relative to the rules' directory, `/`-separated, a directory's ending in `/`) is ignored. */
   ignores(relativePath: string): boolean {
     return this.screen.test(relativePath) && this.matcher.ignores(relativePath);
+  }
+
+  /**
+   * What these rules say of the path, as one .gitignore among nested ones: ignored (true), taken
+   * back by a negation (false: `!keep.gen.ts` overrides a parent folder's `*.gen.ts`), or nothing
+   * (undefined: a parent folder's .gitignore decides).
+   */
+  decide(relativePath: string): boolean | undefined {
+    if (!this.negates) return this.ignores(relativePath) || undefined;
+    const { ignored, unignored } = this.matcher.test(relativePath);
+    return ignored ? true : unignored ? false : undefined;
   }
 }
 

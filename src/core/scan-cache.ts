@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { appendFileSync, lstatSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, lstatSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import type { FileAnalysis } from './analyze';
 import type { ImportedNames } from './analysis-job';
@@ -286,7 +286,9 @@ export class ScanCache {
     } else {
       const text = JSON.stringify({ key: this.key, entries: this.entries, discoveries: this.discoveries, trees: this.trees } satisfies CacheFile);
       writeFileSync(this.location, text);
-      rmSync(this.journal, { force: true });
+      // Emptied, not removed: the directory holding it (a source folder, given --cache-location) then
+      // keeps its entries, and so does the file list a scan remembers by its directories' mtimes.
+      if (existsSync(this.journal)) writeFileSync(this.journal, '');
       this.snapshotBytes = text.length;
       this.journalBytes = 0;
     }
