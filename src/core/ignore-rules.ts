@@ -11,7 +11,8 @@ import { escapeRegExp } from './regexp';
 export class IgnoreRules {
   private readonly matcher: Ignore;
   private readonly screen: RegExp;
-  private readonly negates: boolean;
+  // The same screen for the negations (`!keep.gen.ts`): what one can take back holds its literal runs too.
+  private readonly negationScreen: RegExp | undefined;
 
   constructor(patterns: string | readonly string[]) {
     this.matcher = ignore().add(typeof patterns === 'string' ? patterns : [...patterns]);
@@ -25,7 +26,8 @@ export class IgnoreRules {
     });
     // No positive rule: nothing can be ignored (an expression that never matches).
     this.screen = new RegExp(screens.length > 0 ? screens.join('|') : '(?!)', 'i');
-    this.negates = lines.some((line) => line.replace(/^\uFEFF/, '').startsWith('!'));
+    const negations = lines.map((line) => line.replace(/^\uFEFF/, '')).filter((line) => line.startsWith('!'));
+    this.negationScreen = negations.length > 0 ? new RegExp(negations.map((line) => screenOf(line.trim().slice(1), line.trim() === line)).join('|'), 'i') : undefined;
   }
 
   /** Whether the path (relative to the rules' directory, `/`-separated, a directory's ending in `/`) is ignored. */
@@ -39,7 +41,7 @@ export class IgnoreRules {
    * (undefined: a parent folder's .gitignore decides).
    */
   decide(relativePath: string): boolean | undefined {
-    if (!this.negates) return this.ignores(relativePath) || undefined;
+    if (!this.negationScreen?.test(relativePath)) return this.ignores(relativePath) || undefined;
     const { ignored, unignored } = this.matcher.test(relativePath);
     return ignored ? true : unignored ? false : undefined;
   }
