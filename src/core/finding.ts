@@ -114,6 +114,16 @@ export interface Finding {
 }
 
 /** Renders `{{name}}` placeholders, as ESLint messages do. */
+/** Source order: negative when `a` comes first. */
+export function comparePositions(a: Position, b: Position): number {
+  return a.line - b.line || a.column - b.column;
+}
+
+/** The order findings are reported in, by the scan and by the policy layer: file, position, rule. */
+export function compareFindings(a: Pick<Finding, 'file' | 'range' | 'ruleId'>, b: Pick<Finding, 'file' | 'range' | 'ruleId'>): number {
+  return a.file < b.file ? -1 : a.file > b.file ? 1 : comparePositions(a.range.start, b.range.start) || (a.ruleId < b.ruleId ? -1 : 1);
+}
+
 export function formatMessage(template: string, data: Record<string, string>): string {
   return template.replace(/\{\{\s*(\w+)\s*\}\}/g, (_, key: string) => data[key] ?? '');
 }

@@ -1,6 +1,6 @@
 import type { TSESTree } from '@typescript-eslint/typescript-estree';
 import { AST_NODE_TYPES, type Node, calleeLabel, enclosingFunctionName, isFunctionNode, locOf, moduleSource, propertyKeyName, returnedExpression, spanOf, staticPath, unwrap } from './ast';
-import { collapsedStart, type Finding, type GuardHit, type Position, type Range } from './finding';
+import { collapsedStart, comparePositions, type Finding, type GuardHit, type Range } from './finding';
 import { dominatingGuards, type ParsedGuard } from './guards';
 import { originOf, type Origin } from './origin';
 import { requiredModule, type ScopeMap } from './scope';
@@ -295,10 +295,6 @@ function collectImportedCalls(
 
 function calleeName(key: string): string {
   return key === 'default' ? 'default export' : key.replace(/^default\.|^#/, '');
-}
-
-export function comparePositions(a: Position, b: Position): number {
-  return a.line - b.line || a.column - b.column;
 }
 
 /**

@@ -1,7 +1,7 @@
 import { dirname, relative, resolve } from 'node:path';
 import ignore from 'ignore';
 import type { Catalog } from './catalog';
-import { fingerprintOf, formatMessage, type Finding, type Range } from './finding';
+import { compareFindings, fingerprintOf, formatMessage, type Finding, type Range } from './finding';
 import { toPosix } from './files';
 import type { LevelledFinding } from './format/json';
 import { judge } from './policy';
@@ -11,7 +11,6 @@ import type { PrivacyConfig, PrivacyMode } from './privacy-config';
 import { inventoryLevel } from './rules';
 import type { ScanResult } from './scan';
 import { coveringDirective } from './suppressions';
-import { comparePositions } from './module-links';
 
 export interface PolicyOptions {
   config?: PrivacyConfig;
@@ -98,7 +97,7 @@ export function applyPolicy(result: ScanResult, options: PolicyOptions): PolicyO
   }
 
   for (const finding of judged) if (options.baseline) finding.baselineState = options.baseline.has(finding.fingerprint) ? 'unchanged' : 'new';
-  judged.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : comparePositions(a.range.start, b.range.start) || (a.ruleId < b.ruleId ? -1 : 1)));
+  judged.sort(compareFindings);
   return { findings: judged, documentError };
 }
 

@@ -4,12 +4,11 @@ import { AnalysisContext, type AnalysisJob, type ImportedNames, type JobOutcome,
 import type { Catalog } from './catalog';
 import type { Detector } from './detector';
 import { DEFAULT_DISCOVERY, byPath, discoverFiles, toPosix, type Discovery, type DiscoveryOptions, type SkippedFile, type SourceFile } from './files';
-import type { Finding } from './finding';
+import { compareFindings, type Finding } from './finding';
 import { ModuleResolver } from './module-resolver';
 import type { CacheEntry, ScanCache } from './scan-cache';
 import { WrapperIndex } from './wrappers';
 import { type ImportersIndex, changedKeys, clientSignature, importersIndexFor, reachOf, sinkFileFilter } from './wrapper-rounds';
-import { comparePositions } from './module-links';
 import type { SuppressionDirective } from './suppressions';
 import type { ParsedGuard } from './guards';
 
@@ -328,7 +327,7 @@ export function* scanSteps(paths: string[], catalog: Catalog, detectors: readonl
   }
   // Once for all roots: saving prunes the files this scan did not see.
   if (cache && !result.cancelled) cache.save(seen);
-  result.findings.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : comparePositions(a.range.start, b.range.start) || (a.ruleId < b.ruleId ? -1 : 1)));
+  result.findings.sort(compareFindings);
   result.durationMs = performance.now() - started;
   return result;
 }
