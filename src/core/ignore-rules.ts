@@ -17,17 +17,23 @@ export class IgnoreRules {
   constructor(patterns: string | readonly string[]) {
     this.matcher = ignore().add(typeof patterns === 'string' ? patterns : [...patterns]);
     const lines = typeof patterns === 'string' ? patterns.split(/\r?\n/) : patterns;
-    const screens = lines.flatMap((line) => {
+    const screens: string[] = [];
+    const negations: string[] = [];
+    for (const line of lines) {
       const pattern = line.trim();
       // A line of spaces is no rule; one with a tab may be (git strips only spaces): screened as anything.
-      if (pattern === '') return /[^ ]/.test(line) ? [''] : [];
+      if (pattern === '') {
+        if (/[^ ]/.test(line)) screens.push('');
+        continue;
+      }
+      if (line.startsWith('#')) continue;
       // Whitespace around a rule (`space\ ` keeps its last one) leaves its ends unanchored.
-      return line.startsWith('#') || line.startsWith('!') ? [] : [screenOf(pattern, pattern === line)];
-    });
+      if (!line.startsWith('!')) screens.push(screenOf(pattern, pattern === line));
+      if (line.replace(/^\uFEFF/, '').startsWith('!')) negations.push(screenOf(pattern.slice(1), pattern === line));
+    }
     // No positive rule: nothing can be ignored (an expression that never matches).
     this.screen = new RegExp(screens.length > 0 ? screens.join('|') : '(?!)', 'i');
-    const negations = lines.map((line) => line.replace(/^\uFEFF/, '')).filter((line) => line.startsWith('!'));
-    this.negationScreen = negations.length > 0 ? new RegExp(negations.map((line) => screenOf(line.trim().slice(1), line.trim() === line)).join('|'), 'i') : undefined;
+    this.negationScreen = negations.length > 0 ? new RegExp(negations.join('|'), 'i') : undefined;
   }
 
   /** Whether the path (relative to the rules' directory, `/`-separated, a directory's ending in `/`) is ignored. */

@@ -83,7 +83,7 @@ export class ImportersIndex {
     for (const file of files) {
       add(this.byFile.get(file));
       // A specifier names the file with or without a script extension (`./crm`, `./crm.js`).
-      for (const name of namesOf(file)) for (const extension of ['', ...SCRIPT_EXTENSIONS]) add(this.bySegment.get(name + extension));
+      for (const name of namesOf(file)) for (const extension of SPECIFIER_ENDINGS) add(this.bySegment.get(name + extension));
     }
     return found;
   }
@@ -173,6 +173,8 @@ function lastSegment(source: string): string | undefined {
 
 // What resolution adds or maps (`./crm.js` → crm.ts): the name a file is imported by.
 const SCRIPT_EXTENSIONS = new Set(['', 'm', 'c'].flatMap((prefix) => ['js', 'ts'].flatMap((kind) => [`.${prefix}${kind}`, `.${prefix}${kind}x`])));
+// How a specifier may end after the name it gives a file: nothing, or one of those extensions.
+const SPECIFIER_ENDINGS = ['', ...SCRIPT_EXTENSIONS];
 
 function stem(name: string): string {
   // Tens of thousands of specifiers when the rounds index them: no regex for the common case without a dot.
