@@ -3,7 +3,8 @@ import { readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { detectors } from '../src/analyzers/index';
-import { defaultPoolSize } from '../src/core/analysis-pool';
+import { Worker } from 'node:worker_threads';
+import { ANALYSIS_WORKER_ROLE, defaultPoolSize, type PrestartedWorker } from '../src/core/analysis-pool';
 import { loadCatalog } from '../src/core/default-catalog';
 import { scanPaths, type ScanResult } from '../src/core/scan';
 import { ScanCache } from '../src/core/scan-cache';
@@ -84,6 +85,58 @@ for (const workers of [1, 3]) {
 // waited for. A worker that never answers stands for one still starting.
 it('with one worker, does not wait for a worker that has not started on the files this thread took back', { timeout: 20_000 }, () =>
   assertSameWithWorker("require('node:worker_threads').parentPort.on('message', () => {});\n", 'hosted-shipyard', 1));
+
+/**
+ * A pool worker started ahead of the scan, as bin/offbox.js starts one, its failure heard from the
+ * start. Not unref'd as there: a test waits for it to exit, and one the scan failed to end would hold it.
+ */
+function prestart(script: string): PrestartedWorker & { exited: Promise<void>; answers: () => number } {
+  const worker = new Worker(script, { workerData: { role: ANALYSIS_WORKER_ROLE } });
+  let answers = 0;
+  const prestarted = { worker, failed: false, exited: new Promise<void>((done) => worker.once('exit', () => done())), answers: () => answers };
+  worker.on('message', () => (answers += 1));
+  worker.on('error', () => (prestarted.failed = true));
+  worker.on('exit', () => (prestarted.failed = true));
+  return prestarted;
+}
+
+describe('a worker started before the scan', () => {
+  const workspace = join(ROOT, 'examples', 'hosted-shipyard');
+  const alone = () => scanPaths(['.'], loadCatalog(), detectors, { cwd: workspace });
+
+  for (const workers of [1, 3]) {
+    it(`is the first of a pool of ${workers}, which ends it`, { timeout: 20_000 }, async () => {
+      const prestarted = prestart(WORKER_SCRIPT);
+      const pooled = await scanPathsInParallel(['.'], loadCatalog(), detectors, { cwd: workspace, workers, workerScript: WORKER_SCRIPT, minPooledJobs: 1, prestarted });
+      assert.deepEqual(outcome(pooled), outcome(alone()));
+      // Whole jobs are waited for; one worker's files are taken back by this thread if it is still starting.
+      if (workers > 1) assert.ok(prestarted.answers() > 0, 'it analysed files');
+      await prestarted.exited;
+    });
+  }
+
+  it('leaves the files to this thread when it failed before the pool took it', { timeout: 20_000 }, async () => {
+    const dir = tempDir('offbox-prestarted-');
+    try {
+      const script = join(dir, 'worker.js');
+      writeFileSync(script, 'process.exit(3);\n');
+      const prestarted = prestart(script);
+      await prestarted.exited;
+      assert.equal(prestarted.failed, true);
+      const pooled = await scanPathsInParallel(['.'], loadCatalog(), detectors, { cwd: workspace, workers: 1, workerScript: WORKER_SCRIPT, minPooledJobs: 1, prestarted });
+      assert.deepEqual(outcome(pooled), outcome(alone()));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('is ended when no pool starts', { timeout: 20_000 }, async () => {
+    const prestarted = prestart(WORKER_SCRIPT);
+    const result = await scanPathsInParallel(['.'], loadCatalog(), detectors, { cwd: workspace, workers: 0, workerScript: WORKER_SCRIPT, prestarted });
+    assert.deepEqual(outcome(result), outcome(alone()));
+    await prestarted.exited;
+  });
+});
 
 it('sizes the pool by cores: none on one, one analysing on two, one per core above, at most eight', () => {
   assert.equal(defaultPoolSize(1), 0);

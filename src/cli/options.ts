@@ -11,6 +11,7 @@ import { loadPrivacyConfig, MODES, type PrivacyConfig, type PrivacyMode } from '
 import { defaultPoolSize } from '../core/analysis-pool';
 import type { ScanResult } from '../core/scan';
 import { scanPathsInParallel } from '../core/scan-parallel';
+import { takePrestartedWorker, workerScriptFor } from './launcher';
 
 /** A usage or configuration error: the CLI prints it and exits 2. */
 export class UsageError extends Error {}
@@ -106,10 +107,12 @@ export async function runScan(values: ParsedOptions, paths: string[], cwd: strin
   const freshSession = session !== undefined && session.cache?.key !== key;
   if (freshSession) session.cache = new ScanCache(location ?? '', key, { writeBehind: true });
   const cache = session ? session.cache : location ? new ScanCache(location, key) : undefined;
-  // The bundle (dist/cli.js) is its own worker script: bin.ts starts a pool worker under the pool's workerData.
   // A cache that starts now knows no file: the watchers' report only counts against the one it kept.
   const changedPaths = freshSession ? undefined : session?.changedPaths;
-  const result = await scanPathsInParallel(paths, loadCatalog(), detectors, { cwd, ...options, cache, changedPaths, workers, workerScript: __filename });
+  // The bundle (dist/cli.js) is its own worker script, through bin/offbox.js when that loaded it:
+  // bin.ts starts a pool worker under the pool's workerData.
+  const workerScript = workerScriptFor(__filename);
+  const result = await scanPathsInParallel(paths, loadCatalog(), detectors, { cwd, ...options, cache, changedPaths, workers, workerScript, prestarted: takePrestartedWorker() });
   const missing = result.skipped.find((skip) => paths.includes(skip.file) && skip.reason.startsWith('cannot be read'));
   if (missing) throw new UsageError(`${missing.file} ${missing.reason}. Give a directory or file that exists.`);
   return result;

@@ -3,6 +3,7 @@ import { parentPort, Worker, workerData } from 'node:worker_threads';
 import { AnalysisContext, type AnalysisJob, type JobOutcome, type ReadFile, type RootSpec } from './analysis-job';
 import type { Catalog } from './catalog';
 import type { Detector } from './detector';
+import { preloadParser } from './parse';
 
 /** workerData that makes a bundle entry (dist/cli.js, dist/scan-worker.js) serve as a pool worker. */
 export const ANALYSIS_WORKER_ROLE = 'offbox-analysis';
@@ -35,6 +36,15 @@ const UNCLAIMED = 0;
 const CLAIMED_BY_WORKER = 1;
 const CLAIMED_HERE = 2;
 
+/**
+ * A worker started for a pool before the pool itself (bin/offbox.js starts one as the CLI starts, so
+ * that it has loaded by the time files are found); `failed` once it has failed or exited.
+ */
+export interface PrestartedWorker {
+  worker: Worker;
+  failed: boolean;
+}
+
 interface PoolWorker {
   worker: Worker;
   /** The spec id this worker has been sent. */
@@ -54,11 +64,14 @@ export class AnalysisPool {
   private batches = 0;
   private local: AnalysisContext | undefined;
 
-  /** Starts the workers at once, so they load while the caller discovers files. */
-  constructor(script: string, size: number, private readonly catalog: Catalog, private readonly detectors: readonly Detector[]) {
-    this.workers = Array.from({ length: size }, () => {
-      const worker = new Worker(script, { workerData: { role: ANALYSIS_WORKER_ROLE } });
-      const entry: PoolWorker = { worker, spec: -1, busy: false, failed: false };
+  /** Starts the workers at once, so they load while the caller discovers files; `prestarted`, started earlier still, is the first. */
+  constructor(script: string, size: number, private readonly catalog: Catalog, private readonly detectors: readonly Detector[], prestarted?: PrestartedWorker) {
+    this.workers = Array.from({ length: size }, (_, index) => {
+      const adopted = index === 0 ? prestarted : undefined;
+      // Unref'd until adopted, so that a CLI that never scanned could exit; the pool's workers are ended by close().
+      adopted?.worker.ref();
+      const worker = adopted?.worker ?? new Worker(script, { workerData: { role: ANALYSIS_WORKER_ROLE } });
+      const entry: PoolWorker = { worker, spec: -1, busy: false, failed: adopted?.failed ?? false };
       // Always listened to: a worker that fails between batches is not handed another (its 'error'
       // unheard would throw here, and a batch posted to it would never be answered).
       const fail = () => {
@@ -344,4 +357,7 @@ export function runAnalysisWorker(catalog: Catalog, detectors: readonly Detector
         : message.items.map(({ job, read, slot }) => (Atomics.compareExchange(message.claims, slot, UNCLAIMED, CLAIMED_BY_WORKER) === UNCLAIMED ? analyseGuarded(context!, job, read) : null));
     parentPort?.postMessage({ type: 'outcomes', batch: message.batch, outcomes } satisfies FromWorker);
   });
+  // Now rather than for the first file: a worker starts while the scan discovers files, and oxc's
+  // native binding took 10 to 30 ms to load after the first file had arrived.
+  preloadParser();
 }

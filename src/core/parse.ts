@@ -148,6 +148,11 @@ function loadOxc(): OxcModule | undefined {
   return oxcModule ?? undefined;
 }
 
+/** Loads the parser that will serve files here, ahead of the first file (a pool worker, while the scan discovers files). */
+export function preloadParser(): void {
+  if (defaultParser() === 'oxc') loadOxc();
+}
+
 /** Which parser serves files here and how oxc hands its tree over: for the extension's log and its tests. */
 export function parserInfo(): { parser: ParserName; rawTransfer: boolean } {
   const oxc = defaultParser() === 'oxc' ? loadOxc() : undefined;

@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import type { AnalysisContext, AnalysisJob, JobOutcome, RootSpec } from './analysis-job';
-import { AnalysisPool } from './analysis-pool';
+import { AnalysisPool, type PrestartedWorker } from './analysis-pool';
 import type { Catalog } from './catalog';
 import type { Detector } from './detector';
 import { contextFor, runJobs, scanSettings, scanSteps, type ScanOptions, type ScanResult } from './scan';
@@ -15,6 +15,8 @@ export interface ParallelOptions {
   workerScript: string;
   /** Batches smaller than this run on the calling thread (default 64); tests set 1 to pool everything. */
   minPooledJobs?: number;
+  /** A worker already started from `workerScript` (bin/offbox.js starts one): the pool's first, or ended if no pool starts. */
+  prestarted?: PrestartedWorker;
 }
 
 // Batches smaller than this run on the calling thread: starting workers would cost more than the work.
@@ -32,7 +34,8 @@ export async function scanPathsInParallel(paths: string[], catalog: Catalog, det
   const poolable = options.workers >= 1 && /\.c?js$/.test(options.workerScript) && existsSync(options.workerScript);
   // A cold scan starts the workers at once, so they load while files are discovered; with a cache
   // most files are replayed, and workers start only if a large batch turns up.
-  let pool = poolable && !settings.cache ? new AnalysisPool(options.workerScript, options.workers, catalog, detectors) : undefined;
+  const startPool = () => new AnalysisPool(options.workerScript, options.workers, catalog, detectors, options.prestarted);
+  let pool = poolable && !settings.cache ? startPool() : undefined;
   const minPooled = options.minPooledJobs ?? MIN_POOLED_JOBS;
   let local: AnalysisContext | undefined;
   const runHere = (spec: RootSpec, jobs: AnalysisJob[], counted: boolean): JobOutcome[] => {
@@ -44,7 +47,7 @@ export async function scanPathsInParallel(paths: string[], catalog: Catalog, det
     for (let next = steps.next(); ; ) {
       if (next.done) return next.value;
       const { spec, jobs, counted } = next.value;
-      if (!pool && poolable && jobs.length >= minPooled) pool = new AnalysisPool(options.workerScript, options.workers, catalog, detectors);
+      if (!pool && poolable && jobs.length >= minPooled) pool = startPool();
       const hooks = { isCancelled: settings.isCancelled, onProgress: counted ? settings.onProgress : undefined };
       // One worker: this thread reads and prefilters every batch, the worker analyses what passes
       // (its code is the warm one for that, even for a round of three files).
@@ -59,5 +62,6 @@ export async function scanPathsInParallel(paths: string[], catalog: Catalog, det
   } finally {
     // Not awaited: tearing a worker's heap down takes a few milliseconds the result need not wait for.
     void pool?.close();
+    if (!pool) void options.prestarted?.worker.terminate();
   }
 }
