@@ -152,6 +152,12 @@ describe('offbox scan (the built CLI)', () => {
     const missing = offbox(['scan', 'no/such/dir']);
     assert.equal(missing.code, 2);
     assert.match(missing.stderr, /no\/such\/dir cannot be read: ENOENT/);
+    // However the path is written: absolute, or with `./` and a trailing slash.
+    for (const path of [join(ROOT, 'no', 'such', 'dir'), './no/such/dir/']) {
+      const written = offbox(['scan', path]);
+      assert.equal(written.code, 2, path);
+      assert.ok(written.stderr.includes(`${path} cannot be read: ENOENT`), written.stderr);
+    }
     assert.equal(offbox(['frobnicate']).code, 2);
     assert.equal(offbox(['scan', '--bogus']).code, 2);
     // --watch does not start watching on bad options: it exits 2 as a single scan would.

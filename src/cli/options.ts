@@ -113,8 +113,12 @@ export async function runScan(values: ParsedOptions, paths: string[], cwd: strin
   // bin.ts starts a pool worker under the pool's workerData.
   const workerScript = workerScriptFor(__filename);
   const result = await scanPathsInParallel(paths, loadCatalog(), detectors, { cwd, ...options, cache, changedPaths, workers, workerScript, prestarted: takePrestartedWorker() });
-  const missing = result.skipped.find((skip) => paths.includes(skip.file) && skip.reason.startsWith('cannot be read'));
-  if (missing) throw new UsageError(`${missing.file} ${missing.reason}. Give a directory or file that exists.`);
+  // A path given that cannot be read is a usage error however it was written (`/abs/dir`, `./dir/`):
+  // the skip names it relative to the current directory.
+  for (const path of paths) {
+    const missing = result.skipped.find((skip) => skip.reason.startsWith('cannot be read') && resolve(cwd, skip.file) === resolve(cwd, path));
+    if (missing) throw new UsageError(`${path} ${missing.reason}. Give a directory or file that exists.`);
+  }
   return result;
 }
 
