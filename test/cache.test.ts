@@ -6,6 +6,7 @@ import { detectors } from '../src/analyzers/index';
 import { loadCatalog } from '../src/core/default-catalog';
 import type { AnalysisJob } from '../src/core/analysis-job';
 import { contextFor, runJobs, scanPaths, scanSettings, scanSteps, type ScanResult } from '../src/core/scan';
+import { makeDirectories } from '../src/core/files';
 import { cacheKey, ScanCache } from '../src/core/scan-cache';
 import { cached, copyOf, isEmpty, scan, written } from './helpers/scan-cache';
 import { ageTree, tempDir } from './helpers/temp';
@@ -156,6 +157,30 @@ describe('the scan cache', () => {
     const next = scan(root, cache);
     assert.deepEqual(written(next), written(scan(root)));
     assert.ok(next.findings.some((finding) => finding.destination.host === 'licensing.acme-new.io'), 'license.ts saw the new constant');
+  });
+
+  it('gives its findings when the cache cannot be written, and says why', () => {
+    const root = copyOf('onprem-helpdesk');
+    // A file where the cache's folder would be made.
+    writeFileSync(join(root, 'blocked'), '');
+    const cache = new ScanCache(join(root, 'blocked', 'cache', 'scan.json'), cacheKey(['test']));
+    const result = scan(root, cache);
+    assert.deepEqual(written(result), written(scan(root)));
+    assert.match(cache.writeProblem ?? '', /ENOTDIR|EEXIST/);
+  });
+});
+
+describe('making the cache folder', () => {
+  it('makes every missing level, and accepts one that exists', () => {
+    const root = tempDir('offbox-mkdir-');
+    makeDirectories(join(root, 'a', 'b', 'c'));
+    makeDirectories(join(root, 'a', 'b', 'c'));
+    assert.ok(statSync(join(root, 'a', 'b', 'c')).isDirectory());
+  });
+
+  // Node's recursive mkdirSync loops for ever where a parent answers ENOENT to any new entry.
+  it('fails, not hangs, where the file system refuses the folder', { skip: !existsSync('/proc/self'), timeout: 5_000 }, () => {
+    assert.throws(() => makeDirectories('/proc/offbox-cache/scan'), /ENOENT/);
   });
 });
 

@@ -142,6 +142,23 @@ describe('offbox scan (the built CLI)', () => {
     assert.match(offbox(['scan', directory]).stderr, /privacy\.json:1:20: is not valid JSON: value expected/);
   });
 
+  it('names a file given that is no source as skipped, and scans the others given', () => {
+    const run = offbox(['scan', 'README.md', join('examples', 'onprem-helpdesk', 'src', 'server', 'license.ts'), '--format', 'json', '--fail-on', 'none']);
+    assert.equal(run.code, 0);
+    const report = JSON.parse(run.stdout);
+    assert.deepEqual(report.skipped, [{ file: 'README.md', reason: 'not a JavaScript or TypeScript file (.ts, .mts, .cts, .tsx, .js, .mjs, .cjs, .jsx)' }]);
+    assert.ok(report.findings.length > 0);
+  });
+
+  it('reports a cache it cannot write, after a complete report', { timeout: 20_000 }, () => {
+    const directory = tempDir('offbox-cli-cache-');
+    writeFileSync(join(directory, 'blocked'), '');
+    const run = offbox(['scan', EXAMPLE, '--format', 'json', '--fail-on', 'none', '--cache-location', join(directory, 'blocked', 'scan.json')]);
+    assert.equal(run.code, 0);
+    assert.equal(JSON.parse(run.stdout).findings.length, JSON.parse(offbox(['scan', EXAMPLE, '--format', 'json', '--fail-on', 'none']).stdout).findings.length);
+    assert.match(run.stderr, /the cache could not be written to .*blocked.scan\.json \(ENOTDIR/);
+  });
+
   it('exits 2 with a clear message on bad usage', () => {
     const badFormat = offbox(['scan', '.', '--format', 'xml']);
     assert.equal(badFormat.code, 2);

@@ -7,7 +7,7 @@ import { findConfig, runScan, UsageError, type ParsedOptions } from './options';
 /** `offbox disclose`: the third parties the code uses, as a Markdown table for a policy appendix. */
 export async function discloseCommand(values: ParsedOptions, paths: string[], cwd: string, stdout: (text: string) => void, stderr: (text: string) => void): Promise<number> {
   const { config, configFile } = findConfig(values, paths, cwd);
-  const result = await runScan(values, paths, cwd, config);
+  const result = await runScan(values, paths, cwd, config, { stderr });
   const { findings } = applyPolicy(result, { config, configFile, catalog: loadCatalog(), cwd });
   const markdown = formatDisclosure(findings, config, loadCatalog());
   if (!values.output) {

@@ -62,7 +62,7 @@ export async function main(argv: string[], stdout: (text: string) => void, stder
       case 'disclose':
         return await discloseCommand(values, paths.length > 0 ? paths : ['.'], cwd, stdout, stderr);
       case 'init':
-        return await initCommand(values, paths.length > 0 ? paths : ['.'], cwd, stdout);
+        return await initCommand(values, paths.length > 0 ? paths : ['.'], cwd, stdout, stderr);
       case undefined:
         stderr(`${USAGE}\n`);
         return 2;

@@ -83,8 +83,11 @@ export interface ScanSession {
   changedPaths?: ReadonlySet<string>;
 }
 
-/** Runs the scan the options describe, with the config's guards. */
-export async function runScan(values: ParsedOptions, paths: string[], cwd: string, config: PrivacyConfig | undefined, session?: ScanSession): Promise<ScanResult> {
+/**
+ * Runs the scan the options describe, with the config's guards. `session`: the --watch run's, across
+ * scans. `stderr`: where a cache that could not be written is reported (the scan's result stands).
+ */
+export async function runScan(values: ParsedOptions, paths: string[], cwd: string, config: PrivacyConfig | undefined, { session, stderr }: { session?: ScanSession; stderr?: (text: string) => void } = {}): Promise<ScanResult> {
   const maxFileSize = values['max-file-size'] === undefined ? undefined : Number(values['max-file-size']);
   if (maxFileSize !== undefined && (!Number.isInteger(maxFileSize) || maxFileSize <= 0)) {
     throw new UsageError(`--max-file-size takes a number of bytes, such as 2097152, not '${values['max-file-size']}'.`);
@@ -119,6 +122,8 @@ export async function runScan(values: ParsedOptions, paths: string[], cwd: strin
     const missing = result.skipped.find((skip) => skip.reason.startsWith('cannot be read') && resolve(cwd, skip.file) === resolve(cwd, path));
     if (missing) throw new UsageError(`${path} ${missing.reason}. Give a directory or file that exists.`);
   }
+  // --watch writes its cache after each scan and reports a failure itself (watch-command.ts).
+  if (!session && cache?.writeProblem) stderr?.(`offbox: the cache could not be written to ${cacheFile} (${cache.writeProblem}); the report is complete, and the next scan reads every file again. Give --cache-location a path in a folder that can be written.\n`);
   return result;
 }
 

@@ -25,7 +25,7 @@ export async function scanCommand(values: ParsedOptions, paths: string[], cwd: s
     if ('error' in read) throw new UsageError(read.error);
     baseline = read.fingerprints;
   }
-  const result = await runScan(values, paths, cwd, config, session);
+  const result = await runScan(values, paths, cwd, config, { session, stderr });
   if (session) {
     session.watchedPaths = result.watchedPaths;
     session.last = { files: result.counts.files, cached: result.counts.cached };

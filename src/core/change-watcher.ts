@@ -1,6 +1,6 @@
-import { mkdirSync, readFileSync, rmSync, statfsSync, statSync, watch, writeFileSync, type FSWatcher } from 'node:fs';
+import { readFileSync, rmSync, statfsSync, statSync, watch, writeFileSync, type FSWatcher } from 'node:fs';
 import { basename, dirname, extname, join, resolve, sep } from 'node:path';
-import { isSourceName, PROJECT_FILES } from './files';
+import { isSourceName, makeDirectories, PROJECT_FILES } from './files';
 
 // Past this many changes between two scans (a checkout), or this long since, every file is stat'ed
 // again: a watcher's queue can overflow without a word. Every event counts towards the second limit,
@@ -126,7 +126,7 @@ export class ChangeWatcher {
     if (this.closed || this.watchers.size === 0) return;
     try {
       const directory = dirname(barrierFile);
-      mkdirSync(directory, { recursive: true });
+      makeDirectories(directory);
       // A directory deleted and made again (the storage cleared) leaves a watcher on the old one.
       const identity = identityOf(directory);
       if (this.barrier?.file !== barrierFile || this.barrier.identity !== identity || this.barrier.gone) {

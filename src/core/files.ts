@@ -1,5 +1,5 @@
-import { closeSync, fstatSync, openSync, readdirSync, readFileSync, readSync, statSync } from 'node:fs';
-import { join, sep } from 'node:path';
+import { closeSync, existsSync, fstatSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, statSync } from 'node:fs';
+import { dirname, join, sep } from 'node:path';
 import { SOURCE_EXTENSIONS } from './parse';
 import { IgnoreRules } from './ignore-rules';
 
@@ -67,7 +67,9 @@ export function discoverFiles(root: string, options: DiscoveryOptions = DEFAULT_
   }
   if (rootStat.isFile()) {
     const name = root.split(sep).pop()!;
+    // Named on purpose (`offbox scan $(git diff --name-only)` names README.md too): said, not dropped.
     if (isSourceName(name)) files.push({ path: root, relative: name });
+    else skipped.push({ file: root, reason: `not a JavaScript or TypeScript file (${SOURCE_EXTENSIONS.join(', ')})` });
     return { files, skipped, projectFiles };
   }
   // mtimes are taken before a directory is read, so a change while it is read shows up as a change.
@@ -166,6 +168,23 @@ const decoder = new TextDecoder('utf-8', { fatal: true });
  * caller needs the file's mtime (a cache entry records it); without it a file that fits the shared
  * buffer is read with no fstat, three system calls instead of four for each of thousands of files.
  */
+/**
+ * Makes a directory and the missing ones above it, one level at a time: Node's recursive mkdirSync
+ * never returns where a parent refuses new entries with ENOENT (under /proc), so a cache location
+ * there hung the CLI. Throws as mkdirSync does (ENOENT, ENOTDIR, EACCES).
+ */
+export function makeDirectories(directory: string): void {
+  if (existsSync(directory)) return;
+  const parent = dirname(directory);
+  if (parent !== directory) makeDirectories(parent);
+  try {
+    mkdirSync(directory);
+  } catch (error) {
+    // Made meanwhile by another process: what was asked for is there.
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+  }
+}
+
 export function readSource(path: string, maxFileSize = Infinity, options: { mtime?: boolean } = { mtime: true }): ReadResult & { size?: number; mtimeMs?: number } {
   let bytes: Buffer;
   let descriptor: number | undefined;

@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
-import { appendFileSync, existsSync, lstatSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, lstatSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import type { FileAnalysis } from './analyze';
 import type { ImportedNames } from './analysis-job';
-import type { Discovery } from './files';
+import { makeDirectories, type Discovery } from './files';
 
 /** What a scan learnt about one file, and the file's state when it learnt it. */
 export interface CacheEntry {
@@ -268,8 +268,19 @@ export class ScanCache {
       delete this.entries[path];
       this.changed.add(path);
     }
-    if (!this.options.writeBehind) this.flush();
+    if (this.options.writeBehind) return;
+    // The scan's findings do not depend on the write: a location that cannot be written is the
+    // caller's to report (offbox scan warns), never a failed scan.
+    try {
+      this.flush();
+      this.writeProblem = undefined;
+    } catch (error) {
+      this.writeProblem = error instanceof Error ? error.message : String(error);
+    }
   }
+
+  /** Why save() could not write the cache (a folder that cannot be made, a file in the way, a full disk), until a write succeeds. */
+  writeProblem: string | undefined;
 
   /**
    * Writes what a scan changed since the last write: a journal line, or a whole new snapshot when
@@ -277,7 +288,7 @@ export class ScanCache {
    */
   flush(): void {
     if ((this.changed.size === 0 && !this.discoveriesChanged) || !this.location) return;
-    mkdirSync(dirname(this.location), { recursive: true });
+    makeDirectories(dirname(this.location));
     if (this.snapshotBytes > 0 && this.journalBytes < this.snapshotBytes * JOURNAL_SHARE) {
       const entries = Object.fromEntries([...this.changed].map((path) => [path, this.entries[path] ?? null]));
       const line = `${JSON.stringify({ key: this.key, entries, ...(this.discoveriesChanged ? { discoveries: this.discoveries, trees: this.trees } : {}) } satisfies JournalLine)}\n`;
