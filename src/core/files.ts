@@ -159,15 +159,6 @@ export function byPath(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
-export type ReadResult = { text: string } | { skipped: string };
-
-const decoder = new TextDecoder('utf-8', { fatal: true });
-
-/**
- * Reads a source file as text, or says why it is not text a parser should see. `mtime`: whether the
- * caller needs the file's mtime (a cache entry records it); without it a file that fits the shared
- * buffer is read with no fstat, three system calls instead of four for each of thousands of files.
- */
 /**
  * Makes a directory and the missing ones above it, one level at a time: Node's recursive mkdirSync
  * never returns where a parent refuses new entries with ENOENT (under /proc), so a cache location
@@ -185,6 +176,15 @@ export function makeDirectories(directory: string): void {
   }
 }
 
+export type ReadResult = { text: string } | { skipped: string };
+
+const decoder = new TextDecoder('utf-8', { fatal: true });
+
+/**
+ * Reads a source file as text, or says why it is not text a parser should see. `mtime`: whether the
+ * caller needs the file's mtime (a cache entry records it); without it a file that fits the shared
+ * buffer is read with no fstat, three system calls instead of four for each of thousands of files.
+ */
 export function readSource(path: string, maxFileSize = Infinity, options: { mtime?: boolean } = { mtime: true }): ReadResult & { size?: number; mtimeMs?: number } {
   let bytes: Buffer;
   let descriptor: number | undefined;
