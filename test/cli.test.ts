@@ -142,6 +142,19 @@ describe('offbox scan (the built CLI)', () => {
     assert.match(offbox(['scan', directory]).stderr, /privacy\.json:1:20: is not valid JSON: value expected/);
   });
 
+  it('names a file given alone by its path, as a scan of its folder does', () => {
+    const file = 'examples/onprem-helpdesk/src/server/monitoring.ts';
+    const whole = JSON.parse(offbox(['scan', 'examples/onprem-helpdesk', '--format', 'json', '--fail-on', 'none']).stdout);
+    for (const written of [file, `./${file}`, join(ROOT, file)]) {
+      const alone = JSON.parse(offbox(['scan', written, '--format', 'json', '--fail-on', 'none']).stdout);
+      assert.ok(alone.findings.length > 0);
+      assert.deepEqual(new Set(alone.findings.map((finding: { file: string }) => finding.file)), new Set([file]), written);
+      // At the places the folder's scan finds them in that file.
+      const places = (report: { findings: Array<{ file: string; ruleId: string; range: unknown }> }) => report.findings.filter((finding) => finding.file === file).map(({ ruleId, range }) => JSON.stringify({ ruleId, range }));
+      for (const place of places(alone)) assert.ok(places(whole).includes(place), place);
+    }
+  });
+
   it('names a file given that is no source as skipped, and scans the others given', () => {
     const run = offbox(['scan', 'README.md', join('examples', 'onprem-helpdesk', 'src', 'server', 'license.ts'), '--format', 'json', '--fail-on', 'none']);
     assert.equal(run.code, 0);

@@ -52,6 +52,8 @@ export interface Discovery {
   projectFiles: string[];
   /** Every directory read, .gitignore applied and project file listed, with its mtime when it was read. */
   watched?: Record<string, number>;
+  /** The folder `relative` paths start from when it is not the root: a file's, for a file given as the root. */
+  folder?: string;
 }
 
 export function discoverFiles(root: string, options: DiscoveryOptions = DEFAULT_DISCOVERY, watch = false): Discovery {
@@ -70,7 +72,7 @@ export function discoverFiles(root: string, options: DiscoveryOptions = DEFAULT_
     // Named on purpose (`offbox scan $(git diff --name-only)` names README.md too): said, not dropped.
     if (isSourceName(name)) files.push({ path: root, relative: name });
     else skipped.push({ file: root, reason: `not a JavaScript or TypeScript file (${SOURCE_EXTENSIONS.join(', ')})` });
-    return { files, skipped, projectFiles };
+    return { files, skipped, projectFiles, folder: dirname(root) };
   }
   // mtimes are taken before a directory is read, so a change while it is read shows up as a change.
   const watched: Record<string, number> | undefined = watch ? {} : undefined;

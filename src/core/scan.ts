@@ -116,16 +116,18 @@ export function* scanSteps(paths: string[], catalog: Catalog, detectors: readonl
     // A file added or removed, or a project file changed, may change how any import resolves.
     const treeChanged = !remembered && cache !== undefined && cache.treeChanged(root, discovered);
     if (discovered.watched) (result.watchedPaths ??= []).push(...Object.keys(discovered.watched));
+    // A file given as the root is scanned from its folder, which its findings name it relative to.
+    const base = discovered.folder ?? root;
     // Asked for every location of every finding, of a few hundred files: each path is worked out once.
     const cwdPaths = new Map<string, string>();
     const toCwd = (file: string) => {
       let path = cwdPaths.get(file);
-      if (path === undefined) cwdPaths.set(file, (path = toPosix(relative(settings.cwd, resolve(root, file))) || file));
+      if (path === undefined) cwdPaths.set(file, (path = toPosix(relative(settings.cwd, resolve(base, file))) || file));
       return path;
     };
     result.skipped.push(...discovered.skipped.map((skip) => ({ ...skip, file: toCwd(skip.file) })));
-    const spec: RootSpec = { root, files: discovered.files.map((file) => file.relative), projectFiles: discovered.projectFiles, guards: settings.guards };
-    const resolver = resolverFor(discovered, root);
+    const spec: RootSpec = { root: base, files: discovered.files.map((file) => file.relative), projectFiles: discovered.projectFiles, guards: settings.guards };
+    const resolver = resolverFor(discovered, base);
     specResolvers.set(spec, resolver);
     const analyses = new Map<string, FileAnalysis>();
     // `absent`: member names the file was read for and does not contain (kept in the cache with it).
@@ -202,7 +204,7 @@ export function* scanSteps(paths: string[], catalog: Catalog, detectors: readonl
     // 2. A cached analysis that read values from a module changed since is redone.
     // Stale: a dependency gone, read again in this scan, or not the content the analysis was made with.
     const stale = reused.filter(
-      ({ entry }) => (treeChanged && entry.resolves) || !cache!.dependenciesUnchanged(entry) || entry.dependencies!.some((dependency) => fresh.has(toPosix(relative(root, dependency))) || !seen.has(dependency)),
+      ({ entry }) => (treeChanged && entry.resolves) || !cache!.dependenciesUnchanged(entry) || entry.dependencies!.some((dependency) => fresh.has(toPosix(relative(base, dependency))) || !seen.has(dependency)),
     );
     if (stale.length > 0 && !result.cancelled) {
       const redone: StepOutcomes = yield { spec, jobs: stale.map(({ file }) => job(file, false, settings.maxFileSize)), counted: false };
