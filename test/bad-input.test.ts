@@ -36,6 +36,25 @@ describe('bad input never crashes a scan', () => {
     }
   });
 
+  it('reads names that every object has as keys (constructor, toString) as the names they are', () => {
+    const text = [
+      "import c from 'constructor';",
+      "import { $ } from 'constructor';",
+      "import cp from 'toString';",
+      "c.set('name', 'value');",
+      '$`curl https://downloads.acme-tools.io/x`;',
+      "cp.exec('curl https://x.acme-tools.io');",
+      "fetch('https://api.acme-tools.io/v1');",
+      'export const pixel = () => <constructor src="https://px.acme-tools.io/p.gif" />;',
+    ].join('\n');
+    const result = analyze('names.tsx', text);
+    assert.equal(result.skipped, undefined, result.skipped);
+    assert.deepEqual(
+      result.findings.map((finding) => `${finding.ruleId} ${finding.destination.host}`),
+      ['network-call api.acme-tools.io'],
+    );
+  });
+
   it('handles a BOM and CRLF line endings with correct positions', () => {
     const decoded = decodeSource(Buffer.from("\uFEFFconst a = 1;\r\n\r\nfetch('https://api.acme-tools.io/v1');\r\n", 'utf8'));
     assert.ok('text' in decoded);

@@ -176,9 +176,11 @@ describe('offbox scan (the built CLI)', () => {
     const badFormat = offbox(['scan', '.', '--format', 'xml']);
     assert.equal(badFormat.code, 2);
     assert.match(badFormat.stderr, /--format must be one of text, json, sarif/);
-    const badLevel = offbox(['scan', '.', '--fail-on', 'high']);
-    assert.equal(badLevel.code, 2);
-    assert.match(badLevel.stderr, /--fail-on must be one of/);
+    for (const level of ['high', 'constructor', 'toString']) {
+      const badLevel = offbox(['scan', '.', '--fail-on', level]);
+      assert.equal(badLevel.code, 2, level);
+      assert.match(badLevel.stderr, /--fail-on must be one of/);
+    }
     const missing = offbox(['scan', 'no/such/dir']);
     assert.equal(missing.code, 2);
     assert.match(missing.stderr, /no\/such\/dir cannot be read: ENOENT/);

@@ -5,6 +5,7 @@ import { evaluateString, leadingText } from '../core/evaluate';
 import { originOf, packageName } from '../core/origin';
 import { COMMENT } from '../core/regexp';
 import { vendorDestination } from './sdk-call';
+import { own } from '../core/own';
 
 /** Cookie libraries: which call sets a cookie, and which argument holds its name. */
 const COOKIE_LIBRARIES: Record<string, Record<string, number>> = {
@@ -114,11 +115,11 @@ function libraryCookieCall(node: TSESTree.CallExpression, context: DetectorConte
   const origin = originOf(node, context.scopes);
   if (origin?.kind !== 'module') return undefined;
   const source = origin.source.startsWith('hono/') || origin.source.startsWith('next/') ? origin.source : packageName(origin.source);
-  const calls = COOKIE_LIBRARIES[source];
+  const calls = own(COOKIE_LIBRARIES, source);
   if (!calls) return undefined;
   const steps = origin.steps[0]?.name === 'default' ? origin.steps.slice(1) : origin.steps;
   const signature = steps.map((step) => step.name).join('.').replace(/\.\(\)$/, '');
-  const argumentIndex = calls[signature];
+  const argumentIndex = own(calls, signature);
   if (argumentIndex === undefined) return undefined;
   const nameNode = node.arguments[argumentIndex];
   return { api: calleeLabel(node.callee), name: nameNode ? nameOf(nameNode, context) : undefined };

@@ -4,6 +4,7 @@ import { defineDetector, type DetectorContext } from '../core/detector';
 import { destinationOf } from '../core/destination';
 import { evaluateString, propertyValue, renderString } from '../core/evaluate';
 import { originOf } from '../core/origin';
+import { own } from '../core/own';
 
 // The attribute that makes each element load from a host.
 const SOURCE_ATTRIBUTE: Record<string, string> = { script: 'src', img: 'src', iframe: 'src', link: 'href' };
@@ -139,7 +140,7 @@ function createdElement(node: Node, context: DetectorContext): string | undefine
   if (names.join('.') === 'document.createElement.()') {
     const tag = origin.steps[2].call?.arguments[0];
     const value = tag ? literalString(tag)?.toLowerCase() : undefined;
-    return value && value in SOURCE_ATTRIBUTE ? value : undefined;
+    return value && own(SOURCE_ATTRIBUTE, value) ? value : undefined;
   }
   return undefined;
 }
@@ -147,12 +148,13 @@ function createdElement(node: Node, context: DetectorContext): string | undefine
 function jsxElementKind(node: TSESTree.JSXOpeningElement, context: DetectorContext): string | undefined {
   if (node.name.type !== AST_NODE_TYPES.JSXIdentifier) return undefined;
   const name = node.name.name;
-  if (name in SOURCE_ATTRIBUTE) {
+  // `<constructor>` is an element name too: own keys only.
+  if (own(SOURCE_ATTRIBUTE, name)) {
     if (name === 'link' && !isLoadingLink(node)) return undefined;
     return name;
   }
   const origin = originOf(node.name, context.scopes);
-  return origin?.kind === 'module' ? COMPONENT_PACKAGES[origin.source] : undefined;
+  return origin?.kind === 'module' ? own(COMPONENT_PACKAGES, origin.source) : undefined;
 }
 
 /** `<link rel="stylesheet|preload|prefetch|modulepreload|icon">` loads; `rel="canonical"` and friends only name a page. */

@@ -8,6 +8,7 @@ import type { Destination } from '../core/finding';
 import { originOf, packageName, type Origin } from '../core/origin';
 import { requiredModule } from '../core/scope';
 import { parseCommandLine, remoteTarget, type CommandSegment } from './shell-command-line';
+import { own } from '../core/own';
 
 /** How each process API takes its command: one shell string, or a program and an argument array. */
 const PROCESS_APIS: Record<string, Record<string, 'shell' | 'argv'>> = {
@@ -66,7 +67,7 @@ export default defineDetector({
         const origin = originOf(node.tag, context.scopes);
         if (origin?.kind === 'global' && origin.steps.length === 1 && origin.steps[0].name === '$') globalTags.push(node);
         if (origin?.kind !== 'module') return;
-        const names = TAGGED_SHELLS[packageName(origin.source)];
+        const names = own(TAGGED_SHELLS, packageName(origin.source));
         if (!names?.includes(origin.steps[0]?.name ?? '')) return;
         check(context, node, [evaluateString(node.quasi, context.scopes)], true, calleeLabel(node.tag));
       },
@@ -173,7 +174,8 @@ function processApiStyle(origin: Origin | undefined, context: DetectorContext): 
     const wrapped = steps[1].call?.arguments[0];
     return wrapped ? processApiStyle(extendCall(originOf(wrapped, context.scopes)), context) : undefined;
   }
-  return PROCESS_APIS[packageName(origin.source)]?.[path.join('.')];
+  const apis = own(PROCESS_APIS, packageName(origin.source));
+  return apis && own(apis, path.join('.'));
 }
 
 function extendCall(origin: Origin | undefined): Origin | undefined {

@@ -16,7 +16,8 @@ export async function scanCommand(values: ParsedOptions, paths: string[], cwd: s
   const format = values.format as (typeof FORMATS)[number];
   if (!FORMATS.includes(format)) throw new UsageError(`--format must be one of ${FORMATS.join(', ')}, not '${values.format}'.`);
   const failOn = values['fail-on'] as Level;
-  if (!(failOn in LEVEL_ORDER)) throw new UsageError(`--fail-on must be one of none, note, warning, error, not '${values['fail-on']}'.`);
+  // Own keys only: `--fail-on constructor` is no level, though `in` finds it on every object.
+  if (!Object.hasOwn(LEVEL_ORDER, failOn)) throw new UsageError(`--fail-on must be one of none, note, warning, error, not '${values['fail-on']}'.`);
   const mode = parseMode(values.mode);
   const { config, configFile } = findConfig(values, paths, cwd);
   let baseline: Set<string> | undefined;

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import Ajv, { type ErrorObject } from 'ajv';
 import { findNodeAtLocation, parseTree, printParseErrorCode, type Node as JsonNode, type ParseError } from 'jsonc-parser';
 import schema from '../../schema/privacy.schema.json';
+import { own } from './own';
 
 export type PrivacyMode = 'air-gapped' | 'on-prem' | 'hosted';
 export type GuardKind = 'hosted-only' | 'opt-in' | 'opt-out' | 'consent';
@@ -114,7 +115,7 @@ function reduceErrors(errors: ErrorObject[]): ErrorObject[] {
 function describe(error: ErrorObject, path: Array<string | number>, value: unknown): string {
   const where = path.length === 0 ? 'privacy.json' : `"${path.join('.')}"`;
   const exampleKey = path.map((segment) => (typeof segment === 'number' ? '*' : segment)).join('.');
-  const example = (key: string) => (EXAMPLES[key] ? ` Write for example: ${EXAMPLES[key]}` : '');
+  const example = (key: string) => (own(EXAMPLES, key) ? ` Write for example: ${EXAMPLES[key]}` : '');
   const actual = path.reduce<unknown>((current, segment) => (current as Record<string | number, unknown> | undefined)?.[segment], value);
   switch (error.keyword) {
     case 'required': {
