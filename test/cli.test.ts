@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
 import { spawn, spawnSync } from 'node:child_process';
-import { cpSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import Ajv from 'ajv-draft-04';
@@ -169,7 +169,7 @@ describe('offbox scan (the built CLI)', () => {
     const run = offbox(['scan', EXAMPLE, '--format', 'json', '--fail-on', 'none', '--cache-location', join(directory, 'blocked', 'scan.json')]);
     assert.equal(run.code, 0);
     assert.equal(JSON.parse(run.stdout).findings.length, JSON.parse(offbox(['scan', EXAMPLE, '--format', 'json', '--fail-on', 'none']).stdout).findings.length);
-    assert.match(run.stderr, /the cache could not be written to .*blocked.scan\.json \(ENOTDIR/);
+    assert.match(run.stderr, /the cache was not written: ENOTDIR.*blocked.scan\.json/);
   });
 
   it('exits 2 with a clear message on bad usage', () => {
@@ -287,5 +287,56 @@ describe('the CLI with and without its code cache', () => {
       assert.equal(run.status, 0, run.stderr);
       assert.deepEqual(JSON.parse(run.stdout).findings, JSON.parse(reference.stdout).findings, variant);
     }
+  });
+});
+
+// Files a user points Offbox at are read only as regular files of a bounded size: a named pipe would
+// block the read for ever, /dev/zero fill memory, and a repository can hold a link to either.
+describe('the CLI reads only regular files where it is pointed', () => {
+  const pointed = () => {
+    const directory = tempDir('offbox-pointed-');
+    cpSync(EXAMPLE, join(directory, 'product'), { recursive: true });
+    spawnSync('mkfifo', [join(directory, 'pipe')]);
+    return directory;
+  };
+
+  it('refuses a privacy.json, a --config or a --baseline that is a pipe or a device, naming it', { timeout: 20_000 }, () => {
+    const directory = pointed();
+    const product = join(directory, 'product');
+    rmSync(join(product, 'privacy.json'));
+    symlinkSync('/dev/zero', join(product, 'privacy.json'));
+    const linked = offbox(['scan', product]);
+    assert.equal(linked.code, 2);
+    assert.match(linked.stderr, /privacy\.json:1:1: is not a regular file \(a device\)/);
+    const config = offbox(['scan', EXAMPLE, '--config', join(directory, 'pipe')]);
+    assert.equal(config.code, 2);
+    assert.match(config.stderr, /pipe:1:1: is not a regular file \(a named pipe\)/);
+    const baseline = offbox(['scan', EXAMPLE, '--baseline', join(directory, 'pipe')]);
+    assert.equal(baseline.code, 2);
+    assert.match(baseline.stderr, /pipe is not a regular file \(a named pipe\)/);
+  });
+
+  it('reports a policy document that is a pipe, for scan and disclose alike', { timeout: 20_000 }, () => {
+    const directory = pointed();
+    const product = join(directory, 'product');
+    const config = JSON.parse(readFileSync(join(product, 'privacy.json'), 'utf8'));
+    writeFileSync(join(product, 'privacy.json'), JSON.stringify({ ...config, policy: '../pipe' }));
+    for (const command of ['scan', 'disclose']) {
+      const run = offbox([command, product, '--fail-on', 'none']);
+      assert.equal(run.code, 0, command);
+      assert.match(run.stderr, /The policy document .*pipe named in .*privacy\.json is not a regular file \(a named pipe\)/, command);
+    }
+  });
+
+  it('leaves a file that is no cache as it is when given as --cache-location', { timeout: 20_000 }, () => {
+    const directory = pointed();
+    const source = join(directory, 'product', 'src', 'server', 'license.ts');
+    const before = readFileSync(source, 'utf8');
+    for (const location of [source, join(directory, 'pipe')]) {
+      const run = offbox(['scan', join(directory, 'product'), '--fail-on', 'none', '--cache-location', location]);
+      assert.equal(run.code, 0);
+      assert.match(run.stderr, /the cache was not written: .*(holds something other than an Offbox cache|is not a regular file \(a named pipe\))/);
+    }
+    assert.equal(readFileSync(source, 'utf8'), before);
   });
 });

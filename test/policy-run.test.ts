@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { detectors } from '../src/analyzers/index';
 import { loadCatalog } from '../src/core/default-catalog';
+import { readPolicyDocument } from '../src/core/policy-document';
 import { applyPolicy } from '../src/core/policy-run';
 import { loadPrivacyConfig } from '../src/core/privacy-config';
 import { scanPaths } from '../src/core/scan';
@@ -44,6 +45,28 @@ describe('applying privacy.json to a scan', () => {
       'src/a.ts': "export const a = () => fetch('https://ldap.corp.acme.net/x');\nexport const b = () => fetch('http://100.64.12.1/x');\nexport const c = () => fetch('http://100.128.0.1/x');\n",
     });
     assert.deepEqual(judged(root), ['src/a.ts air-gapped/nothing-leaves']);
+  });
+});
+
+describe('a policy document in HTML', () => {
+  const read = (html: string) => {
+    const path = join(tempDir('offbox-policy-'), 'policy.html');
+    writeFileSync(path, html);
+    const document = readPolicyDocument(path, 'policy.html');
+    assert.ok(!('error' in document), JSON.stringify(document));
+    return document.text;
+  };
+
+  it('is read as its prose: no scripts, styles or tags', () => {
+    const text = read('<head><style>p { color: red }</style><SCRIPT>const v = "Segment";</SCRIPT></head><p>We use <b>Google&amp;Analytics</b> and a < b Sentry.');
+    assert.equal(text.replace(/\s+/g, ' ').trim(), 'We use Google&Analytics and a < b Sentry.');
+    assert.equal(read('<p>Mixpanel</p><script>Intercom').replace(/\s+/g, ' ').trim(), 'Mixpanel Intercom');
+  });
+
+  // Regular expressions for the same took over 20 s on 1.2 MB of unclosed `<script>` tags.
+  it('of a megabyte of unclosed tags is read in one pass', { timeout: 10_000 }, () => {
+    assert.equal(read('<script>'.repeat(150_000)).trim(), '');
+    assert.equal(read('<'.repeat(1_500_000)).length, 1_500_000);
   });
 });
 

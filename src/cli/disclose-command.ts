@@ -8,7 +8,8 @@ import { findConfig, runScan, UsageError, type ParsedOptions } from './options';
 export async function discloseCommand(values: ParsedOptions, paths: string[], cwd: string, stdout: (text: string) => void, stderr: (text: string) => void): Promise<number> {
   const { config, configFile } = findConfig(values, paths, cwd);
   const result = await runScan(values, paths, cwd, config, { stderr });
-  const { findings } = applyPolicy(result, { config, configFile, catalog: loadCatalog(), cwd });
+  const { findings, documentError } = applyPolicy(result, { config, configFile, catalog: loadCatalog(), cwd });
+  if (documentError) stderr(`offbox: ${documentError}\n`);
   const markdown = formatDisclosure(findings, config, loadCatalog());
   if (!values.output) {
     stdout(markdown);

@@ -123,7 +123,7 @@ export async function runScan(values: ParsedOptions, paths: string[], cwd: strin
     if (missing) throw new UsageError(`${path} ${missing.reason}. Give a directory or file that exists.`);
   }
   // --watch writes its cache after each scan and reports a failure itself (watch-command.ts).
-  if (!session && cache?.writeProblem) stderr?.(`offbox: the cache could not be written to ${cacheFile} (${cache.writeProblem}); the report is complete, and the next scan reads every file again. Give --cache-location a path in a folder that can be written.\n`);
+  if (!session && cache?.writeProblem) stderr?.(`offbox: the cache was not written: ${cache.writeProblem}. The report is complete, and the next scan reads every file again; give --cache-location a file of its own, in a folder that can be written.\n`);
   return result;
 }
 

@@ -1,4 +1,7 @@
-import { readFileSync } from 'node:fs';
+import { readTextFile } from './files';
+
+// A report of a large monorepo's findings is a few MiB; past this a file is no report.
+const MAX_BASELINE_BYTES = 256 * 1024 * 1024;
 
 /**
  * Reads the fingerprints of a previous run, from Offbox's JSON (`findings[].fingerprint`) or SARIF
@@ -6,8 +9,10 @@ import { readFileSync } from 'node:fs';
  */
 export function readBaseline(path: string): { fingerprints: Set<string> } | { error: string } {
   let data: unknown;
+  const read = readTextFile(path, MAX_BASELINE_BYTES);
+  if ('problem' in read) return { error: `${path} ${read.problem}; give a report written by \`offbox scan --format json\` or \`--format sarif\`.` };
   try {
-    data = JSON.parse(readFileSync(path, 'utf8'));
+    data = JSON.parse(read.text);
   } catch (error) {
     return { error: `${path} cannot be read as JSON (${error instanceof Error ? error.message : String(error)}); give a report written by \`offbox scan --format json\` or \`--format sarif\`.` };
   }

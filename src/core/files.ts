@@ -178,6 +178,42 @@ export function makeDirectories(directory: string): void {
   }
 }
 
+/**
+ * Reads a text file a user names (privacy.json, a policy, a baseline, the cache): a regular file,
+ * and at most `maxBytes` of it. A named pipe there would block the read for ever and /dev/zero would
+ * fill memory, and a repository can hold a symbolic link to either under any name. `problem` reads
+ * after the path: "is not a regular file (a named pipe)".
+ */
+export function readTextFile(path: string, maxBytes: number): { text: string } | { problem: string } {
+  let descriptor: number | undefined;
+  try {
+    const stat = statSync(path);
+    if (stat.isDirectory()) return { problem: 'is a folder, not a file' };
+    if (!stat.isFile()) return { problem: `is not a regular file (${stat.isFIFO() ? 'a named pipe' : stat.isSocket() ? 'a socket' : 'a device'})` };
+    descriptor = openSync(path, 'r');
+    // Up to one byte past the limit, whatever the stat said: a file can grow after it, and /proc reports 0.
+    let buffer = Buffer.allocUnsafe(Math.min(maxBytes + 1, stat.size + 1));
+    let length = 0;
+    for (;;) {
+      if (length === buffer.length) {
+        if (length > maxBytes) break;
+        const larger = Buffer.allocUnsafe(Math.min(maxBytes + 1, Math.max(2 * length, 64 * 1024)));
+        buffer.copy(larger, 0, 0, length);
+        buffer = larger;
+      }
+      const count = readSync(descriptor, buffer, length, buffer.length - length, length);
+      if (count === 0) break;
+      length += count;
+    }
+    if (length > maxBytes) return { problem: `is over ${formatBytes(maxBytes)}, which is refused` };
+    return { text: buffer.toString('utf8', 0, length).replace(/^\uFEFF/, '') };
+  } catch (error) {
+    return { problem: `cannot be read (${(error as NodeJS.ErrnoException).code ?? String(error)})` };
+  } finally {
+    if (descriptor !== undefined) closeSync(descriptor);
+  }
+}
+
 export type ReadResult = { text: string } | { skipped: string };
 
 const decoder = new TextDecoder('utf-8', { fatal: true });

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readTextFile } from './files';
 import type { Catalog, Vendor } from './catalog';
 import { escapeRegExp } from './regexp';
 
@@ -14,15 +14,44 @@ export interface PolicyDocument {
 // "names" them is never called stale, and they count as disclosed only by host or alias.
 const COMMON_WORDS = new Set(['stream', 'daily', 'loops', 'split', 'knock', 'courier', 'polar', 'square', 'axiom', 'heap', 'segment', 'pusher', 'drift', 'june', 'plaid', 'branch', 'adjust', 'highlight', 'novu', 'clerk', 'resend', 'unleash']);
 
+// A privacy policy is tens of KiB; every vendor of the catalog is looked for on every line.
+const MAX_POLICY_BYTES = 2 * 1024 * 1024;
+
+/**
+ * An HTML document's text: scripts, styles and tags dropped, `&amp;` read. One pass: regular
+ * expressions for the same took quadratic time on a page of unclosed `<script>` tags.
+ */
+function proseOf(html: string): string {
+  const lower = html.toLowerCase();
+  // Where each search last ended: once nothing is found past a point, nothing is past a later one.
+  const next = (needle: string, from: number, last: Map<string, number>) => {
+    const known = last.get(needle);
+    if (known !== undefined && (known === -1 || known >= from)) return known;
+    const found = lower.indexOf(needle, from);
+    last.set(needle, found);
+    return found;
+  };
+  const found = new Map<string, number>();
+  const parts: string[] = [];
+  let at = 0;
+  for (let open = html.indexOf('<'); open !== -1; open = html.indexOf('<', at)) {
+    parts.push(html.slice(at, open), ' ');
+    const element = /^<(script|style)\b/.exec(lower.slice(open, open + 8))?.[1];
+    const closing = element ? next(`</${element}>`, open, found) : -1;
+    const tagEnd = next('>', open, found);
+    // A `<` that no `>` follows is text, and so is the rest; an element never closed loses its tag only.
+    if (tagEnd === -1) return [...parts.slice(0, -1), html.slice(open)].join('').replace(/&amp;/g, '&');
+    at = closing !== -1 ? closing + element!.length + 3 : tagEnd + 1;
+  }
+  parts.push(html.slice(at));
+  return parts.join('').replace(/&amp;/g, '&');
+}
+
 /** Reads Markdown, text or HTML; HTML tags are dropped so only the prose is searched. */
 export function readPolicyDocument(path: string, file: string): PolicyDocument | { error: string } {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (error) {
-    return { error: `cannot be read (${(error as NodeJS.ErrnoException).code ?? String(error)})` };
-  }
-  if (/\.html?$/i.test(path)) text = text.replace(/<(script|style)[\s\S]*?<\/\1>/gi, ' ').replace(/<[^>]+>/g, ' ').replace(/&amp;/g, '&');
+  const read = readTextFile(path, MAX_POLICY_BYTES);
+  if ('problem' in read) return { error: read.problem };
+  const text = /\.html?$/i.test(path) ? proseOf(read.text) : read.text;
   return { file, text, lines: text.split(/\r?\n/) };
 }
 

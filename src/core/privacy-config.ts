@@ -1,7 +1,7 @@
-import { readFileSync } from 'node:fs';
 import Ajv, { type ErrorObject } from 'ajv';
 import { findNodeAtLocation, parseTree, printParseErrorCode, type Node as JsonNode, type ParseError } from 'jsonc-parser';
 import schema from '../../schema/privacy.schema.json';
+import { readTextFile } from './files';
 import { own } from './own';
 
 export type PrivacyMode = 'air-gapped' | 'on-prem' | 'hosted';
@@ -73,11 +73,9 @@ let validator: ReturnType<Ajv['compile']> | undefined;
 export function loadPrivacyConfig(file: string, text?: string): { config?: PrivacyConfig; problems: ConfigProblem[] } {
   let source = text;
   if (source === undefined) {
-    try {
-      source = readFileSync(file, 'utf8');
-    } catch (error) {
-      return { problems: [{ file, line: 1, column: 1, message: `cannot be read (${(error as NodeJS.ErrnoException).code ?? String(error)}).` }] };
-    }
+    const read = readTextFile(file, MAX_BYTES);
+    if ('problem' in read) return { problems: [{ file, line: 1, column: 1, message: `${read.problem}.` }] };
+    source = read.text;
   }
   if (source.length > MAX_BYTES) return { problems: [{ file, line: 1, column: 1, message: `is ${source.length} bytes; a privacy.json over 1 MiB is refused. Keep it to the mode, third parties and guards.` }] };
   const at = (offset: number) => position(source!, offset);

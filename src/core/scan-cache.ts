@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
-import { appendFileSync, existsSync, lstatSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, lstatSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import type { FileAnalysis } from './analyze';
 import type { ImportedNames } from './analysis-job';
-import { makeDirectories, type Discovery } from './files';
+import { makeDirectories, readTextFile, type Discovery } from './files';
 
 /** What a scan learnt about one file, and the file's state when it learnt it. */
 export interface CacheEntry {
@@ -50,6 +50,9 @@ function isFile(path: string): boolean {
   return lstatSync(path, { throwIfNoEntry: false })?.isFile() === true;
 }
 
+// Rocket.Chat's cache is 4 MiB; a file far past that at the location is no cache of ours.
+const MAX_CACHE_BYTES = 1024 * 1024 * 1024;
+
 // The journal is folded into a new snapshot once it holds a quarter of the snapshot's bytes.
 const JOURNAL_SHARE = 0.25;
 
@@ -71,6 +74,8 @@ export class ScanCache {
   readonly loaded: boolean;
   /** Paths whose entry was set or removed since the last write. */
   private readonly changed = new Set<string>();
+  /** Why the location must not be written: it holds something other than a cache (or cannot be read as a file). */
+  private foreign: string | undefined;
   private discoveriesChanged = false;
   private snapshotBytes = 0;
   private journalBytes = 0;
@@ -83,8 +88,13 @@ export class ScanCache {
     let loaded = false;
     // An empty location is a cache kept in memory only (offbox scan --watch without --cache).
     try {
-      const text = location ? readFileSync(location, 'utf8') : '';
-      const data = text ? (JSON.parse(text) as CacheFile) : undefined;
+      const read = location ? readTextFile(location, MAX_CACHE_BYTES) : { text: '' };
+      const text = 'text' in read ? read.text : '';
+      // Offbox writes `{"key":…` and nothing else there: a file that holds something else (a source
+      // given as --cache-location by mistake) is never overwritten.
+      if ('problem' in read && existsSync(location)) this.foreign = `${location} ${read.problem}`;
+      else if (text && !text.startsWith('{"key":')) this.foreign = `${location} holds something other than an Offbox cache`;
+      const data = text && !this.foreign ? (JSON.parse(text) as CacheFile) : undefined;
       if (data?.key === key && data.entries && typeof data.entries === 'object') {
         this.entries = data.entries;
         this.discoveries = data.discoveries && typeof data.discoveries === 'object' ? data.discoveries : {};
@@ -105,12 +115,9 @@ export class ScanCache {
 
   /** Applies the journal's lines in order, up to the first that is not whole (a write cut short) or not of this key. */
   private replayJournal(): void {
-    let text: string;
-    try {
-      text = readFileSync(this.journal, 'utf8');
-    } catch {
-      return;
-    }
+    const read = readTextFile(this.journal, MAX_CACHE_BYTES);
+    if ('problem' in read) return;
+    const text = read.text;
     this.journalBytes = text.length;
     const lines = text.split('\n');
     if (lines.at(-1) === '') lines.pop();
@@ -288,6 +295,9 @@ export class ScanCache {
    */
   flush(): void {
     if ((this.changed.size === 0 && !this.discoveriesChanged) || !this.location) return;
+    if (this.foreign) throw new Error(this.foreign);
+    // A named pipe there would block the write until something read it.
+    for (const path of [this.location, this.journal]) if (statSync(path, { throwIfNoEntry: false })?.isFile() === false) throw new Error(`${path} is not a regular file`);
     makeDirectories(dirname(this.location));
     if (this.snapshotBytes > 0 && this.journalBytes < this.snapshotBytes * JOURNAL_SHARE) {
       const entries = Object.fromEntries([...this.changed].map((path) => [path, this.entries[path] ?? null]));
