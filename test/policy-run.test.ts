@@ -78,6 +78,15 @@ describe('privacy.json from an untrusted repository is data only', () => {
     assert.match(deep.problems[0].message, /nests deeper than 32 levels/);
   });
 
+  it('refuses an internal host range it would misread, naming what a range is', () => {
+    for (const range of ['1.2.3.4/99', '1.2.3.4/33', '300.1.1.1/8']) {
+      const { problems } = loadPrivacyConfig('privacy.json', `{ "mode": "air-gapped", "internalHosts": ["${range}"] }`);
+      assert.equal(problems.length, 1, range);
+      assert.match(problems[0].message, /is ".*", which is neither a host name nor an IPv4 range \(four numbers up to 255, then \/0 to \/32\)/);
+    }
+    assert.deepEqual(loadPrivacyConfig('privacy.json', '{ "mode": "air-gapped", "internalHosts": ["10.0.0.0/8", "*.corp.acme.net", "localhost"] }').problems, []);
+  });
+
   it('names unknown keys and suggests the close one', () => {
     const { problems } = loadPrivacyConfig('privacy.json', '{ "mode": "hosted", "thirdparties": [] }');
     assert.equal(problems.length, 1);

@@ -157,6 +157,8 @@ function hostMatcher(pattern: string): (host: string) => boolean {
   if (cidr) {
     const base = ipv4(cidr[1]);
     const bits = Number(cidr[2]);
+    // privacy.json's schema refuses a prefix over 32; a shift by more would wrap (`/99` is `/3`).
+    if (bits > 32) return () => false;
     const mask = bits === 0 ? 0 : (~0 << (32 - bits)) >>> 0;
     return (host) => {
       const address = ipv4(host);

@@ -131,6 +131,8 @@ function describe(error: ErrorObject, path: Array<string | number>, value: unkno
     case 'anyOf':
       return `${where} names no recipient: give a "vendor" or a "host".${example(exampleKey)}`;
     case 'pattern':
+      // A mistyped range (`10.0.0.0/99`) must not be read as another: `/99` once acted as `/3`.
+      if (path[0] === 'internalHosts') return `${where} is ${JSON.stringify(actual)}, which is neither a host name nor an IPv4 range (four numbers up to 255, then /0 to /32).${example('internalHosts')}`;
       return `${where} is ${JSON.stringify(actual)}, which is not a host name.${example(exampleKey)}`;
     default:
       return `${where} ${error.message ?? 'is not valid'}.${example(exampleKey)}`;
