@@ -17,12 +17,27 @@ export function readBaseline(path: string): { fingerprints: Set<string> } | { er
     return { error: `${path} cannot be read as JSON (${error instanceof Error ? error.message : String(error)}); give a report written by \`offbox scan --format json\` or \`--format sarif\`.` };
   }
   const fingerprints = new Set<string>();
-  const report = data as { findings?: Array<{ fingerprint?: string }>; runs?: Array<{ results?: Array<{ partialFingerprints?: Record<string, string> }> }> };
-  for (const finding of report.findings ?? []) if (finding.fingerprint) fingerprints.add(finding.fingerprint);
-  for (const run of report.runs ?? []) for (const result of run.results ?? []) {
-    const fingerprint = result.partialFingerprints?.['offbox/v1'];
-    if (fingerprint) fingerprints.add(fingerprint);
+  const report = isObject(data) ? data : {};
+  const { findings, runs } = report;
+  // Read as data from wherever it came: any shape but a report's is refused, never followed.
+  const shapeError = { error: `${path} is neither an Offbox JSON report (findings: an array) nor a SARIF log (runs: an array of runs with results).` };
+  if (findings === undefined && runs === undefined) return shapeError;
+  if (findings !== undefined) {
+    if (!Array.isArray(findings) || !findings.every(isObject)) return shapeError;
+    for (const finding of findings) if (typeof finding.fingerprint === 'string') fingerprints.add(finding.fingerprint);
   }
-  if (!report.findings && !report.runs) return { error: `${path} is neither an Offbox JSON report nor a SARIF log.` };
+  if (runs !== undefined) {
+    if (!Array.isArray(runs) || !runs.every((run) => isObject(run) && (run.results === undefined || (Array.isArray(run.results) && run.results.every(isObject))))) return shapeError;
+    for (const run of runs as Array<{ results?: Array<Record<string, unknown>> }>) {
+      for (const result of run.results ?? []) {
+        const fingerprint = isObject(result.partialFingerprints) ? result.partialFingerprints['offbox/v1'] : undefined;
+        if (typeof fingerprint === 'string') fingerprints.add(fingerprint);
+      }
+    }
+  }
   return { fingerprints };
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
