@@ -340,3 +340,16 @@ describe('the CLI reads only regular files where it is pointed', () => {
     assert.equal(readFileSync(source, 'utf8'), before);
   });
 });
+
+describe('the CLI on an error of its own', () => {
+  it('exits 2 with the error, never 1, which CI reads as findings', async () => {
+    const { main } = await import('../src/cli/main');
+    let errors = '';
+    const failingOutput = () => {
+      throw new Error('the output went away');
+    };
+    const code = await main(['scan', EXAMPLE, '--jobs', '0'], failingOutput, (text) => (errors += text), ROOT);
+    assert.equal(code, 2);
+    assert.match(errors, /^offbox: internal error \(the output went away\); please report it/);
+  });
+});

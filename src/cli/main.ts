@@ -40,7 +40,7 @@ Options for disclose: --output FILE, --config FILE
   -h, --help                 show this help
   -v, --version              show the version
 
-Exit codes: 0 no finding at --fail-on, 1 findings at or above --fail-on, 2 usage or configuration error.`;
+Exit codes: 0 no finding at --fail-on, 1 findings at or above --fail-on, 2 usage, configuration or internal error.`;
 
 /** Runs the CLI and returns its exit code; all output goes through the two writers. */
 export async function main(argv: string[], stdout: (text: string) => void, stderr: (text: string) => void, cwd = process.cwd()): Promise<number> {
@@ -75,6 +75,8 @@ export async function main(argv: string[], stdout: (text: string) => void, stder
       stderr(`offbox: ${error.message}\n`);
       return 2;
     }
-    throw error;
+    // Not 1, which CI reads as "findings": a failed run must not pass for a failed privacy check.
+    stderr(`offbox: internal error (${error instanceof Error ? error.message : String(error)}); please report it with the command that gave it.\n${error instanceof Error && error.stack ? `${error.stack}\n` : ''}`);
+    return 2;
   }
 }
