@@ -191,6 +191,16 @@ describe('offbox scan (the built CLI)', () => {
       assert.ok(written.stderr.includes(`${path} cannot be read: ENOENT`), written.stderr);
     }
     assert.equal(offbox(['frobnicate']).code, 2);
+    for (const [option, message] of [
+      [['--baseline', ''], /--baseline was given an empty value/],
+      [['--output', ''], /--output was given an empty value/],
+      [['--exclude', ''], /--exclude was given an empty value/],
+      [['--jobs', '10000'], /--jobs takes at most 64 worker threads/],
+    ] as const) {
+      const run = offbox(['scan', EXAMPLE, ...option]);
+      assert.equal(run.code, 2, option.join(' '));
+      assert.match(run.stderr, message);
+    }
     assert.equal(offbox(['scan', '--bogus']).code, 2);
     // --watch does not start watching on bad options: it exits 2 as a single scan would.
     const badWatch = offbox(['scan', 'examples/onprem-helpdesk', '--watch', '--format', 'xml']);

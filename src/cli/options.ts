@@ -1,5 +1,6 @@
 import { existsSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
+import { availableParallelism } from 'node:os';
 import { parseArgs } from 'node:util';
 import { detectors } from '../analyzers/index';
 import { catalogContent, loadCatalog } from '../core/default-catalog';
@@ -12,6 +13,8 @@ import { defaultPoolSize } from '../core/analysis-pool';
 import type { ScanResult } from '../core/scan';
 import { scanPathsInParallel } from '../core/scan-parallel';
 import { takePrestartedWorker, workerScriptFor } from './launcher';
+
+const MAX_JOBS = 64;
 
 /** A usage or configuration error: the CLI prints it and exits 2. */
 export class UsageError extends Error {}
@@ -40,11 +43,17 @@ export const SCAN_OPTIONS = {
 export type ParsedOptions = ReturnType<typeof parseCommandLine>['values'];
 
 export function parseCommandLine(argv: string[]) {
+  let parsed;
   try {
-    return parseArgs({ args: argv, allowPositionals: true, options: SCAN_OPTIONS });
+    parsed = parseArgs({ args: argv, allowPositionals: true, options: SCAN_OPTIONS });
   } catch (error) {
     throw new UsageError((error as Error).message);
   }
+  // `--baseline "$PREVIOUS"` with the variable unset: dropped, it would fail CI on every old finding.
+  for (const [name, value] of Object.entries(parsed.values)) {
+    if (value === '' || (Array.isArray(value) && value.includes(''))) throw new UsageError(`--${name} was given an empty value: give one, or leave the option out.`);
+  }
+  return parsed;
 }
 
 /** The privacy.json in force: --config, else one in the first scanned folder, else in the current one. */
@@ -94,6 +103,8 @@ export async function runScan(values: ParsedOptions, paths: string[], cwd: strin
   }
   const workers = values.jobs === undefined ? defaultPoolSize() : Number(values.jobs);
   if (!Number.isInteger(workers) || workers < 0) throw new UsageError(`--jobs takes a number of worker threads, such as 4 (0 scans on the main thread), not '${values.jobs}'.`);
+  // Each worker holds its own copy of the analysis (tens of MB): ten thousand took 6 GB and hung.
+  if (workers > MAX_JOBS) throw new UsageError(`--jobs takes at most ${MAX_JOBS} worker threads (this machine has ${availableParallelism()} cores), not ${workers}.`);
   const options = {
     includeTests: values['include-tests'],
     exclude: values.exclude,
