@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
 import { spawn, spawnSync } from 'node:child_process';
-import { cpSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import Ajv from 'ajv-draft-04';
@@ -118,6 +118,21 @@ describe('offbox scan (the built CLI)', () => {
     assert.equal(again.code, 2);
     assert.match(again.stderr, /exists already/);
     assert.equal(offbox(['scan', directory]).code, 0, 'the starter config accepts what the scan found');
+  });
+
+  it('writes no privacy.json through a symbolic link or onto a folder, even with --force', () => {
+    const directory = tempDir('offbox-init-');
+    const outside = join(tempDir('offbox-init-outside-'), 'target.json');
+    symlinkSync(outside, join(directory, 'privacy.json'));
+    const linked = offbox(['init', directory, '--force']);
+    assert.equal(linked.code, 2);
+    assert.match(linked.stderr, /privacy\.json is a symbolic link; Offbox does not write through one/);
+    assert.equal(existsSync(outside), false);
+    rmSync(join(directory, 'privacy.json'));
+    mkdirSync(join(directory, 'privacy.json'));
+    const folder = offbox(['init', directory, '--force']);
+    assert.equal(folder.code, 2);
+    assert.match(folder.stderr, /privacy\.json is a folder/);
   });
 
   it('writes the disclosure table of every third party', () => {
