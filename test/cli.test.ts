@@ -170,6 +170,17 @@ describe('offbox scan (the built CLI)', () => {
     }
   });
 
+  it('reports each finding once when the paths given overlap', () => {
+    const once = JSON.parse(offbox(['scan', '.', '--format', 'json', '--fail-on', 'none'], EXAMPLE).stdout);
+    for (const paths of [['.', '.'], ['.', EXAMPLE], ['.', 'src/server'], ['src/server', '.']]) {
+      const report = JSON.parse(offbox(['scan', ...paths, '--format', 'json', '--fail-on', 'none'], EXAMPLE).stdout);
+      const keys = (findings: Array<{ fingerprint: string; file: string }>) => findings.map((finding) => `${finding.file} ${finding.fingerprint}`).sort();
+      assert.equal(report.summary.files, once.summary.files, paths.join(' '));
+      assert.equal(new Set(keys(report.findings)).size, report.findings.length, `no finding twice: ${paths.join(' ')}`);
+      assert.deepEqual(keys(report.findings), keys(once.findings), paths.join(' '));
+    }
+  });
+
   it('names a file given that is no source as skipped, and scans the others given', () => {
     const run = offbox(['scan', 'README.md', join('examples', 'onprem-helpdesk', 'src', 'server', 'license.ts'), '--format', 'json', '--fail-on', 'none']);
     assert.equal(run.code, 0);

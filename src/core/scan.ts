@@ -1,4 +1,4 @@
-import { relative, resolve } from 'node:path';
+import { relative, resolve, sep } from 'node:path';
 import type { FileAnalysis } from './analyze';
 import { AnalysisContext, type AnalysisJob, type ImportedNames, type JobOutcome, type RootSpec } from './analysis-job';
 import type { Catalog } from './catalog';
@@ -105,9 +105,13 @@ export function* scanSteps(paths: string[], catalog: Catalog, detectors: readonl
   const result: ScanResult = { roots: paths, findings: [], counts: { files: 0, parsed: 0, prefiltered: 0, bytes: 0, cached: 0 }, skipped: [], partial: [], suppressions: new Map(), cancelled: false, durationMs: 0 };
   const cache = settings.cache;
   const seen = new Set<string>();
-  for (const path of paths) {
+  const skippedSeen = new Set<string>();
+  // `scan . "$PWD"`, `scan src/server src`: a root given twice is scanned once, and a file two roots
+  // list is analysed for the first (below), so no finding is reported twice. Outer roots go first, so
+  // a file is analysed with the whole tree its folder's scan would see (wrappers included).
+  const roots = [...new Set(paths.map((path) => resolve(settings.cwd, path)))].sort((a, b) => a.split(sep).length - b.split(sep).length);
+  for (const root of roots) {
     if (result.cancelled) break;
-    const root = resolve(settings.cwd, path);
     // A cache remembers the tree as well: while no directory changed, discovery is a stat per directory.
     const remembered = cache?.discovery(root, settings.changedPaths);
     const discoveryStarted = Date.now();
@@ -125,7 +129,12 @@ export function* scanSteps(paths: string[], catalog: Catalog, detectors: readonl
       if (path === undefined) cwdPaths.set(file, (path = toPosix(relative(settings.cwd, resolve(base, file))) || file));
       return path;
     };
-    result.skipped.push(...discovered.skipped.map((skip) => ({ ...skip, file: toCwd(skip.file) })));
+    for (const skip of discovered.skipped) {
+      const file = toCwd(skip.file);
+      if (skippedSeen.has(file)) continue;
+      skippedSeen.add(file);
+      result.skipped.push({ ...skip, file });
+    }
     const spec: RootSpec = { root: base, files: discovered.files.map((file) => file.relative), projectFiles: discovered.projectFiles, guards: settings.guards };
     const resolver = resolverFor(discovered, base);
     specResolvers.set(spec, resolver);
@@ -167,17 +176,19 @@ export function* scanSteps(paths: string[], catalog: Catalog, detectors: readonl
 
     // 1. Every file: replayed from the cache when unchanged, else read, prefiltered and analysed.
     const changedPaths = settings.changedPaths;
-    const unchanged = discovered.files.map((file) => (changedPaths && !changedPaths.has(file.path) ? cache?.known(file.path) : cache?.unchanged(file.path)));
-    const pending = discovered.files.filter((_, index) => unchanged[index] === undefined);
+    // The whole tree still resolves imports (spec, resolver); only the files no earlier root listed are scanned here.
+    const files = seen.size === 0 ? discovered.files : discovered.files.filter((file) => !seen.has(file.path));
+    const unchanged = files.map((file) => (changedPaths && !changedPaths.has(file.path) ? cache?.known(file.path) : cache?.unchanged(file.path)));
+    const pending = files.filter((_, index) => unchanged[index] === undefined);
     const outcomes: StepOutcomes = pending.length > 0 ? yield { spec, jobs: pending.map((file) => job(file, settings.prefilter, settings.maxFileSize)), counted: true } : [];
     let looked = 0;
-    for (const [index, file] of discovered.files.entries()) {
+    for (const [index, file] of files.entries()) {
       const entry = unchanged[index];
       const outcome = entry ? undefined : outcomes[looked++];
       if (!entry && !outcome) {
         // A cancelled scan counts what it looked at, not what it found to look at.
         result.cancelled = true;
-        result.counts.files -= discovered.files.length - index;
+        result.counts.files -= files.length - index;
         break;
       }
       seen.add(file.path);
@@ -199,7 +210,7 @@ export function* scanSteps(paths: string[], catalog: Catalog, detectors: readonl
         cache?.store(file.path, { hash: outcome!.hash, state: 'prefiltered', imports: outcome!.imports }, outcome!.stat);
       } else if (outcome!.state === 'analysed') analysed(file, outcome!);
     }
-    result.counts.files += discovered.files.length;
+    result.counts.files += files.length;
 
     // 2. A cached analysis that read values from a module changed since is redone.
     // Stale: a dependency gone, read again in this scan, or not the content the analysis was made with.
