@@ -1,7 +1,7 @@
 import { strict as assert } from 'node:assert';
 import { spawn, spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { describe, it } from 'node:test';
 import Ajv from 'ajv-draft-04';
 import addFormats from './helpers/formats';
@@ -168,6 +168,11 @@ describe('offbox scan (the built CLI)', () => {
       const places = (report: { findings: Array<{ file: string; ruleId: string; range: unknown }> }) => report.findings.filter((finding) => finding.file === file).map(({ ruleId, range }) => JSON.stringify({ ruleId, range }));
       for (const place of places(alone)) assert.ok(places(whole).includes(place), place);
     }
+  });
+
+  it('names a pipe or a device given as a path for what it is', () => {
+    const report = JSON.parse(offbox(['scan', '/dev/null', '--format', 'json', '--fail-on', 'none']).stdout);
+    assert.deepEqual(report.skipped, [{ file: relative(ROOT, '/dev/null'), reason: 'not a file or folder to scan (a device)' }]);
   });
 
   it('reports each finding once when the paths given overlap', () => {

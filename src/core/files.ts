@@ -74,6 +74,10 @@ export function discoverFiles(root: string, options: DiscoveryOptions = DEFAULT_
     else skipped.push({ file: root, reason: `not a JavaScript or TypeScript file (${SOURCE_EXTENSIONS.join(', ')})` });
     return { files, skipped, projectFiles, folder: dirname(root) };
   }
+  if (!rootStat.isDirectory()) {
+    const kind = rootStat.isFIFO() ? 'a named pipe' : rootStat.isSocket() ? 'a socket' : 'a device';
+    return { files, projectFiles, skipped: [{ file: root, reason: `not a file or folder to scan (${kind})` }] };
+  }
   // mtimes are taken before a directory is read, so a change while it is read shows up as a change.
   const watched: Record<string, number> | undefined = watch ? {} : undefined;
   const note = (path: string) => {
