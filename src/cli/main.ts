@@ -1,7 +1,7 @@
 import { VERSION } from '../core/version';
 import { discloseCommand } from './disclose-command';
 import { initCommand } from './init-command';
-import { parseCommandLine, UsageError } from './options';
+import { checkCommandLine, parseCommandLine, UsageError } from './options';
 import { scanCommand } from './scan-command';
 import { watchCommand } from './watch-command';
 
@@ -45,7 +45,7 @@ Exit codes: 0 no finding at --fail-on, 1 findings at or above --fail-on, 2 usage
 /** Runs the CLI and returns its exit code; all output goes through the two writers. */
 export async function main(argv: string[], stdout: (text: string) => void, stderr: (text: string) => void, cwd = process.cwd()): Promise<number> {
   try {
-    const { values, positionals } = parseCommandLine(argv);
+    const { values, positionals, given } = parseCommandLine(argv);
     if (values.version) {
       stdout(`${VERSION}\n`);
       return 0;
@@ -55,6 +55,7 @@ export async function main(argv: string[], stdout: (text: string) => void, stder
       stdout(`${USAGE}\n`);
       return 0;
     }
+    if (command !== undefined) checkCommandLine(command, given, paths);
     switch (command) {
       case 'scan':
         if (values.watch) return await watchCommand(values, paths.length > 0 ? paths : ['.'], cwd, stdout, stderr);

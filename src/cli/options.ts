@@ -12,6 +12,7 @@ import { loadPrivacyConfig, MODES, type PrivacyConfig, type PrivacyMode } from '
 import { defaultPoolSize } from '../core/analysis-pool';
 import type { ScanResult } from '../core/scan';
 import { scanPathsInParallel } from '../core/scan-parallel';
+import { own } from '../core/own';
 import { takePrestartedWorker, workerScriptFor } from './launcher';
 
 const MAX_JOBS = 64;
@@ -45,7 +46,7 @@ export type ParsedOptions = ReturnType<typeof parseCommandLine>['values'];
 export function parseCommandLine(argv: string[]) {
   let parsed;
   try {
-    parsed = parseArgs({ args: argv, allowPositionals: true, options: SCAN_OPTIONS });
+    parsed = parseArgs({ args: argv, allowPositionals: true, options: SCAN_OPTIONS, tokens: true });
   } catch (error) {
     throw new UsageError((error as Error).message);
   }
@@ -53,7 +54,23 @@ export function parseCommandLine(argv: string[]) {
   for (const [name, value] of Object.entries(parsed.values)) {
     if (value === '' || (Array.isArray(value) && value.includes(''))) throw new UsageError(`--${name} was given an empty value: give one, or leave the option out.`);
   }
-  return parsed;
+  // Which options the command line named, defaults aside: a command refuses the ones it would ignore.
+  const given = new Set(parsed.tokens.flatMap((token) => (token.kind === 'option' ? [token.name] : [])));
+  return { values: parsed.values, positionals: parsed.positionals, given };
+}
+
+// What each command would silently ignore (init and disclose write no report and judge nothing).
+const NOT_FOR: Record<string, readonly string[]> = {
+  scan: ['force'],
+  init: ['format', 'output', 'fail-on', 'config', 'baseline', 'watch'],
+  disclose: ['format', 'fail-on', 'mode', 'baseline', 'force', 'watch'],
+};
+
+/** Refuses options the command does not use, and more paths than `init` takes. */
+export function checkCommandLine(command: string, given: ReadonlySet<string>, paths: readonly string[]): void {
+  const ignored = (own(NOT_FOR, command) ?? []).filter((name) => given.has(name));
+  if (ignored.length > 0) throw new UsageError(`${ignored.map((name) => `--${name}`).join(', ')} ${ignored.length === 1 ? 'does' : 'do'} nothing for '${command}'; see 'offbox --help' for its options.`);
+  if (command === 'init' && paths.length > 1) throw new UsageError(`init writes one privacy.json, for one folder: give one path, not ${paths.length}.`);
 }
 
 /** The privacy.json in force: --config, else one in the first scanned folder, else in the current one. */
