@@ -14,8 +14,10 @@ function baselineOf(content: string) {
 
 describe('a --baseline file', () => {
   it('gives the fingerprints of an Offbox JSON report and of a SARIF log', () => {
-    assert.deepEqual(baselineOf('{ "findings": [{ "fingerprint": "a" }, { "fingerprint": "b" }, {}] }'), { fingerprints: new Set(['a', 'b']) });
-    assert.deepEqual(baselineOf('{ "runs": [{ "results": [{ "partialFingerprints": { "offbox/v1": "c" } }, {}] }, {}] }'), { fingerprints: new Set(['c']) });
+    assert.deepEqual(baselineOf('{ "findings": [{ "fingerprint": "a" }, { "fingerprint": "b" }, {}] }'), { fingerprints: new Set(['a', 'b']), entries: 3 });
+    assert.deepEqual(baselineOf('{ "runs": [{ "results": [{ "partialFingerprints": { "offbox/v1": "c" } }, {}] }, {}] }'), { fingerprints: new Set(['c']), entries: 2 });
+    // With a BOM, as some editors save JSON.
+    assert.deepEqual(baselineOf('\uFEFF{ "findings": [] }'), { fingerprints: new Set(), entries: 0 });
   });
 
   it('of any other shape is refused with what a baseline is, never followed into a crash', () => {

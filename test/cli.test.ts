@@ -170,6 +170,18 @@ describe('offbox scan (the built CLI)', () => {
     }
   });
 
+  it('says so when there is nothing to scan, or the baseline holds no Offbox fingerprint', () => {
+    const nothing = offbox(['scan', EXAMPLE, '--exclude', '**', '--fail-on', 'none']);
+    assert.equal(nothing.code, 0);
+    assert.match(nothing.stderr, /no JavaScript or TypeScript file to scan in .*onprem-helpdesk; check the paths and any --exclude/);
+    const directory = tempDir('offbox-other-sarif-');
+    const other = join(directory, 'eslint.sarif');
+    writeFileSync(other, JSON.stringify({ runs: [{ results: [{ ruleId: 'no-undef' }, { ruleId: 'no-unused-vars' }] }] }));
+    const run = offbox(['scan', EXAMPLE, '--baseline', other, '--fail-on', 'none']);
+    assert.equal(run.code, 0);
+    assert.match(run.stderr, /eslint\.sarif holds 2 findings but no Offbox fingerprint \(another tool's report\?\): every finding counts as new/);
+  });
+
   it('names a pipe or a device given as a path for what it is', () => {
     const report = JSON.parse(offbox(['scan', '/dev/null', '--format', 'json', '--fail-on', 'none']).stdout);
     assert.deepEqual(report.skipped, [{ file: relative(ROOT, '/dev/null'), reason: 'not a file or folder to scan (a device)' }]);

@@ -25,8 +25,12 @@ export async function scanCommand(values: ParsedOptions, paths: string[], cwd: s
     const read = readBaseline(values.baseline);
     if ('error' in read) throw new UsageError(read.error);
     baseline = read.fingerprints;
+    // Another tool's SARIF has runs too: said, as every finding will then count as new.
+    if (baseline.size === 0 && read.entries > 0) stderr(`offbox: ${values.baseline} holds ${read.entries} findings but no Offbox fingerprint (another tool's report?): every finding counts as new.\n`);
   }
   const result = await runScan(values, paths, cwd, config, { session, stderr });
+  // A path mistyped in CI, or an --exclude that leaves nothing: the report alone would pass for clean.
+  if (result.counts.files === 0 && !result.cancelled) stderr(`offbox: no JavaScript or TypeScript file to scan in ${paths.join(', ')}; check the paths and any --exclude.\n`);
   if (session) {
     session.watchedPaths = result.watchedPaths;
     session.last = { files: result.counts.files, cached: result.counts.cached };
