@@ -70,6 +70,14 @@ describe('adversarial inputs', () => {
     assert.deepEqual(result.findings.map((finding) => finding.file), ['real.ts']);
   });
 
+  it('a .gitignore that is a named pipe is passed over with the reason, not read', () => {
+    const root = workspace({ 'real.ts': SEND });
+    execFileSync('mkfifo', [join(root, '.gitignore')]);
+    const result = within(5_000, 'a FIFO .gitignore', () => scan(root));
+    assert.deepEqual(result.findings.map((finding) => finding.file), ['real.ts']);
+    assert.deepEqual(result.skipped, [{ file: '.gitignore', reason: '.gitignore is not a regular file (a named pipe); its rules were not applied' }]);
+  });
+
   it('a file deleted during the scan is reported as such', () => {
     const root = workspace({ 'a.ts': SEND, 'b.ts': SEND, 'c.ts': SEND });
     const result = scan(root, { onProgress: (done) => done === 1 && unlinkSync(join(root, 'c.ts')) });

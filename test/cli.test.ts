@@ -212,7 +212,17 @@ describe('offbox scan (the built CLI)', () => {
     const run = offbox(['scan', EXAMPLE, '--format', 'json', '--fail-on', 'none', '--cache-location', join(directory, 'blocked', 'scan.json')]);
     assert.equal(run.code, 0);
     assert.equal(JSON.parse(run.stdout).findings.length, JSON.parse(offbox(['scan', EXAMPLE, '--format', 'json', '--fail-on', 'none']).stdout).findings.length);
-    assert.match(run.stderr, /the cache was not written: ENOTDIR.*blocked.scan\.json/);
+    assert.match(run.stderr, /the cache was not written: .*blocked.scan\.json cannot be written \(ENOTDIR\)/);
+  });
+
+  // bin/offbox.js starts a worker for a cold scan before it knows the options are good: the worker
+  // must neither keep the process alive nor be waited for.
+  it('exits at once on a usage error after starting its worker', () => {
+    for (const bad of [['--mode', 'bogus'], ['--format', 'xml'], ['--baseline', 'missing.json']]) {
+      const run = spawnSync(process.execPath, [BIN, 'scan', EXAMPLE, ...bad], { cwd: ROOT, encoding: 'utf8', timeout: 10_000 });
+      assert.equal(run.signal, null, `${bad.join(' ')} ended by the timeout`);
+      assert.equal(run.status, 2, bad.join(' '));
+    }
   });
 
   it('exits 2 with a clear message on bad usage', () => {
@@ -236,6 +246,7 @@ describe('offbox scan (the built CLI)', () => {
     assert.equal(offbox(['frobnicate']).code, 2);
     for (const [args, message] of [
       [['init', '.', '--format', 'json'], /--format does nothing for 'init'/],
+      [['disclose', '.', '--verbose'], /--verbose does nothing for 'disclose'/],
       [['disclose', '.', '--fail-on', 'note', '--baseline', 'x.json'], /--fail-on, --baseline do nothing for 'disclose'/],
       [['scan', '.', '--force'], /--force does nothing for 'scan'/],
       [['init', 'a', 'b'], /give one path, not 2/],

@@ -1,6 +1,6 @@
-import { existsSync, lstatSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
-import { toPosix } from '../core/files';
+import { notWritable, toPosix } from '../core/files';
 import { starterConfig } from '../core/starter-config';
 import { parseMode, runScan, UsageError, type ParsedOptions } from './options';
 
@@ -10,11 +10,10 @@ export async function initCommand(values: ParsedOptions, paths: string[], cwd: s
   if (!existsSync(folder) || !statSync(folder).isDirectory()) throw new UsageError(`${paths[0]} is not a folder: give the product's root folder.`);
   const target = join(folder, 'privacy.json');
   const shown = toPosix(relative(cwd, target)) || 'privacy.json';
-  // lstat: a link, even one to nothing, is there already, and writing through it would write elsewhere.
-  const present = lstatSync(target, { throwIfNoEntry: false });
-  if (present?.isSymbolicLink()) throw new UsageError(`${shown} is a symbolic link; Offbox does not write through one. Remove it, then run init again.`);
-  if (present?.isDirectory()) throw new UsageError(`${shown} is a folder; remove or rename it, then run init again.`);
-  if (present && !values.force) throw new UsageError(`${shown} exists already; edit it, or pass --force to replace it.`);
+  // A link, even one to nothing, would be written through, to wherever it points.
+  const refused = notWritable(target);
+  if (refused) throw new UsageError(`${shown} ${refused}; remove it, then run init again.`);
+  if (existsSync(target) && !values.force) throw new UsageError(`${shown} exists already; edit it, or pass --force to replace it.`);
   const mode = parseMode(values.mode) ?? 'hosted';
   const result = await runScan(values, [paths[0]], cwd, undefined, { stderr });
   const config = starterConfig(result.findings, mode);

@@ -25,7 +25,7 @@ export function workerScriptFor(bundle: string): string {
 
 /**
  * The worker bin/offbox.js started for this scan, handed over once. One started under another role
- * (a bin script older than the bundle) would never answer the pool: it is ended instead.
+ * (a bin script and a bundle from different builds) would never answer the pool: it is ended instead.
  */
 export function takePrestartedWorker(): PrestartedWorker | undefined {
   const found = launcher();

@@ -37,6 +37,8 @@ Options for scan:
   --watch                    scan again after every change, reading only what changed (Ctrl+C to stop)
 Options for init: --mode MODE (default: hosted), --force to overwrite privacy.json
 Options for disclose: --output FILE, --config FILE
+Both also take scan's --include-tests, --exclude, --max-file-size, --jobs, --cache,
+--cache-location and --no-prefilter.
   -h, --help                 show this help
   -v, --version              show the version
 

@@ -59,16 +59,20 @@ export function parseCommandLine(argv: string[]) {
   return { values: parsed.values, positionals: parsed.positionals, given };
 }
 
-// What each command would silently ignore (init and disclose write no report and judge nothing).
-const NOT_FOR: Record<string, readonly string[]> = {
-  scan: ['force'],
-  init: ['format', 'output', 'fail-on', 'config', 'baseline', 'watch'],
-  disclose: ['format', 'fail-on', 'mode', 'baseline', 'force', 'watch'],
+// The options that choose what is scanned, which every command takes (--help lists them under scan).
+const SCANNING = ['include-tests', 'exclude', 'max-file-size', 'jobs', 'no-prefilter', 'cache', 'cache-location', 'help', 'version'];
+// What each command takes; it refuses the rest, which it would ignore (init and disclose write no
+// report and judge nothing).
+const TAKES: Record<string, ReadonlySet<string>> = {
+  scan: new Set(Object.keys(SCAN_OPTIONS).filter((name) => name !== 'force')),
+  init: new Set([...SCANNING, 'mode', 'force']),
+  disclose: new Set([...SCANNING, 'output', 'config']),
 };
 
 /** Refuses options the command does not use, and more paths than `init` takes. */
 export function checkCommandLine(command: string, given: ReadonlySet<string>, paths: readonly string[]): void {
-  const ignored = (own(NOT_FOR, command) ?? []).filter((name) => given.has(name));
+  const takes = own(TAKES, command);
+  const ignored = takes ? [...given].filter((name) => !takes.has(name)) : [];
   if (ignored.length > 0) throw new UsageError(`${ignored.map((name) => `--${name}`).join(', ')} ${ignored.length === 1 ? 'does' : 'do'} nothing for '${command}'; see 'offbox --help' for its options.`);
   if (command === 'init' && paths.length > 1) throw new UsageError(`init writes one privacy.json, for one folder: give one path, not ${paths.length}.`);
 }
@@ -150,6 +154,8 @@ export async function runScan(values: ParsedOptions, paths: string[], cwd: strin
     const missing = result.skipped.find((skip) => skip.reason.startsWith('cannot be read') && resolve(cwd, skip.file) === resolve(cwd, path));
     if (missing) throw new UsageError(`${path} ${missing.reason}. Give a directory or file that exists.`);
   }
+  // A path mistyped in CI, or an --exclude that leaves nothing: the report alone would pass for clean.
+  if (result.counts.files === 0 && !result.cancelled) stderr?.(`offbox: no JavaScript or TypeScript file to scan in ${paths.join(', ')}; check the paths and any --exclude.\n`);
   // --watch writes its cache after each scan and reports a failure itself (watch-command.ts).
   if (!session && cache?.writeProblem) stderr?.(`offbox: the cache was not written: ${cache.writeProblem}. The report is complete, and the next scan reads every file again; give --cache-location a file of its own, in a folder that can be written.\n`);
   return result;

@@ -7,6 +7,7 @@ import { formatSarif } from '../core/format/sarif';
 import { formatText } from '../core/format/text';
 import { applyPolicy } from '../core/policy-run';
 import { LEVEL_ORDER, type Level } from '../core/rules';
+import { own } from '../core/own';
 import { findConfig, parseMode, runScan, UsageError, type ParsedOptions, type ScanSession } from './options';
 
 const FORMATS = ['text', 'json', 'sarif'] as const;
@@ -17,7 +18,7 @@ export async function scanCommand(values: ParsedOptions, paths: string[], cwd: s
   if (!FORMATS.includes(format)) throw new UsageError(`--format must be one of ${FORMATS.join(', ')}, not '${values.format}'.`);
   const failOn = values['fail-on'] as Level;
   // Own keys only: `--fail-on constructor` is no level, though `in` finds it on every object.
-  if (!Object.hasOwn(LEVEL_ORDER, failOn)) throw new UsageError(`--fail-on must be one of none, note, warning, error, not '${values['fail-on']}'.`);
+  if (own(LEVEL_ORDER, failOn) === undefined) throw new UsageError(`--fail-on must be one of none, note, warning, error, not '${values['fail-on']}'.`);
   const mode = parseMode(values.mode);
   const { config, configFile } = findConfig(values, paths, cwd);
   let baseline: Set<string> | undefined;
@@ -29,8 +30,6 @@ export async function scanCommand(values: ParsedOptions, paths: string[], cwd: s
     if (baseline.size === 0 && read.entries > 0) stderr(`offbox: ${values.baseline} holds ${read.entries} findings but no Offbox fingerprint (another tool's report?): every finding counts as new.\n`);
   }
   const result = await runScan(values, paths, cwd, config, { session, stderr });
-  // A path mistyped in CI, or an --exclude that leaves nothing: the report alone would pass for clean.
-  if (result.counts.files === 0 && !result.cancelled) stderr(`offbox: no JavaScript or TypeScript file to scan in ${paths.join(', ')}; check the paths and any --exclude.\n`);
   if (session) {
     session.watchedPaths = result.watchedPaths;
     session.last = { files: result.counts.files, cached: result.counts.cached };

@@ -68,8 +68,6 @@ export class AnalysisPool {
   constructor(script: string, size: number, private readonly catalog: Catalog, private readonly detectors: readonly Detector[], prestarted?: PrestartedWorker) {
     this.workers = Array.from({ length: size }, (_, index) => {
       const adopted = index === 0 ? prestarted : undefined;
-      // Unref'd until adopted, so that a CLI that never scanned could exit; the pool's workers are ended by close().
-      adopted?.worker.ref();
       const worker = adopted?.worker ?? new Worker(script, { workerData: { role: ANALYSIS_WORKER_ROLE } });
       const entry: PoolWorker = { worker, spec: -1, busy: false, failed: adopted?.failed ?? false };
       // Always listened to: a worker that fails between batches is not handed another (its 'error'
@@ -81,6 +79,9 @@ export class AnalysisPool {
       worker.on('exit', fail);
       return entry;
     });
+    // Unref'd until now, so that a CLI that stops before scanning can exit: once every worker is
+    // made (the pool owns them all, and close() ends them), it is held like the others.
+    prestarted?.worker.ref();
   }
 
   get size(): number {

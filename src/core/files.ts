@@ -1,4 +1,4 @@
-import { closeSync, existsSync, fstatSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, statSync } from 'node:fs';
+import { closeSync, constants, existsSync, fstatSync, lstatSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, statSync, type Stats } from 'node:fs';
 import { dirname, join, sep } from 'node:path';
 import { SOURCE_EXTENSIONS } from './parse';
 import { IgnoreRules } from './ignore-rules';
@@ -40,11 +40,6 @@ export const PROJECT_FILES: ReadonlySet<string> = new Set(['tsconfig.json', 'jsc
 const GENERATED_BUNDLE = /(^|[.-])(chunk|bundle)\.|[.-][0-9a-f]{5,}\.[cm]?js$/;
 const TEST_FILE = /\.(test|spec|stories|story|cy|e2e)\.[cm]?[jt]sx?$/;
 
-/**
- * Lists the source files below each root, honouring .gitignore files at every level, skipping
- * dependencies, build output, symbolic links (they may loop or leave the tree) and, unless asked,
- * tests. Every file passed over for a reason a user may not expect is listed with that reason.
- */
 /** What discovery found, and (when asked) the state of the tree it read: enough to tell later that nothing moved. */
 export interface Discovery {
   files: SourceFile[];
@@ -56,6 +51,12 @@ export interface Discovery {
   folder?: string;
 }
 
+/**
+ * Lists the source files below each root, honouring .gitignore files at every level, skipping
+ * dependencies, build output, symbolic links (they may loop or leave the tree) and, unless asked,
+ * tests. Every file passed over for a reason a user may not expect is listed with that reason, and so
+ * is a root that is no source file or folder (README.md, a pipe).
+ */
 export function discoverFiles(root: string, options: DiscoveryOptions = DEFAULT_DISCOVERY, watch = false): Discovery {
   const files: SourceFile[] = [];
   const projectFiles: string[] = [];
@@ -74,10 +75,7 @@ export function discoverFiles(root: string, options: DiscoveryOptions = DEFAULT_
     else skipped.push({ file: root, reason: `not a JavaScript or TypeScript file (${SOURCE_EXTENSIONS.join(', ')})` });
     return { files, skipped, projectFiles, folder: dirname(root) };
   }
-  if (!rootStat.isDirectory()) {
-    const kind = rootStat.isFIFO() ? 'a named pipe' : rootStat.isSocket() ? 'a socket' : 'a device';
-    return { files, projectFiles, skipped: [{ file: root, reason: `not a file or folder to scan (${kind})` }] };
-  }
+  if (!rootStat.isDirectory()) return { files, projectFiles, skipped: [{ file: root, reason: `not a file or folder to scan (${kindOf(rootStat)})` }] };
   // mtimes are taken before a directory is read, so a change while it is read shows up as a change.
   const watched: Record<string, number> | undefined = watch ? {} : undefined;
   const note = (path: string) => {
@@ -105,11 +103,10 @@ export function discoverFiles(root: string, options: DiscoveryOptions = DEFAULT_
     if (entries.some((entry) => entry.name === '.gitignore')) {
       const gitignore = join(directory, '.gitignore');
       note(gitignore);
-      try {
-        rules.push({ offset: relativeDirectory ? relativeDirectory.length + 1 : 0, matcher: new IgnoreRules(readFileSync(gitignore, 'utf8')) });
-      } catch {
-        skipped.push({ file: relativeDirectory ? `${relativeDirectory}/.gitignore` : '.gitignore', reason: '.gitignore could not be read; its rules were not applied' });
-      }
+      // As git reads it: a regular file only (a repository can commit a link to a pipe or /dev/zero there).
+      const read = readTextFile(gitignore, MAX_GITIGNORE_BYTES, { followLinks: false });
+      if ('text' in read) rules.push({ offset: relativeDirectory ? relativeDirectory.length + 1 : 0, matcher: new IgnoreRules(read.text) });
+      else skipped.push({ file: relativeDirectory ? `${relativeDirectory}/.gitignore` : '.gitignore', reason: `.gitignore ${read.problem}; its rules were not applied` });
     }
     const hasPackageJson = entries.some((entry) => entry.name === 'package.json');
     // The directory is already normalised and a name holds no separator: joining need not normalise
@@ -183,24 +180,29 @@ export function makeDirectories(directory: string): void {
 }
 
 /**
- * Reads a text file a user names (privacy.json, a policy, a baseline, the cache): a regular file,
- * and at most `maxBytes` of it. A named pipe there would block the read for ever and /dev/zero would
- * fill memory, and a repository can hold a symbolic link to either under any name. `problem` reads
- * after the path: "is not a regular file (a named pipe)".
+ * Reads a text file a user names (privacy.json, a policy, a baseline, the cache, a .gitignore): a
+ * regular file, of at most `maxBytes`. A named pipe there would block the read for ever and /dev/zero
+ * fill memory, and a repository can hold a link to either under any name. Opened without blocking
+ * and checked on the open descriptor, so nothing can take the file's place in between.
+ * `followLinks: false` refuses a symbolic link, as git does for a .gitignore. `problem` reads after
+ * the path ("is not a regular file (a named pipe)"); `code` is the system's for a failed open.
  */
-export function readTextFile(path: string, maxBytes: number): { text: string } | { problem: string } {
+export function readTextFile(path: string, maxBytes: number, { followLinks = true } = {}): { text: string } | { problem: string; code?: string } {
   let descriptor: number | undefined;
   try {
-    const stat = statSync(path);
+    if (!followLinks && lstatSync(path, { throwIfNoEntry: false })?.isSymbolicLink()) return { problem: 'is a symbolic link, which is not followed' };
+    descriptor = openSync(path, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
+    const stat = fstatSync(descriptor);
     if (stat.isDirectory()) return { problem: 'is a folder, not a file' };
-    if (!stat.isFile()) return { problem: `is not a regular file (${stat.isFIFO() ? 'a named pipe' : stat.isSocket() ? 'a socket' : 'a device'})` };
-    descriptor = openSync(path, 'r');
-    // Up to one byte past the limit, whatever the stat said: a file can grow after it, and /proc reports 0.
-    let buffer = Buffer.allocUnsafe(Math.min(maxBytes + 1, stat.size + 1));
+    if (!stat.isFile()) return { problem: `is not a regular file (${kindOf(stat)})` };
+    const tooLarge = { problem: `is over ${formatBytes(maxBytes)}, which is refused` };
+    if (stat.size > maxBytes) return tooLarge;
+    // Up to one byte past the limit whatever the size said: a file can grow, and /proc reports 0.
+    let buffer = Buffer.allocUnsafe(stat.size + 1);
     let length = 0;
     for (;;) {
       if (length === buffer.length) {
-        if (length > maxBytes) break;
+        if (length > maxBytes) return tooLarge;
         const larger = Buffer.allocUnsafe(Math.min(maxBytes + 1, Math.max(2 * length, 64 * 1024)));
         buffer.copy(larger, 0, 0, length);
         buffer = larger;
@@ -209,14 +211,39 @@ export function readTextFile(path: string, maxBytes: number): { text: string } |
       if (count === 0) break;
       length += count;
     }
-    if (length > maxBytes) return { problem: `is over ${formatBytes(maxBytes)}, which is refused` };
     return { text: buffer.toString('utf8', 0, length).replace(/^\uFEFF/, '') };
   } catch (error) {
-    return { problem: `cannot be read (${(error as NodeJS.ErrnoException).code ?? String(error)})` };
+    const code = (error as NodeJS.ErrnoException).code;
+    return { problem: `cannot be read (${code ?? String(error)})`, code };
   } finally {
     if (descriptor !== undefined) closeSync(descriptor);
   }
 }
+
+/**
+ * Why Offbox must not write a file at `path` (a cache, privacy.json), or undefined: there is none,
+ * or a regular file. Never through a symbolic link, which may point anywhere (outside the folder).
+ */
+export function notWritable(path: string): string | undefined {
+  let present: Stats | undefined;
+  try {
+    present = lstatSync(path, { throwIfNoEntry: false });
+  } catch (error) {
+    // ENOTDIR: a file stands where a folder of the path should be.
+    return `cannot be written (${(error as NodeJS.ErrnoException).code ?? String(error)})`;
+  }
+  if (!present || present.isFile()) return undefined;
+  if (present.isSymbolicLink()) return 'is a symbolic link; Offbox does not write through one';
+  return present.isDirectory() ? 'is a folder' : `is not a regular file (${kindOf(present)})`;
+}
+
+/** What a path that is neither a file nor a folder is, for a message. */
+function kindOf(stat: Stats): string {
+  return stat.isFIFO() ? 'a named pipe' : stat.isSocket() ? 'a socket' : 'a device';
+}
+
+// Rules for a tree, not data: a .gitignore past this is no .gitignore anyone wrote.
+const MAX_GITIGNORE_BYTES = 16 * 1024 * 1024;
 
 export type ReadResult = { text: string } | { skipped: string };
 

@@ -23,23 +23,29 @@ const MAX_POLICY_BYTES = 2 * 1024 * 1024;
  */
 function proseOf(html: string): string {
   const lower = html.toLowerCase();
-  // Where each search last ended: once nothing is found past a point, nothing is past a later one.
-  const next = (needle: string, from: number, last: Map<string, number>) => {
-    const known = last.get(needle);
-    if (known !== undefined && (known === -1 || known >= from)) return known;
-    const found = lower.indexOf(needle, from);
-    last.set(needle, found);
-    return found;
-  };
+  // Where each needle was last found: once none is found past a point, none is past a later one.
   const found = new Map<string, number>();
+  const next = (needle: string, from: number) => {
+    const known = found.get(needle);
+    if (known !== undefined && (known === -1 || known >= from)) return known;
+    const at = lower.indexOf(needle, from);
+    found.set(needle, at);
+    return at;
+  };
   const parts: string[] = [];
   let at = 0;
-  for (let open = html.indexOf('<'); open !== -1; open = html.indexOf('<', at)) {
+  for (let open = next('<', at); open !== -1; open = next('<', at)) {
+    // Only `<` before a letter, `/`, `!` or `?` opens a tag: `a < b` is text, as a browser reads it.
+    if (!/[a-z/!?]/.test(lower[open + 1] ?? '')) {
+      parts.push(html.slice(at, open + 1));
+      at = open + 1;
+      continue;
+    }
     parts.push(html.slice(at, open), ' ');
     const element = /^<(script|style)\b/.exec(lower.slice(open, open + 8))?.[1];
-    const closing = element ? next(`</${element}>`, open, found) : -1;
-    const tagEnd = next('>', open, found);
-    // A `<` that no `>` follows is text, and so is the rest; an element never closed loses its tag only.
+    const closing = element ? next(`</${element}>`, open) : -1;
+    const tagEnd = next('>', open);
+    // A tag that no `>` closes is text, and so is the rest; an element never closed loses its tag only.
     if (tagEnd === -1) return [...parts.slice(0, -1), html.slice(open)].join('').replace(/&amp;/g, '&');
     at = closing !== -1 ? closing + element!.length + 3 : tagEnd + 1;
   }

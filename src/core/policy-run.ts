@@ -153,12 +153,11 @@ function lineRange(line: number): Range {
 
 /** `*.corp.example.com`, `corp.example.com` or an IPv4 CIDR range such as `10.0.0.0/8`. */
 function hostMatcher(pattern: string): (host: string) => boolean {
-  const cidr = /^(\d+\.\d+\.\d+\.\d+)\/(\d{1,2})$/.exec(pattern);
+  // A prefix up to 32 (privacy.json's schema refuses others): a shift by more would wrap (`/99` is `/3`).
+  const cidr = /^(\d+\.\d+\.\d+\.\d+)\/(3[0-2]|[12]?\d)$/.exec(pattern);
   if (cidr) {
     const base = ipv4(cidr[1]);
     const bits = Number(cidr[2]);
-    // privacy.json's schema refuses a prefix over 32; a shift by more would wrap (`/99` is `/3`).
-    if (bits > 32) return () => false;
     const mask = bits === 0 ? 0 : (~0 << (32 - bits)) >>> 0;
     return (host) => {
       const address = ipv4(host);

@@ -113,7 +113,10 @@ function reduceErrors(errors: ErrorObject[]): ErrorObject[] {
 function describe(error: ErrorObject, path: Array<string | number>, value: unknown): string {
   const where = path.length === 0 ? 'privacy.json' : `"${path.join('.')}"`;
   const exampleKey = path.map((segment) => (typeof segment === 'number' ? '*' : segment)).join('.');
-  const example = (key: string) => (own(EXAMPLES, key) ? ` Write for example: ${EXAMPLES[key]}` : '');
+  const example = (key: string) => {
+    const text = own(EXAMPLES, key);
+    return text ? ` Write for example: ${text}` : '';
+  };
   const actual = path.reduce<unknown>((current, segment) => (current as Record<string | number, unknown> | undefined)?.[segment], value);
   switch (error.keyword) {
     case 'required': {

@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
-import { appendFileSync, existsSync, lstatSync, statSync, writeFileSync } from 'node:fs';
+import { appendFileSync, closeSync, existsSync, lstatSync, openSync, readSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import type { FileAnalysis } from './analyze';
 import type { ImportedNames } from './analysis-job';
-import { makeDirectories, readTextFile, type Discovery } from './files';
+import { makeDirectories, notWritable, readTextFile, type Discovery } from './files';
 
 /** What a scan learnt about one file, and the file's state when it learnt it. */
 export interface CacheEntry {
@@ -50,8 +50,8 @@ function isFile(path: string): boolean {
   return lstatSync(path, { throwIfNoEntry: false })?.isFile() === true;
 }
 
-// Rocket.Chat's cache is 4 MiB; a file far past that at the location is no cache of ours.
-const MAX_CACHE_BYTES = 1024 * 1024 * 1024;
+// Rocket.Chat's cache is 4 MiB, 8,400 files' 10 MiB; past this (and V8's longest string, 512 MiB) a file is no cache of ours.
+const MAX_CACHE_BYTES = 256 * 1024 * 1024;
 
 // The journal is folded into a new snapshot once it holds a quarter of the snapshot's bytes.
 const JOURNAL_SHARE = 0.25;
@@ -88,12 +88,13 @@ export class ScanCache {
     let loaded = false;
     // An empty location is a cache kept in memory only (offbox scan --watch without --cache).
     try {
-      const read = location ? readTextFile(location, MAX_CACHE_BYTES) : { text: '' };
+      // Offbox writes `{"key":…` there and nothing else: a file that holds something else (a source
+      // given as --cache-location by mistake), or that cannot be read as one, is never written over.
+      this.foreign = location ? this.refusal() : undefined;
+      const read = location && !this.foreign ? readTextFile(location, MAX_CACHE_BYTES) : { text: '' };
+      if ('problem' in read && read.code !== 'ENOENT') this.foreign = `${location} ${read.problem}`;
       const text = 'text' in read ? read.text : '';
-      // Offbox writes `{"key":…` and nothing else there: a file that holds something else (a source
-      // given as --cache-location by mistake) is never overwritten.
-      if ('problem' in read && existsSync(location)) this.foreign = `${location} ${read.problem}`;
-      else if (text && !text.startsWith('{"key":')) this.foreign = `${location} holds something other than an Offbox cache`;
+      if (!startsAsCache(text)) this.foreign = `${location} holds something other than an Offbox cache`;
       const data = text && !this.foreign ? (JSON.parse(text) as CacheFile) : undefined;
       if (data?.key === key && data.entries && typeof data.entries === 'object') {
         this.entries = data.entries;
@@ -111,6 +112,16 @@ export class ScanCache {
 
   private get journal(): string {
     return `${this.location}.journal`;
+  }
+
+  /** Why the snapshot or the journal must not be written (a link, a folder, a pipe, a journal that is not ours), or undefined. */
+  private refusal(): string | undefined {
+    for (const path of [this.location, this.journal]) {
+      const refused = notWritable(path);
+      if (refused) return `${path} ${refused}`;
+    }
+    // The journal is appended to, never read whole here: its first bytes tell whose it is.
+    return startsAsCache(firstBytes(this.journal, CACHE_START.length)) ? undefined : `${this.journal} holds something other than an Offbox journal`;
   }
 
   /** Applies the journal's lines in order, up to the first that is not whole (a write cut short) or not of this key. */
@@ -295,9 +306,9 @@ export class ScanCache {
    */
   flush(): void {
     if ((this.changed.size === 0 && !this.discoveriesChanged) || !this.location) return;
-    if (this.foreign) throw new Error(this.foreign);
-    // A named pipe there would block the write until something read it.
-    for (const path of [this.location, this.journal]) if (statSync(path, { throwIfNoEntry: false })?.isFile() === false) throw new Error(`${path} is not a regular file`);
+    // Checked again: a link or a pipe put there since the cache was read (a pipe would block the write).
+    const refused = this.foreign ?? [this.location, this.journal].map((path) => notWritable(path) && `${path} ${notWritable(path)}`).find(Boolean);
+    if (refused) throw new Error(refused);
     makeDirectories(dirname(this.location));
     if (this.snapshotBytes > 0 && this.journalBytes < this.snapshotBytes * JOURNAL_SHARE) {
       const entries = Object.fromEntries([...this.changed].map((path) => [path, this.entries[path] ?? null]));
@@ -330,6 +341,28 @@ export class ScanCache {
     entry.size = now.size;
     entry.mtimeMs = now.mtimeMs;
     this.changed.add(path);
+  }
+}
+
+// How every snapshot and every journal line Offbox writes starts (JSON.stringify of `{ key, … }`).
+const CACHE_START = '{"key":';
+
+/** Whether text is empty or starts as Offbox writes a cache. */
+function startsAsCache(text: string): boolean {
+  return text === '' || text.startsWith(CACHE_START);
+}
+
+/** The first `count` bytes of a file, '' when it is absent or cannot be read. */
+function firstBytes(path: string, count: number): string {
+  let descriptor: number | undefined;
+  try {
+    descriptor = openSync(path, 'r');
+    const buffer = Buffer.alloc(count);
+    return buffer.toString('utf8', 0, readSync(descriptor, buffer, 0, count, 0));
+  } catch {
+    return '';
+  } finally {
+    if (descriptor !== undefined) closeSync(descriptor);
   }
 }
 

@@ -35,7 +35,7 @@ export async function scanPathsInParallel(paths: string[], catalog: Catalog, det
   // A cold scan starts the workers at once, so they load while files are discovered; with a cache
   // most files are replayed, and workers start only if a large batch turns up.
   const startPool = () => new AnalysisPool(options.workerScript, options.workers, catalog, detectors, options.prestarted);
-  let pool = poolable && !settings.cache ? startPool() : undefined;
+  let pool: AnalysisPool | undefined;
   const minPooled = options.minPooledJobs ?? MIN_POOLED_JOBS;
   let local: AnalysisContext | undefined;
   const runHere = (spec: RootSpec, jobs: AnalysisJob[], counted: boolean): JobOutcome[] => {
@@ -43,6 +43,7 @@ export async function scanPathsInParallel(paths: string[], catalog: Catalog, det
     return runJobs(local, jobs, settings, counted);
   };
   try {
+    if (poolable && !settings.cache) pool = startPool();
     const steps = scanSteps(paths, catalog, detectors, settings);
     for (let next = steps.next(); ; ) {
       if (next.done) return next.value;

@@ -107,9 +107,11 @@ export function* scanSteps(paths: string[], catalog: Catalog, detectors: readonl
   const seen = new Set<string>();
   const skippedSeen = new Set<string>();
   // `scan . "$PWD"`, `scan src/server src`: a root given twice is scanned once, and a file two roots
-  // list is analysed for the first (below), so no finding is reported twice. Outer roots go first, so
-  // a file is analysed with the whole tree its folder's scan would see (wrappers included).
-  const roots = [...new Set(paths.map((path) => resolve(settings.cwd, path)))].sort((a, b) => a.split(sep).length - b.split(sep).length);
+  // list is analysed for the first (below), so no finding is reported twice. A root inside another
+  // goes after it, so its files are analysed with the whole tree the outer scan sees (wrappers included).
+  const given = [...new Set(paths.map((path) => resolve(settings.cwd, path)))];
+  const inside = (root: string) => given.some((other) => root.startsWith(other.endsWith(sep) ? other : `${other}${sep}`));
+  const roots = [...given.filter((root) => !inside(root)), ...given.filter(inside)];
   for (const root of roots) {
     if (result.cancelled) break;
     // A cache remembers the tree as well: while no directory changed, discovery is a stat per directory.

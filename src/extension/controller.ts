@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type * as Engine from './engine';
@@ -79,16 +79,11 @@ export class Controller implements vscode.Disposable {
     const state: FolderState = { folder, policy: { root }, configProblems: [], scanned: previous?.scanned, scanResult: previous?.scanResult };
     const file = path.join(root, 'privacy.json');
     const open = vscode.workspace.textDocuments.find((document) => document.uri.fsPath === file);
-    let text: string | undefined = open?.getText();
-    if (text === undefined) {
-      try {
-        text = readFileSync(file, 'utf8');
-      } catch {
-        text = undefined;
-      }
-    }
-    if (text !== undefined) {
-      const { config, problems } = this.engine().loadPrivacyConfig(file, text);
+    // From disk, loadPrivacyConfig reads a regular file of bounded size: a pipe committed as
+    // privacy.json would block the extension host, and a link to /dev/zero fill its memory.
+    const loaded = open ? this.engine().loadPrivacyConfig(file, open.getText()) : existsSync(file) ? this.engine().loadPrivacyConfig(file) : undefined;
+    if (loaded) {
+      const { config, problems } = loaded;
       if (config) state.policy = { root, config, configFile: 'privacy.json' };
       state.configProblems = problems.map((problem) => `privacy.json:${problem.line}: ${problem.message}`);
       if (problems.length > 0) {
