@@ -54,6 +54,21 @@ describe('adversarial inputs', () => {
     }
   });
 
+  // oxc recursed into these as into brackets, and its native stack overflow killed the process (exit 139).
+  it('20,000 levels that nest without brackets end with findings or a skip reason, never a crash', () => {
+    const deep: Array<[string, string]> = [
+      ['ternaries', `export const t = ${'a ? b :\n'.repeat(20_000)}c;`],
+      ['arrows', `export const t = ${'a => '.repeat(20_000)}a;`],
+      ['assignments', `let a; ${'a = '.repeat(20_000)}1;`],
+      ['yields', `function* g() { ${'yield '.repeat(20_000)}1; }`],
+      ['elements', `export const e = ${'<a>'.repeat(20_000)}${'</a>'.repeat(20_000)};`],
+    ];
+    for (const [what, code] of deep) {
+      const result = within(15_000, `20,000 ${what}`, () => analyzeSource(what === 'elements' ? 'deep.tsx' : 'deep.ts', `${code}\n${SEND}`, detectors, catalog));
+      assert.ok(result.findings.length === 1 || /too deep/.test(result.skipped ?? ''), `${what}: ${result.skipped}`);
+    }
+  });
+
   it('huge template literals and strings are read without blowing up', () => {
     const template = `const page = \`${'<p>${name}</p>\n'.repeat(200_000)}\`;\n${SEND}`;
     const result = within(15_000, 'a 3 MB template literal', () => analyzeSource('template.ts', template, detectors, catalog));

@@ -106,25 +106,40 @@ export function parseSnippetWithOxc(fileName: string, text: string, sourceType: 
 
 const MAX_OXC_NESTING = 2000;
 
-/** Whether brackets nest deeper than `limit` anywhere (counted roughly: strings and comments too, which only errs on the safe side). */
+/**
+ * Whether the file may nest deeper than `limit` anywhere (counted roughly: strings and comments too,
+ * which only errs on the safe side). Brackets nest, and so do constructs without any, which oxc
+ * recurses into as deep and which killed the process at 15,000 levels: `a ? b : c ? …`, `a => b => …`,
+ * `a = b = …`, `<a><a>…`, `yield yield …`. Their marks are counted in each run that no bracket, `;` or
+ * `,` ends, since none of them nests across those (a 100,000-line file of `export const v = 1;` is fine).
+ */
 function nestsDeeperThan(text: string, limit: number): boolean {
   if (text.length <= limit) return false;
-  // The count reads brackets only: one native pass leaves them (a tenth of a file, or less), and a
-  // file with no more than `limit` of them cannot nest deeper.
-  const brackets = text.replace(NOT_A_BRACKET, '');
-  if (brackets.length <= limit) return false;
+  // Rare enough to be counted whole: a generator of 2,000 yields is read by the reference parser.
+  if (text.includes('yield') && (text.match(YIELD) ?? []).length > limit) return true;
+  // One native pass leaves the marks (a tenth of a file, or less): no more of them, no deeper nesting.
+  const marks = text.replace(NOT_A_NESTING_MARK, '');
+  if (marks.length <= limit) return false;
   let depth = 0;
-  for (let index = 0; index < brackets.length; index += 1) {
-    const code = brackets.charCodeAt(index);
+  let run = 0;
+  for (let index = 0; index < marks.length; index += 1) {
+    const code = marks.charCodeAt(index);
+    if (code === 63 || code === 61 || code === 60) {
+      // `?`, `=`, `<`
+      if (++run + depth > limit) return true;
+      continue;
+    }
+    run = 0;
     if (code === 40 || code === 91 || code === 123) {
       depth += 1;
       if (depth > limit) return true;
-    } else if (depth > 0) depth -= 1;
+    } else if (code !== 59 && code !== 44 && depth > 0) depth -= 1;
   }
   return false;
 }
 
-const NOT_A_BRACKET = /[^()[\]{}]+/g;
+const NOT_A_NESTING_MARK = /[^()[\]{}?=<;,]+/g;
+const YIELD = /\byield\b/g;
 
 const BENIGN_OXC_ERRORS = new Set(["A 'return' statement can only be used within a function body."]);
 
