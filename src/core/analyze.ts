@@ -5,7 +5,7 @@ import type { Catalog } from './catalog';
 import type { Detector, DetectorContext, Report, Visitor } from './detector';
 import { destinationLabel, fingerprintOf, formatMessage, type Finding, type Range } from './finding';
 import { payloadNames } from './data-types';
-import { parseSource, type ParseResult } from './parse';
+import { mayHoldJsx, parseSource, type ParseResult } from './parse';
 import { ScopeMap, type ImportOriginResolver, type ImportResolver } from './scope';
 import { collectModuleLinks, type ModuleLinks, type WalkedNodes } from './module-links';
 import { dominatingGuards, type ParsedGuard } from './guards';
@@ -110,7 +110,7 @@ function analyzeParsed(file: string, text: string, detectors: readonly Detector[
   const findings = built.filter((_, index) => !reports[index].report.latent);
   const latent = built.filter((_, index) => reports[index].report.latent);
   const links = options.links === false ? undefined : collectModuleLinks(program, scopes, [...findings, ...latent], walked, text, options.isInRepoModule, guards, options.isClientOrigin);
-  return { file, findings, latent, partial: parsed.partial, links, suppressions: readSuppressions(text) };
+  return { file, findings, latent, partial: parsed.partial, links, suppressions: readSuppressions(text, mayHoldJsx(file)) };
 }
 
 /** Parses a module and fills its scopes without running detectors: for reading its exported values. */

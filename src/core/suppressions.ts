@@ -1,3 +1,5 @@
+import { CodeRegions } from './code-regions';
+
 /** An `offbox-ignore-next-line` or `offbox-ignore-file` comment. */
 export interface SuppressionDirective {
   scope: 'next-line' | 'file';
@@ -14,15 +16,27 @@ const DIRECTIVE = /offbox-ignore-(next-line|file)\b([^\n]*)/;
 /**
  * Reads suppression comments: `// offbox-ignore-next-line <rule-id>[, <rule-id>] -- <reason>` for
  * the next line, `// offbox-ignore-file <rule-id> -- <reason>` for the whole file. Block and JSX
- * comments work too. Only lines that mention `offbox-ignore` are looked at.
+ * comments work too. Only lines that mention `offbox-ignore` are looked at. `jsx`: whether the file
+ * may hold JSX (as the lexer that tells strings from comments needs to know).
  */
-export function readSuppressions(text: string): SuppressionDirective[] {
+export function readSuppressions(text: string, jsx = true): SuppressionDirective[] {
   if (!text.includes('offbox-ignore')) return [];
   const directives: SuppressionDirective[] = [];
-  text.split(/\r?\n/).forEach((lineText, index) => {
+  let regions: CodeRegions | undefined;
+  let lineStart = 0;
+  text.split('\n').forEach((line, index) => {
+    const start = lineStart;
+    lineStart += line.length + 1;
+    const lineText = line.endsWith('\r') ? line.slice(0, -1) : line;
     const match = DIRECTIVE.exec(lineText);
-    if (!match || !/(\/\/|\/\*)\s*offbox-ignore/.test(lineText)) return;
-    const body = match[2].replace(/\*\/\s*\}?\s*$/, '');
+    const marker = /(\/\/|\/\*)\s*offbox-ignore/.exec(lineText)?.[1];
+    if (!match || !marker) return;
+    // Text in a string is no directive: `const hint = "// offbox-ignore-file -- why"` must not hide the
+    // file's sends. Where lexing cannot tell (past JSX), the comment marker before it decides.
+    const region = (regions ??= new CodeRegions(text, jsx)).regionAt(start + match.index);
+    if (region === 'string' || region === 'template') return;
+    // A block or JSX comment ends at its `*/`, whatever follows on the line (`*/}</div>`).
+    const body = marker === '/*' && match[2].includes('*/') ? match[2].slice(0, match[2].indexOf('*/')) : match[2];
     const [rulesPart, ...reasonParts] = body.split(/\s--\s?/);
     const reason = reasonParts.join(' -- ').trim();
     directives.push({
