@@ -3,7 +3,7 @@ import type { Detector } from './detector';
 import { CodeRegions } from './code-regions';
 import { GLOBAL_OBJECTS, type Origin } from './origin';
 import { mayHoldJsx } from './parse';
-import { BLOCK_COMMENT, COMMENT, LINE_COMMENT, LINE_TERMINATOR, alternationTrie, escapeRegExp } from './regexp';
+import { BLOCK_COMMENT, COMMENT, LINE_COMMENT, LINE_TERMINATOR, alternationTrie, commentsOverrun, escapeRegExp } from './regexp';
 
 /** A text test that every file with a finding passes, so files that fail it are never parsed. */
 export interface Prefilter {
@@ -83,6 +83,10 @@ export function buildPrefilter(catalog: Catalog, detectors: readonly Detector[])
   const members = new Set(catalog.globalMemberSignals());
   return {
     test(text: string, path?: string): boolean {
+      // The signs allow comments where the parser does (`import(/* chunk */ 'x')`): a regular expression
+      // tries each `/*` to its end, so many unclosed ones cost quadratic time (20 s for 225 KB). Such a
+      // text is let through; the parser reads it in linear time.
+      if (commentsOverrun(text)) return true;
       if (plain.test(text)) return true;
       // An escaped letter, digit, `_` or `$` (`\u0066etch`, `'set-\x63ookie'`), or a line continuation
       // within a name or a word (`'fe\⏎tch'`), spells one no other test reads; plain code hardly has

@@ -12,6 +12,29 @@ export const BLOCK_COMMENT = String.raw`\/\*(?:[^*]|\*(?!\/))*\*\/`;
 export const LINE_COMMENT = String.raw`\/\/[^\n\r\u2028\u2029]*${LINE_TERMINATOR}`;
 export const COMMENT = `${BLOCK_COMMENT}|${LINE_COMMENT}`;
 
+/**
+ * Whether trying every `/*` of the text as a comment (BLOCK_COMMENT inside a repetition, as the
+ * prefilter's and the import readers' expressions do) costs far more than a pass over the text: the
+ * characters from each `/*` to the `*\/` after it (or the end), summed, past sixteen times the text's
+ * length and 8 MiB. Ordinary code sums its comments' length; `import/*` repeated without a close sums
+ * the text's length for each, which took 20 s for 225 KB.
+ */
+export function commentsOverrun(text: string): boolean {
+  // 8 MiB of tries is tens of milliseconds: XPath strings (`'//*[…]'`) in a test page object stay well below.
+  const budget = 16 * text.length + 8 * 1024 * 1024;
+  let span = 0;
+  let close = -1;
+  for (let open = text.indexOf('/*'); open !== -1; open = text.indexOf('/*', open + 2)) {
+    if (close !== text.length && close < open + 2) {
+      close = text.indexOf('*/', open + 2);
+      if (close === -1) close = text.length;
+    }
+    span += close - open;
+    if (span > budget) return true;
+  }
+  return false;
+}
+
 /** Any of the words as a whole identifier: not part of a longer name (`$` and `_` count as name characters). */
 export function wholeIdentifiers(words: readonly string[]): RegExp {
   return new RegExp(`(?<![\\w$])(?:${words.map(escapeRegExp).join('|')})(?![\\w$])`);
