@@ -12,6 +12,18 @@ describe('destinationOf', () => {
     assert.equal((destinationOf(value('https://user:pw@api.acme.io/')) as { destination: { host: string } }).destination.host, 'api.acme.io');
   });
 
+  // What fetch and WebSocket reach, which a hand-read authority took for a relative path, a loopback or no host.
+  it('reads a whole URL as fetch does (WHATWG)', () => {
+    const host = (url: string) => (destinationOf(value(url)) as { destination?: { host: string } }).destination?.host;
+    assert.equal(host('https:evil.acme.io/x'), 'evil.acme.io');
+    assert.equal(host('https:/evil.acme.io/x'), 'evil.acme.io');
+    assert.equal(host('https:\\evil.acme.io/x'), 'evil.acme.io');
+    assert.equal(host('https://api.segment.io\\@localhost/v1/track'), 'api.segment.io');
+    assert.equal(host('https://api\u3002segment\u3002io/v1/track'), 'api.segment.io');
+    assert.equal(host('ht\ntps://evil.acme.io'), 'evil.acme.io');
+    assert.deepEqual(destinationOf(value('http://[::1]:8080/x')), { offBox: false, reason: 'loopback' });
+  });
+
   it('turns a computed sub-domain into a wildcard and a computed host into a dynamic destination', () => {
     assert.equal((destinationOf(value('https://', { source: 'param:region' }, '.posthog.com/i')) as { destination: { host: string } }).destination.host, '*.posthog.com');
     assert.deepEqual((destinationOf(value('https://', { source: 'env:HOST' }, '/v1')) as { destination: object }).destination, { kind: 'dynamic', source: 'env:HOST', url: 'https://{env:HOST}/v1', scheme: 'https' });

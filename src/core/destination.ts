@@ -23,6 +23,15 @@ export function destinationOf(value: StringValue): DestinationResult {
     const source = holes[0] ? (holes[0] as { source: string }).source : 'expr:empty';
     return { offBox: true, destination: { kind: 'dynamic', source, url: display || undefined } };
   }
+  // A whole URL is read as fetch and WebSocket read it (WHATWG): `https:evil.com`, `https:\\evil.com`,
+  // `https://a.io\\@localhost`, `api。segment。io` and a newline inside the scheme all reach a host the
+  // hand-read authority below took for a relative path, a loopback or no dot.
+  const whole = holes.length === 0 ? specialUrl(flat) : undefined;
+  if (whole) {
+    const local = localReason(whole.host);
+    if (local) return { offBox: false, reason: local };
+    return { offBox: true, destination: { kind: 'host', host: whole.host, url: display, scheme: whole.scheme, source: value.configurableBy } };
+  }
   const schemeMatch = /^([a-z][a-z0-9+.-]*):/i.exec(flat);
   let rest: string;
   let scheme: string | undefined;
@@ -53,6 +62,14 @@ export function destinationOf(value: StringValue): DestinationResult {
   const local = localReason(host);
   if (local) return { offBox: false, reason: local };
   return { offBox: true, destination: { kind: 'host', host, url: display, scheme, source: value.configurableBy } };
+}
+
+/** The host and scheme of an absolute URL with a network scheme the WHATWG parser reads a host for, else undefined. */
+function specialUrl(text: string): { host: string; scheme: string } | undefined {
+  if (!URL.canParse(text)) return undefined;
+  const url = new URL(text);
+  const scheme = url.protocol.slice(0, -1);
+  return NETWORK_SCHEMES.has(scheme) && url.hostname !== '' ? { host: url.hostname, scheme } : undefined;
 }
 
 /** `${location.protocol}//${location.host}/ws`: the host is the page's own origin (a `self:` hole). */
