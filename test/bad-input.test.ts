@@ -55,6 +55,20 @@ describe('bad input never crashes a scan', () => {
     );
   });
 
+  // The reference parser, which reads a file with syntax errors, breaks lines at U+2028 too; the
+  // editor and offbox-ignore comments do not, so its findings were a line off.
+  it('puts findings on the same lines with or without a syntax error, whatever the line separators', () => {
+    for (const separator of ['\u2028', '\u2029', '\r']) {
+      const code = `import x from 'y'; // see${separator}docs\nconst a = 1;\nfetch('https://api.acme-tools.io/v1');\n`;
+      const clean = analyze('lines.ts', code);
+      const broken = analyze('lines.ts', `${code}let = ;\n`);
+      assert.ok(broken.partial, 'the reference parser read it');
+      assert.deepEqual(broken.findings.map((finding) => finding.range.start.line), clean.findings.map((finding) => finding.range.start.line), JSON.stringify(separator));
+      assert.deepEqual(clean.findings.map((finding) => finding.range.start.line), [3]);
+      assert.equal(broken.partial?.line, 4);
+    }
+  });
+
   it('handles a BOM and CRLF line endings with correct positions', () => {
     const decoded = decodeSource(Buffer.from("\uFEFFconst a = 1;\r\n\r\nfetch('https://api.acme-tools.io/v1');\r\n", 'utf8'));
     assert.ok('text' in decoded);

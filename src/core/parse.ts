@@ -1,5 +1,5 @@
 import type * as TypeScript from 'typescript';
-import { setLineStarts } from './ast';
+import { setLineStarts, type Node } from './ast';
 import type { TSESTree } from '@typescript-eslint/typescript-estree';
 import type { ParseSettings } from '@typescript-eslint/typescript-estree/use-at-your-own-risk';
 
@@ -46,7 +46,10 @@ const CONVERTER_SETTINGS = {
   errorOnUnknownASTType: false,
   suppressDeprecatedPropertyWarnings: true,
   range: true,
-  loc: true,
+  // Lines are counted from offsets as for oxc (setLineStarts, `\n` only, as the editor and the
+  // suppression comments count them): TypeScript's own `loc` also breaks lines at U+2028, U+2029
+  // and a lone `\r`, which put a file's findings a line off once it had a syntax error.
+  loc: false,
   comment: false,
   tokens: false,
 } as unknown as ParseSettings;
@@ -206,11 +209,12 @@ function parseWithTypeScript(fileName: string, text: string): ParseResult {
     let partial: ParseResult['partial'];
     if (diagnostics.length > 0) {
       const first = diagnostics[0];
-      const { line } = sourceFile.getLineAndCharacterOfPosition(first.start);
-      partial = { line: line + 1, message: ts.flattenDiagnosticMessageText(first.messageText, ' ') };
+      const line = text.slice(0, first.start).split('\n').length;
+      partial = { line, message: ts.flattenDiagnosticMessageText(first.messageText, ' ') };
       (sourceFile as unknown as { parseDiagnostics: unknown[] }).parseDiagnostics = [];
     }
     const { estree } = astConverter(sourceFile, CONVERTER_SETTINGS, false);
+    setLineStarts(estree as unknown as Node, text);
     return { program: estree, partial };
   } catch (error) {
     if (error instanceof RangeError) return { failure: 'nesting too deep to parse (stack overflow)' };
