@@ -89,6 +89,11 @@ describe('privacy.json from an untrusted repository is data only', () => {
     assert.deepEqual(loadPrivacyConfig('privacy.json', '{ "mode": "air-gapped", "internalHosts": ["10.0.0.0/8", "*.corp.acme.net", "localhost", "api_gw.corp.acme.net", "db.local."] }').problems, []);
   });
 
+  it('refuses a key given twice, at the second', () => {
+    const { problems } = loadPrivacyConfig('privacy.json', '{ "mode": "hosted",\n  "mode": "air-gapped" }');
+    assert.deepEqual(problems, [{ file: 'privacy.json', line: 2, column: 3, message: 'has "mode" twice here; keep one (the last counts, and Offbox\'s edits change the first).' }]);
+  });
+
   it('names unknown keys and suggests the close one', () => {
     const { problems } = loadPrivacyConfig('privacy.json', '{ "mode": "hosted", "thirdparties": [] }');
     assert.equal(problems.length, 1);

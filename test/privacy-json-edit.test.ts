@@ -43,4 +43,13 @@ describe('editing privacy.json', () => {
     const broken = '{ "mode": "hosted", "thirdParties": [ { "vendor": "Stripe" ';
     assert.deepEqual(editPrivacyJsonText(broken, ['mode'], 'on-prem'), { error: 'privacy.json does not parse; fix it before Offbox edits it' });
   });
+
+  // An unsaved edit can leave any value there; jsonc-parser threw on each, and the quick fix with it.
+  it('refuses, with what stands there, a file whose levels on the way are not objects and lists', () => {
+    assert.deepEqual(editPrivacyJsonText('null', ['mode'], 'on-prem'), { error: 'privacy.json is null, not an object; fix it before Offbox edits it' });
+    assert.deepEqual(editPrivacyJsonText('[]', ['mode'], 'on-prem'), { error: 'privacy.json is a list, not an object; fix it before Offbox edits it' });
+    for (const [value, kind] of [['{}', 'an object'], ['"x"', 'a string'], ['null', 'null']]) {
+      assert.deepEqual(editPrivacyJsonText(`{ "thirdParties": ${value} }`, ['thirdParties', -1], { vendor: 'X' }), { error: `"thirdParties" in privacy.json is ${kind}, not a list; fix it before Offbox edits it` });
+    }
+  });
 });

@@ -87,6 +87,9 @@ export function loadPrivacyConfig(file: string, text?: string): { config?: Priva
     };
   }
   if (depthOf(tree) > MAX_DEPTH) return { problems: [{ file, line: 1, column: 1, message: `nests deeper than ${MAX_DEPTH} levels; a privacy.json is flat: mode, thirdParties, guards.` }] };
+  // Read, the last of two equal keys counts; edited (the quick fixes), the first changes: one must go.
+  const duplicates = duplicateKeys(tree);
+  if (duplicates.length > 0) return { problems: duplicates.map((key) => ({ file, ...at(key.offset), message: `has ${JSON.stringify(key.value)} twice here; keep one (the last counts, and Offbox's edits change the first).` })) };
   const value = JSON.parse(JSON.stringify(nodeValue(tree)));
   validator ??= new Ajv({ allErrors: true, strict: false }).compile(schema);
   if (validator(value)) return { config: value as PrivacyConfig, problems: [] };
@@ -170,6 +173,23 @@ function position(text: string, offset: number): { line: number; column: number 
     lineStart = index + 1;
   }
   return { line, column: offset - lineStart + 1 };
+}
+
+/** The second and later of equal keys in any object: their key nodes. */
+function duplicateKeys(root: JsonNode): JsonNode[] {
+  const found: JsonNode[] = [];
+  const stack = [root];
+  while (stack.length > 0) {
+    const node = stack.pop()!;
+    const seen = new Set<unknown>();
+    for (const child of node.children ?? []) {
+      const key = node.type === 'object' ? child.children?.[0] : undefined;
+      if (key && seen.has(key.value)) found.push(key);
+      else if (key) seen.add(key.value);
+      stack.push(child);
+    }
+  }
+  return found.sort((a, b) => a.offset - b.offset);
 }
 
 function depthOf(root: JsonNode): number {

@@ -1,5 +1,8 @@
 import { applyEdits, findNodeAtLocation, modify, parse, parseTree, type ParseError } from 'jsonc-parser';
 
+// What a JSON node is, for a message.
+const KIND: Record<string, string> = { object: 'an object', array: 'a list', string: 'a string', number: 'a number', boolean: 'true or false', null: 'null', property: 'a property' };
+
 /**
  * privacy.json edited the way a person would: only the value at a path changes, so comments and
  * formatting elsewhere stay. A file that does not parse before, or would not parse after, is
@@ -9,6 +12,15 @@ export function editPrivacyJsonText(text: string, path: Array<string | number>, 
   const before: ParseError[] = [];
   const tree = parseTree(text, before, { allowTrailingComma: true });
   if (before.length > 0 || !tree) return { error: 'privacy.json does not parse; fix it before Offbox edits it' };
+  // Every level on the way must be an object or an array of the kind the path needs: jsonc-parser
+  // throws on `null`, a string or a list where a key goes (an unsaved edit can leave one).
+  for (let depth = 0; depth < path.length; depth += 1) {
+    const node = findNodeAtLocation(tree, path.slice(0, depth));
+    if (!node) break;
+    const wanted = typeof path[depth] === 'number' ? 'array' : 'object';
+    const where = depth === 0 ? 'privacy.json' : `"${path.slice(0, depth).join('.')}" in privacy.json`;
+    if (node.type !== wanted) return { error: `${where} is ${KIND[node.type]}, not ${KIND[wanted]}; fix it before Offbox edits it` };
+  }
   const updated = path[path.length - 1] === -1 ? appendToArray(text, tree, path.slice(0, -1), value) : undefined;
   const result = updated ?? applyEdits(text, modify(text, path, value, { formattingOptions: formatting(text) }));
   const after: ParseError[] = [];
