@@ -48,3 +48,14 @@ describe('the editor follows clients the last scan found exported', () => {
     assert.deepEqual(analyzeDocument({ root: FIXTURE }, file, text).findings, []);
   });
 });
+
+// What the extension logs instead of letting findings, or a policy check, vanish without a word.
+describe('the editor engine says what it could not do', () => {
+  it('names a policy document it cannot read, and why a document was not analysed', () => {
+    const { config } = loadPrivacyConfig(join(EXAMPLE, 'privacy.json'));
+    const missing = analyzeDocument({ root: EXAMPLE, config: { ...config!, policy: 'docs/missing.md' }, configFile: 'privacy.json' }, 'src/server/monitoring.ts', readFileSync(join(EXAMPLE, 'src/server/monitoring.ts'), 'utf8'));
+    assert.match(missing.documentError ?? '', /The policy document docs\/missing\.md named in privacy\.json cannot be read \(ENOENT\)/);
+    const deep = analyzeDocument({ root: EXAMPLE }, 'src/deep.ts', `fetch('https://api.segment.io/v1');\nconst t = ${'a ? b :\n'.repeat(20_000)}c;\n`);
+    assert.match(deep.skipped ?? '', /nesting too deep/);
+  });
+});

@@ -34,6 +34,8 @@ export class Controller implements vscode.Disposable {
   /** The findings behind each document's diagnostics, for hovers and quick-fixes. */
   readonly findingsByUri = new Map<string, LevelledFinding[]>();
   private readonly timers = new Map<string, NodeJS.Timeout>();
+  // What the log has been told that stays true keystroke after keystroke: said once.
+  private readonly logged = new Set<string>();
   private readonly changeEmitter = new vscode.EventEmitter<void>();
   readonly onDidChange = this.changeEmitter.event;
   private engineModule: typeof Engine | undefined;
@@ -107,6 +109,12 @@ export class Controller implements vscode.Disposable {
     return folder ? this.folders.get(folder.uri.toString()) : undefined;
   }
 
+  private logOnce(message: string): void {
+    if (this.logged.has(message)) return;
+    this.logged.add(message);
+    log(message);
+  }
+
   /** Analyses a document after a pause in typing. */
   schedule(document: vscode.TextDocument): void {
     const key = document.uri.toString();
@@ -129,8 +137,11 @@ export class Controller implements vscode.Disposable {
     const analysis = this.engine().analyzeDocument(state?.policy ?? { root }, relative, document.getText(), state?.scanResult?.clientExports);
     const elapsed = performance.now() - started;
     if (elapsed > 50) log(`${relative}: analysed in ${elapsed.toFixed(0)} ms`);
-    // While a file is mid-edit, keep the last good diagnostics rather than let them vanish.
-    if (analysis.partial && this.findingsByUri.has(document.uri.toString())) return;
+    if (analysis.documentError) this.logOnce(analysis.documentError);
+    // A file it cannot analyse (nesting too deep, a bug of ours) is said in the log, once per reason.
+    if (analysis.skipped) this.logOnce(`${relative}: not analysed: ${analysis.skipped}`);
+    // While a file is mid-edit or cannot be analysed, keep the last good diagnostics rather than let them vanish.
+    if ((analysis.partial || analysis.skipped) && this.findingsByUri.has(document.uri.toString())) return;
     // Calls into wrappers elsewhere are known from the last workspace scan.
     const wrapperFindings = (state?.scanned?.get(relative) ?? []).filter((finding) => finding.ruleId === 'wrapper-call');
     this.publish(document.uri, [...analysis.findings, ...wrapperFindings]);
@@ -139,7 +150,8 @@ export class Controller implements vscode.Disposable {
   /** Turns a workspace scan into diagnostics for every file, opened or not. */
   applyScan(state: FolderState, result: Engine.ScanResult): LevelledFinding[] {
     state.scanResult = result;
-    const findings = this.engine().judgeScan(state.policy, result);
+    const { findings, documentError } = this.engine().judgeScan(state.policy, result);
+    if (documentError) this.logOnce(documentError);
     const byFile = new Map<string, LevelledFinding[]>();
     for (const finding of findings) byFile.set(finding.file, [...(byFile.get(finding.file) ?? []), finding]);
     for (const file of state.scanned?.keys() ?? []) if (!byFile.has(file)) this.publish(vscode.Uri.file(path.join(state.policy.root, file)), []);

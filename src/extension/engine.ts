@@ -66,6 +66,8 @@ export interface DocumentAnalysis {
   findings: LevelledFinding[];
   partial?: { line: number; message: string };
   skipped?: string;
+  /** Why the policy document privacy.json names could not be read (the undisclosed-vendor check is off). */
+  documentError?: string;
 }
 
 // One incremental parser per recently analysed document: a keystroke re-parses one function body.
@@ -114,8 +116,8 @@ export function analyzeDocument(policy: FolderPolicy, relativePath: string, text
     cancelled: false,
     durationMs: 0,
   };
-  const { findings } = applyPolicy(result, { config: policy.config, configFile: policy.configFile, catalog, cwd: policy.root, scope: 'file' });
-  return { findings, partial: analysis.partial, skipped: analysis.skipped };
+  const { findings, documentError } = applyPolicy(result, { config: policy.config, configFile: policy.configFile, catalog, cwd: policy.root, scope: 'file' });
+  return { findings, partial: analysis.partial, skipped: analysis.skipped, documentError };
 }
 
 /** Whether the text imports, by name or whole, a key a module exports a client under (as the scan's rounds tell). */
@@ -124,8 +126,8 @@ function importsClient(relativePath: string, text: string, clients: ReadonlyMap<
 }
 
 /** Judges a workspace scan (run in the worker) under the folder's privacy.json. */
-export function judgeScan(policy: FolderPolicy, result: ScanResult): LevelledFinding[] {
-  return applyPolicy(result, { config: policy.config, configFile: policy.configFile, catalog: loadCatalog(), cwd: policy.root }).findings;
+export function judgeScan(policy: FolderPolicy, result: ScanResult): { findings: LevelledFinding[]; documentError?: string } {
+  return applyPolicy(result, { config: policy.config, configFile: policy.configFile, catalog: loadCatalog(), cwd: policy.root });
 }
 
 export function disclosure(findings: LevelledFinding[], config: PrivacyConfig | undefined): string {
