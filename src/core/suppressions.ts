@@ -12,6 +12,7 @@ export interface SuppressionDirective {
 }
 
 const DIRECTIVE = /offbox-ignore-(next-line|file)\b([^\n]*)/;
+const QUOTES = ["'", '"', '`'];
 
 /**
  * Reads suppression comments: `// offbox-ignore-next-line <rule-id>[, <rule-id>] -- <reason>` for
@@ -29,12 +30,15 @@ export function readSuppressions(text: string, jsx = true): SuppressionDirective
     lineStart += line.length + 1;
     const lineText = line.endsWith('\r') ? line.slice(0, -1) : line;
     const match = DIRECTIVE.exec(lineText);
-    const marker = /(\/\/|\/\*)\s*offbox-ignore/.exec(lineText)?.[1];
-    if (!match || !marker) return;
+    const opened = /(\/\/|\/\*)\s*offbox-ignore/.exec(lineText);
+    const marker = opened?.[1];
+    if (!match || !opened || !marker) return;
     // Text in a string is no directive: `const hint = "// offbox-ignore-file -- why"` must not hide the
-    // file's sends. Where lexing cannot tell (past JSX), the comment marker before it decides.
+    // file's sends. Where lexing cannot tell (past JSX or a regular expression), a quote left open
+    // before the comment marker on its line says the same.
     const region = (regions ??= new CodeRegions(text, jsx)).regionAt(start + match.index);
     if (region === 'string' || region === 'template') return;
+    if (region === 'unknown' && QUOTES.some((quote) => lineText.slice(0, opened.index).split(quote).length % 2 === 0)) return;
     // A block or JSX comment ends at its `*/`, whatever follows on the line (`*/}</div>`).
     const body = marker === '/*' && match[2].includes('*/') ? match[2].slice(0, match[2].indexOf('*/')) : match[2];
     const [rulesPart, ...reasonParts] = body.split(/\s--\s?/);
