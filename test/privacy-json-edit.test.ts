@@ -44,6 +44,17 @@ describe('editing privacy.json', () => {
     assert.deepEqual(editPrivacyJsonText(broken, ['mode'], 'on-prem'), { error: 'privacy.json does not parse; fix it before Offbox edits it' });
   });
 
+  it('appends in the line ends and indentation of the file (CRLF, tabs)', () => {
+    const crlf = '{\r\n  "thirdParties": [\r\n    {\r\n      "vendor": "Stripe"\r\n    }\r\n  ]\r\n}\r\n';
+    const added = editPrivacyJsonText(crlf, ['thirdParties', -1], { vendor: 'HubSpot' });
+    assert.ok('text' in added);
+    assert.equal(added.text, '{\r\n  "thirdParties": [\r\n    {\r\n      "vendor": "Stripe"\r\n    },\r\n    {\r\n      "vendor": "HubSpot"\r\n    }\r\n  ]\r\n}\r\n');
+    const tabs = '{\n\t"thirdParties": [\n\t\t{\n\t\t\t"vendor": "Stripe"\n\t\t}\n\t]\n}\n';
+    const tabbed = editPrivacyJsonText(tabs, ['thirdParties', -1], { vendor: 'HubSpot' });
+    assert.ok('text' in tabbed);
+    assert.equal(tabbed.text, '{\n\t"thirdParties": [\n\t\t{\n\t\t\t"vendor": "Stripe"\n\t\t},\n\t\t{\n\t\t\t"vendor": "HubSpot"\n\t\t}\n\t]\n}\n');
+  });
+
   // An unsaved edit can leave any value there; jsonc-parser threw on each, and the quick fix with it.
   it('refuses, with what stands there, a file whose levels on the way are not objects and lists', () => {
     assert.deepEqual(editPrivacyJsonText('null', ['mode'], 'on-prem'), { error: 'privacy.json is null, not an object; fix it before Offbox edits it' });

@@ -17,6 +17,10 @@ describe('offbox-ignore directives', () => {
     ]);
   });
 
+  it('take the reason from `--` written without a space before it', () => {
+    assert.deepEqual(readSuppressions('// offbox-ignore-next-line network-call--the CI link checker\n', false), [{ scope: 'next-line', line: 1, rules: ['network-call'], reason: 'the CI link checker' }]);
+  });
+
   // A string that shows how to write one hid every send of its file.
   it('are not read in strings or template literals', () => {
     const text = [

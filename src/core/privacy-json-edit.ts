@@ -46,10 +46,13 @@ function appendToArray(text: string, tree: ReturnType<typeof parseTree> & object
   const rest = text.slice(end, lineEnd);
   // Something other than a comment after the element on its line (`{…}]`): write right after the element.
   const ownLine = /^\s*(\/\/.*|\/\*.*\*\/\s*)?\r?$/.test(rest);
-  const insertAt = ownLine ? lineEnd : end;
+  // Before the line's `\r` in a CRLF file, not between it and its `\n`.
+  const insertAt = ownLine ? (text[lineEnd - 1] === '\r' ? lineEnd - 1 : lineEnd) : end;
   const oneLine = !text.slice(last.offset, end).includes('\n');
-  const rendered = oneLine ? JSON.stringify(value, null, 1).replace(/\n\s*/g, ' ').replace(/\{ /g, '{ ').replace(/ \}/g, ' }') : JSON.stringify(value, null, 2).replace(/\n/g, `\n${indent}`);
   const eol = text.includes('\r\n') ? '\r\n' : '\n';
+  // Indented as the file is: with tabs where the last element is, else two spaces.
+  const unit = indent.includes('\t') ? '\t' : 2;
+  const rendered = oneLine ? JSON.stringify(value, null, 1).replace(/\n\s*/g, ' ').replace(/\{ /g, '{ ').replace(/ \}/g, ' }') : JSON.stringify(value, null, unit).replace(/\n/g, `${eol}${indent}`);
   const separator = ownLine ? `${eol}${indent}` : ' ';
   return `${text.slice(0, end)},${text.slice(end, insertAt)}${separator}${rendered}${text.slice(insertAt)}`;
 }

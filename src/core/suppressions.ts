@@ -41,7 +41,8 @@ export function readSuppressions(text: string, jsx = true): SuppressionDirective
     if (region === 'unknown' && QUOTES.some((quote) => lineText.slice(0, opened.index).split(quote).length % 2 === 0)) return;
     // A block or JSX comment ends at its `*/`, whatever follows on the line (`*/}</div>`).
     const body = marker === '/*' && match[2].includes('*/') ? match[2].slice(0, match[2].indexOf('*/')) : match[2];
-    const [rulesPart, ...reasonParts] = body.split(/\s--\s?/);
+    // `--` starts the reason even without a space before it (`network-call--ok`): no rule id holds one.
+    const [rulesPart, ...reasonParts] = body.split(/\s*--\s?/);
     const reason = reasonParts.join(' -- ').trim();
     directives.push({
       scope: match[1] as 'next-line' | 'file',
