@@ -26,12 +26,13 @@ export function destinationOf(value: StringValue): DestinationResult {
   // A whole URL is read as fetch and WebSocket read it (WHATWG): `https:evil.com`, `https:\\evil.com`,
   // `https://a.io\\@localhost`, `api。segment。io` and a newline inside the scheme all reach a host the
   // hand-read authority below took for a relative path, a loopback or no dot.
+  // A literal host: on the box (loopback, a private network, a reserved name) or a destination.
+  const atHost = (host: string, scheme: string | undefined): DestinationResult => {
+    const local = localReason(host);
+    return local ? { offBox: false, reason: local } : { offBox: true, destination: { kind: 'host', host, url: display, scheme, source: value.configurableBy } };
+  };
   const whole = holes.length === 0 ? specialUrl(flat) : undefined;
-  if (whole) {
-    const local = localReason(whole.host);
-    if (local) return { offBox: false, reason: local };
-    return { offBox: true, destination: { kind: 'host', host: whole.host, url: display, scheme: whole.scheme, source: value.configurableBy } };
-  }
+  if (whole) return atHost(whole.host, whole.scheme);
   const schemeMatch = /^([a-z][a-z0-9+.-]*):/i.exec(flat);
   let rest: string;
   let scheme: string | undefined;
@@ -59,9 +60,7 @@ export function destinationOf(value: StringValue): DestinationResult {
     return { offBox: true, destination: { kind: 'host', host: pattern, url: display, scheme, source: value.configurableBy } };
   }
   if (host === '') return { offBox: false, reason: 'relative' };
-  const local = localReason(host);
-  if (local) return { offBox: false, reason: local };
-  return { offBox: true, destination: { kind: 'host', host, url: display, scheme, source: value.configurableBy } };
+  return atHost(host, scheme);
 }
 
 /** The host and scheme of an absolute URL with a network scheme the WHATWG parser reads a host for, else undefined. */

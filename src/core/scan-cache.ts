@@ -116,12 +116,17 @@ export class ScanCache {
 
   /** Why the snapshot or the journal must not be written (a link, a folder, a pipe, a journal that is not ours), or undefined. */
   private refusal(): string | undefined {
+    // The journal is appended to, never read whole here: its first bytes tell whose it is.
+    return this.unwritable() ?? (startsAsCache(firstBytes(this.journal, CACHE_START.length)) ? undefined : `${this.journal} holds something other than an Offbox journal`);
+  }
+
+  /** Which of the snapshot and the journal is a link, a folder or a pipe, and so, or undefined. */
+  private unwritable(): string | undefined {
     for (const path of [this.location, this.journal]) {
       const refused = notWritable(path);
       if (refused) return `${path} ${refused}`;
     }
-    // The journal is appended to, never read whole here: its first bytes tell whose it is.
-    return startsAsCache(firstBytes(this.journal, CACHE_START.length)) ? undefined : `${this.journal} holds something other than an Offbox journal`;
+    return undefined;
   }
 
   /** Applies the journal's lines in order, up to the first that is not whole (a write cut short) or not of this key. */
@@ -307,7 +312,7 @@ export class ScanCache {
   flush(): void {
     if ((this.changed.size === 0 && !this.discoveriesChanged) || !this.location) return;
     // Checked again: a link or a pipe put there since the cache was read (a pipe would block the write).
-    const refused = this.foreign ?? [this.location, this.journal].map((path) => notWritable(path) && `${path} ${notWritable(path)}`).find(Boolean);
+    const refused = this.foreign ?? this.unwritable();
     if (refused) throw new Error(refused);
     makeDirectories(dirname(this.location));
     if (this.snapshotBytes > 0 && this.journalBytes < this.snapshotBytes * JOURNAL_SHARE) {
