@@ -157,10 +157,10 @@ export class AnalysisPool {
   /**
    * Runs the jobs with this thread reading and prefiltering every file (`triage`, the scan's own
    * context) while the workers parse and analyse the few that pass: on two cores one worker does
-   * the costly half while this thread reads on. Once it has read everything, this thread takes
-   * files back from the end of the workers' queues and analyses them itself until it meets them
-   * (each item's slot in a shared array says who claimed it first). Resolves to the outcomes in job
-   * order (a prefix of them when cancelled).
+   * the costly half while this thread reads on. Once it has read everything, this thread takes back
+   * the files the workers have not started, largest first, and analyses them itself (each item's
+   * slot in a shared array says who claimed it first). Resolves to the outcomes in job order (a
+   * prefix of them when cancelled).
    */
   async runTriaged(spec: RootSpec, jobs: AnalysisJob[], triage: AnalysisContext, hooks: RunHooks = {}): Promise<JobOutcome[]> {
     const specId = this.specIdOf(spec);
@@ -227,9 +227,9 @@ export class AnalysisPool {
       }
       entry.worker.postMessage({ type: 'analyse', spec: specId, batch: id, items: [item], claims } satisfies ToWorker);
     };
-    // A small batch (a wrapper round) is read whole first and handed out largest first: this thread
-    // then takes the small ones back from the end, instead of one large test file ending the round
-    // alone in the worker. A large one is handed out as it is read, so the worker starts at once.
+    // A small batch (a wrapper round) is read whole first and handed out largest first: both threads
+    // then end on small files, instead of one large test file ending the round alone in the worker.
+    // A large one is handed out as it is read, so the worker starts at once.
     const held = jobs.length <= PRESORTED_BATCH ? ([] as TriagedItem[]) : undefined;
     let cancelled = false;
     try {
@@ -242,10 +242,13 @@ export class AnalysisPool {
         else post({ job, read: triaged, slot });
       }
       if (held && !cancelled) for (const item of held.sort((a, b) => b.read.text.length - a.read.text.length)) post(item);
-      // The workers take their items in order: the first one they claimed ends what is left here.
-      for (let at = posted.length - 1; at >= 0; at -= 1) {
-        const { job, read, slot } = posted[at];
-        if (Atomics.compareExchange(claims, slot, UNCLAIMED, CLAIMED_HERE) !== UNCLAIMED) break;
+      // What the workers have not started is taken back here, largest first (as a round is handed
+      // out): this thread then ends on small files, and so, most likely, does a worker, which takes
+      // what is left in the order posted; neither waits long on the other's last file.
+      const left = posted.filter(({ slot }) => Atomics.load(claims, slot) === UNCLAIMED).sort((a, b) => b.read.text.length - a.read.text.length);
+      for (const { job, read, slot } of left) {
+        // A worker took it meanwhile.
+        if (Atomics.compareExchange(claims, slot, UNCLAIMED, CLAIMED_HERE) !== UNCLAIMED) continue;
         // Cancelled: what the workers have not started is claimed here and left undone.
         if (!cancelled && !(cancelled = hooks.isCancelled?.() ?? false)) finish(slot, analyseGuarded(triage, job, read));
       }
