@@ -108,3 +108,46 @@ describe('privacy.json from an untrusted repository is data only', () => {
     assert.match(guard.problems[0].message, /"guards\.0\.kind" is "cloud", which is not allowed: it must be one of "hosted-only", "opt-in", "opt-out", "consent"/);
   });
 });
+
+describe('offbox-ignore comments Offbox cannot read', () => {
+  function problems(text: string) {
+    const root = workspace({ 'privacy.json': '{ "mode": "on-prem" }', 'src/a.ts': text });
+    const { config } = loadPrivacyConfig(join(root, 'privacy.json'));
+    const result = scanPaths(['.'], loadCatalog(), detectors, { cwd: root });
+    return applyPolicy(result, { config, configFile: 'privacy.json', catalog: loadCatalog(), cwd: root }).findings.map((finding) => ({
+      line: finding.range.start.line,
+      rule: finding.verdict?.rule ?? finding.ruleId,
+      suppressed: finding.suppression !== undefined,
+      message: finding.message,
+    }));
+  }
+
+  it('reports an unknown rule id, with the one it most likely meant, and leaves the send standing', () => {
+    const found = problems(['// offbox-ignore-next-line network-calls, sdk-call -- status page', "export const a = () => fetch('https://stats.acme-tools.io/usage');", ''].join('\n'));
+    const typo = found.find((finding) => finding.rule === 'malformed-suppression')!;
+    assert.equal(typo.line, 1);
+    assert.match(typo.message, /`network-calls` is no Offbox rule id.*Did you mean `network-call`\?/);
+    assert.equal(found.filter((finding) => finding.rule === 'malformed-suppression').length, 1, 'sdk-call is a rule id');
+    assert.deepEqual(found.find((finding) => finding.line === 2)?.suppressed, false);
+  });
+
+  it('lists the rule ids when none is near', () => {
+    const found = problems(['// offbox-ignore-next-line on-prem/no-telemetry -- status page', "export const a = () => fetch('https://stats.acme-tools.io/usage');", ''].join('\n'));
+    assert.match(found.find((finding) => finding.rule === 'malformed-suppression')!.message, /The rule ids: .*network-call.*wrapper-call\./);
+  });
+
+  it('reports an unknown directive, once, and suppresses with offbox-ignore-line', () => {
+    const found = problems(
+      [
+        "export const a = () => fetch('https://stats.acme-tools.io/a'); // offbox-ignore network-call -- status page",
+        "export const b = () => fetch('https://stats.acme-tools.io/b'); // offbox-ignore-line network-call -- status page",
+        '',
+      ].join('\n'),
+    );
+    assert.deepEqual(
+      found.map(({ line, rule, suppressed }) => `${line} ${rule}${suppressed ? ' suppressed' : ''}`),
+      ['1 malformed-suppression', '1 on-prem/vendor-cloud', '2 on-prem/vendor-cloud suppressed'],
+    );
+    assert.match(found[0].message, /`offbox-ignore` is no Offbox directive/);
+  });
+});

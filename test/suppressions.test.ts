@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
 import { describe, it } from 'node:test';
-import { readSuppressions } from '../src/core/suppressions';
+import { coveringDirective, readSuppressions } from '../src/core/suppressions';
 
 describe('offbox-ignore directives', () => {
   it('are read in line, block and JSX comments, with their rules and reason', () => {
@@ -33,5 +33,29 @@ describe('offbox-ignore directives', () => {
     // Past a regular expression the lexer cannot tell strings apart: a quote open before the marker does.
     const later = ['const re = /x/g;', 'const snippet = `{/* offbox-ignore-next-line network-call -- <reason> */}`;', '// offbox-ignore-next-line network-call -- the CI link checker'].join('\n');
     assert.deepEqual(readSuppressions(later, false), [{ scope: 'next-line', line: 3, rules: ['network-call'], reason: 'the CI link checker' }]);
+  });
+
+  it('read offbox-ignore-line at the end of a line, for that line alone', () => {
+    const text = ["fetch('https://docs.acme.io'); // offbox-ignore-line network-call -- the CI link checker", "fetch('https://x.acme.io'); /* offbox-ignore-line */"].join('\n');
+    const directives = readSuppressions(text, false);
+    assert.deepEqual(directives, [
+      { scope: 'line', line: 1, rules: ['network-call'], reason: 'the CI link checker' },
+      { scope: 'line', line: 2, rules: [], reason: undefined },
+    ]);
+    assert.equal(coveringDirective(directives, 'network-call', 1), directives[0]);
+    assert.equal(coveringDirective(directives, 'network-call', 2), directives[1]);
+    assert.equal(coveringDirective(directives.slice(0, 1), 'network-call', 2), undefined, 'not the next line');
+  });
+
+  // A mistyped directive suppressed nothing and said nothing (policy-run now reports it).
+  it('keep an unknown offbox-ignore word, which covers nothing', () => {
+    const text = ['// offbox-ignore network-call -- why', '/* offbox-ignore-nextline sdk-call */', '// offbox-ignore-files', '// see offbox-ignore-file in the docs', "fetch('https://docs.acme.io');"].join('\n');
+    const directives = readSuppressions(text, false);
+    assert.deepEqual(directives, [
+      { scope: 'unknown', line: 1, rules: ['network-call'], reason: 'why', directive: 'offbox-ignore' },
+      { scope: 'unknown', line: 2, rules: ['sdk-call'], reason: undefined, directive: 'offbox-ignore-nextline' },
+      { scope: 'unknown', line: 3, rules: [], reason: undefined, directive: 'offbox-ignore-files' },
+    ]);
+    for (const line of [1, 2, 3, 4, 5]) assert.equal(coveringDirective(directives, 'network-call', line), undefined);
   });
 });

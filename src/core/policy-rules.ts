@@ -27,10 +27,20 @@ export const policyRuleMetas: readonly DetectorMeta[] = [
     keywords: [],
   },
   {
+    id: 'malformed-suppression',
+    kind: 'policy',
+    description: 'An offbox-ignore comment that suppresses nothing: an unknown directive or rule id.',
+    messages: {
+      unknownDirective: '`{{directive}}` is no Offbox directive, so this comment suppresses nothing. Write `offbox-ignore-next-line` (for the next line), `offbox-ignore-line` (for its own line) or `offbox-ignore-file`.',
+      unknownRule: '`{{rule}}` is no Offbox rule id, so this comment suppresses nothing for it.{{hint}}',
+    },
+    keywords: [],
+  },
+  {
     id: 'unjustified-suppression',
     kind: 'policy',
     description: 'An offbox-ignore comment without a reason.',
-    messages: { noReason: 'This offbox-ignore comment gives no reason. Write one after `--`: `// offbox-ignore-next-line {{rules}} -- <why this send is acceptable>`.' },
+    messages: { noReason: 'This offbox-ignore comment gives no reason. Write one after `--`: `// {{directive}} {{rules}} -- <why this send is acceptable>`.' },
     keywords: [],
   },
 ];

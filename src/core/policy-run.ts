@@ -8,9 +8,9 @@ import { judge } from './policy';
 import { hostMention, namedVendors, readPolicyDocument, vendorMention, type PolicyDocument } from './policy-document';
 import { policyRuleMetas } from './policy-rules';
 import type { PrivacyConfig, PrivacyMode } from './privacy-config';
-import { inventoryLevel } from './rules';
+import { inventoryLevel, ruleMetas } from './rules';
 import type { ScanResult } from './scan';
-import { coveringDirective } from './suppressions';
+import { coveringDirective, type SuppressionDirective } from './suppressions';
 
 export interface PolicyOptions {
   config?: PrivacyConfig;
@@ -36,6 +36,9 @@ export interface PolicyOutcome {
 }
 
 const meta = (id: string) => policyRuleMetas.find((rule) => rule.id === id)!;
+
+// Every id a finding can carry: a directive naming another suppresses nothing.
+const RULE_IDS = ruleMetas.map((rule) => rule.id);
 
 /**
  * Applies privacy.json to a scan: drops ignored files and internal hosts, attaches suppressions,
@@ -80,13 +83,7 @@ export function applyPolicy(result: ScanResult, options: PolicyOptions): PolicyO
     };
   });
 
-  for (const [file, directives] of result.suppressions) {
-    for (const directive of directives) {
-      if (directive.reason) continue;
-      const range = lineRange(directive.line);
-      judged.push(policyFinding('unjustified-suppression', 'noReason', { rules: directive.rules.join(', ') || '<rule-id>' }, file, range, 'warning', `${file}:${directive.line}`));
-    }
-  }
+  for (const [file, directives] of result.suppressions) for (const directive of directives) judged.push(...directiveProblems(directive, file));
 
   let documentError: string | undefined;
   if (config?.policy && options.configFile) {
@@ -145,6 +142,43 @@ function policyFinding(ruleId: string, messageId: string, data: Record<string, s
     related: [],
   };
   return { ...finding, level };
+}
+
+/**
+ * What is wrong with one offbox-ignore comment: a word or a rule id Offbox does not know (the comment
+ * then suppresses nothing, which a typo would otherwise leave unsaid), and a missing reason.
+ */
+function directiveProblems(directive: SuppressionDirective, file: string): LevelledFinding[] {
+  const at = (ruleId: string, messageId: string, data: Record<string, string>, key: string) => policyFinding(ruleId, messageId, data, file, lineRange(directive.line), 'warning', key);
+  if (directive.scope === 'unknown') return [at('malformed-suppression', 'unknownDirective', { directive: directive.directive ?? 'offbox-ignore' }, `${file}:${directive.line}`)];
+  const problems = directive.rules
+    .filter((id) => !RULE_IDS.includes(id))
+    .map((id) => {
+      const near = nearestRuleId(id);
+      return at('malformed-suppression', 'unknownRule', { rule: id, hint: near ? ` Did you mean \`${near}\`?` : ` The rule ids: ${RULE_IDS.join(', ')}.` }, `${file}:${directive.line}:${id}`);
+    });
+  if (!directive.reason) problems.push(at('unjustified-suppression', 'noReason', { directive: `offbox-ignore-${directive.scope}`, rules: directive.rules.join(', ') || '<rule-id>' }, `${file}:${directive.line}`));
+  return problems;
+}
+
+/** The rule id a mistyped one most likely meant: at most two edits away (`network-calls`, `sdk_call`). */
+function nearestRuleId(id: string): string | undefined {
+  let best: { id: string; distance: number } | undefined;
+  for (const candidate of RULE_IDS) {
+    const distance = editDistance(id.toLowerCase(), candidate);
+    if (distance <= 2 && (!best || distance < best.distance)) best = { id: candidate, distance };
+  }
+  return best?.id;
+}
+
+function editDistance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, index) => index);
+  for (let i = 1; i <= a.length; i += 1) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j += 1) current[j] = Math.min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+    previous = current;
+  }
+  return previous[b.length];
 }
 
 function lineRange(line: number): Range {

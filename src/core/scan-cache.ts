@@ -377,8 +377,9 @@ export function contentHash(text: string): string {
 
 // Raised whenever what an entry holds, or what a scan reads from it, changes between builds of the
 // same version (2: prefiltered entries mark their re-exports; 3: the prefilter reads package names only
-// where a module is named, and an unparsed file's imports past comments).
-const ENTRY_FORMAT = 3;
+// where a module is named, and an unparsed file's imports past comments; 4: an analysis's suppressions
+// hold `offbox-ignore-line` and unknown directives).
+const ENTRY_FORMAT = 4;
 
 /** The cache key: anything that changes what an analysis would produce. */
 export function cacheKey(parts: unknown[]): string {

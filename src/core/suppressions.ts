@@ -1,24 +1,33 @@
 import { CodeRegions } from './code-regions';
+import { own } from './own';
 
-/** An `offbox-ignore-next-line` or `offbox-ignore-file` comment. */
+/**
+ * An `offbox-ignore-next-line`, `offbox-ignore-line` or `offbox-ignore-file` comment, or one that
+ * starts with another `offbox-ignore…` word (`unknown`: it suppresses nothing, and is reported).
+ */
 export interface SuppressionDirective {
-  scope: 'next-line' | 'file';
+  scope: 'next-line' | 'line' | 'file' | 'unknown';
   /** The line of the comment (1-based). */
   line: number;
   /** Rule ids it names; empty means every rule. */
   rules: string[];
   /** The text after `--`, or undefined when none was given. */
   reason?: string;
+  /** For an `unknown` one, the word it starts with (`offbox-ignore-nextline`). */
+  directive?: string;
 }
 
-const DIRECTIVE = /offbox-ignore-(next-line|file)\b([^\n]*)/;
+// A comment that starts with an `offbox-ignore…` word; a mention later in a comment is prose.
+const DIRECTIVE = /(\/\/|\/\*)\s*(offbox-ignore[\w-]*)([^\n]*)/;
+const SCOPES: Record<string, 'next-line' | 'line' | 'file'> = { 'offbox-ignore-next-line': 'next-line', 'offbox-ignore-line': 'line', 'offbox-ignore-file': 'file' };
 const QUOTES = ["'", '"', '`'];
 
 /**
  * Reads suppression comments: `// offbox-ignore-next-line <rule-id>[, <rule-id>] -- <reason>` for
- * the next line, `// offbox-ignore-file <rule-id> -- <reason>` for the whole file. Block and JSX
- * comments work too. Only lines that mention `offbox-ignore` are looked at. `jsx`: whether the file
- * may hold JSX (as the lexer that tells strings from comments needs to know).
+ * the next line, `offbox-ignore-line` (at the end of a line) for its own line, `// offbox-ignore-file
+ * <rule-id> -- <reason>` for the whole file. Block and JSX comments work too. Only lines that mention
+ * `offbox-ignore` are looked at. `jsx`: whether the file may hold JSX (as the lexer that tells strings
+ * from comments needs to know).
  */
 export function readSuppressions(text: string, jsx = true): SuppressionDirective[] {
   if (!text.includes('offbox-ignore')) return [];
@@ -30,26 +39,27 @@ export function readSuppressions(text: string, jsx = true): SuppressionDirective
     lineStart += line.length + 1;
     const lineText = line.endsWith('\r') ? line.slice(0, -1) : line;
     const match = DIRECTIVE.exec(lineText);
-    const opened = /(\/\/|\/\*)\s*offbox-ignore/.exec(lineText);
-    const marker = opened?.[1];
-    if (!match || !opened || !marker) return;
+    if (!match) return;
+    const [, marker, word, rest] = match;
     // Text in a string is no directive: `const hint = "// offbox-ignore-file -- why"` must not hide the
     // file's sends. Where lexing cannot tell (past JSX or a regular expression), a quote left open
     // before the comment marker on its line says the same.
-    const region = (regions ??= new CodeRegions(text, jsx)).regionAt(start + match.index);
+    const region = (regions ??= new CodeRegions(text, jsx)).regionAt(start + match.index + match[0].length - rest.length - word.length);
     if (region === 'string' || region === 'template') return;
-    if (region === 'unknown' && QUOTES.some((quote) => lineText.slice(0, opened.index).split(quote).length % 2 === 0)) return;
+    if (region === 'unknown' && QUOTES.some((quote) => lineText.slice(0, match.index).split(quote).length % 2 === 0)) return;
     // A block or JSX comment ends at its `*/`, whatever follows on the line (`*/}</div>`).
-    const body = marker === '/*' && match[2].includes('*/') ? match[2].slice(0, match[2].indexOf('*/')) : match[2];
+    const body = marker === '/*' && rest.includes('*/') ? rest.slice(0, rest.indexOf('*/')) : rest;
     // `--` starts the reason even without a space before it (`network-call--ok`): no rule id holds one.
     const [rulesPart, ...reasonParts] = body.split(/\s*--\s?/);
     const reason = reasonParts.join(' -- ').trim();
+    const scope = own(SCOPES, word);
     directives.push({
-      scope: match[1] as 'next-line' | 'file',
+      scope: scope ?? 'unknown',
       line: index + 1,
       rules: rulesPart.split(/[\s,]+/).filter(Boolean),
       // `-- <reason>` is the placeholder the editor's quick-fix inserts: not a reason yet.
       reason: reason.length > 0 && !/^<[^>]*>$/.test(reason) ? reason : undefined,
+      ...(scope ? {} : { directive: word }),
     });
   });
   return directives;
@@ -57,7 +67,19 @@ export function readSuppressions(text: string, jsx = true): SuppressionDirective
 
 /** The directive that covers a finding of `ruleId` starting on `line`, if any. */
 export function coveringDirective(directives: readonly SuppressionDirective[], ruleId: string, line: number): SuppressionDirective | undefined {
-  return directives.find(
-    (directive) => (directive.rules.length === 0 || directive.rules.includes(ruleId)) && (directive.scope === 'file' || directive.line + 1 === line),
-  );
+  return directives.find((directive) => (directive.rules.length === 0 || directive.rules.includes(ruleId)) && coversLine(directive, line));
+}
+
+function coversLine(directive: SuppressionDirective, line: number): boolean {
+  switch (directive.scope) {
+    case 'file':
+      return true;
+    case 'next-line':
+      return directive.line + 1 === line;
+    case 'line':
+      return directive.line === line;
+    default:
+      // An unknown word suppresses nothing (policy-run reports it).
+      return false;
+  }
 }

@@ -3,6 +3,9 @@ import * as vscode from 'vscode';
 import type { Controller } from './controller';
 import type { LevelledFinding } from './engine';
 
+// Findings about an offbox-ignore comment itself.
+const SUPPRESSION_RULES = new Set(['unjustified-suppression', 'malformed-suppression']);
+
 /**
  * Quick-fixes for Offbox diagnostics: wrap the statement in the consent guard or an edition guard
  * from privacy.json, declare the vendor in privacy.json, suppress with a reason, open the rule's
@@ -34,7 +37,8 @@ export class OffboxCodeActions implements vscode.CodeActionProvider {
         action.command = { command: 'offbox.declareVendor', title: action.title, arguments: [configUri, finding.vendor.name, finding.category] };
         actions.push(action);
       }
-      if (finding.ruleId !== 'unjustified-suppression') actions.push(this.suppress(document, diagnostic, finding));
+      // A finding about a suppression comment is mended in that comment, not suppressed by another.
+      if (!SUPPRESSION_RULES.has(finding.ruleId)) actions.push(this.suppress(document, diagnostic, finding));
       const docs = new vscode.CodeAction(`Offbox: Open documentation for ${finding.ruleId}`, vscode.CodeActionKind.QuickFix);
       docs.diagnostics = [diagnostic];
       docs.command = { command: 'offbox.openRuleDoc', title: docs.title, arguments: [finding.ruleId] };

@@ -1,9 +1,9 @@
 // Diagnostics: shown on open with the severity of privacy.json's mode, updated as you type and when the
-// mode changes, and reasonless suppressions reported.
+// mode changes, and reasonless or mistyped suppressions reported.
 /// <reference types="mocha" />
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import { activateExtension, fileUri, list, offboxDiagnostics, offboxState, open, ruleOf, screenshot, setModeInPrivacyJson, waitForDiagnostics, waitForRule } from './helpers';
+import { activateExtension, fileUri, list, offboxDiagnostics, offboxState, open, quickFixes, ruleOf, screenshot, setModeInPrivacyJson, waitForDiagnostics, waitForRule } from './helpers';
 
 const { Error: ERROR, Information: INFORMATION, Hint: HINT } = vscode.DiagnosticSeverity;
 
@@ -74,6 +74,22 @@ suite('diagnostics', () => {
     assert.notEqual(unjustified.severity, HINT);
     // The comment still suppresses the call it names.
     assert.deepEqual(offboxDiagnostics(document.uri, 'network-call'), [], list(offboxDiagnostics(document.uri)));
+  });
+
+  test('report a mistyped rule id in a suppression (malformed-suppression), with no fix that suppresses it', async () => {
+    const editor = await open('src/suppressed.ts');
+    const { document } = editor;
+    const at = document.getText().indexOf('network-call');
+    await editor.edit((builder) => builder.insert(document.positionAt(at + 'network-call'.length), 's'));
+    const malformed = await waitForRule(document.uri, 'malformed-suppression');
+    assert.equal(malformed.range.start.line, 1, 'on the offbox-ignore comment');
+    assert.match(malformed.message, /`network-calls` is no Offbox rule id.*Did you mean `network-call`\?/);
+    // It suppresses nothing now: the send is back.
+    await waitForRule(document.uri, 'network-call');
+    const titles = (await quickFixes(document.uri, malformed.range)).map((action) => action.title);
+    assert.ok(titles.some((title) => title.includes('documentation')), titles.join(' | '));
+    assert.ok(!titles.some((title) => title.includes('Suppress')), titles.join(' | '));
+    await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
   });
 
   test("follow privacy.json's mode when it is edited", async () => {
