@@ -150,4 +150,25 @@ describe('offbox-ignore comments Offbox cannot read', () => {
     );
     assert.match(found[0].message, /`offbox-ignore` is no Offbox directive/);
   });
+
+  it('reports a suppression that covers no finding, in a workspace scan, and none in an ignored file', () => {
+    const root = workspace({
+      'privacy.json': '{ "mode": "on-prem", "ignore": ["scripts/**"] }',
+      // The send it was written for has moved into another module: the comment covers nothing now.
+      'src/a.ts': ['// offbox-ignore-next-line network-call -- the status page', 'export const a = () => loadStatus();', "export const b = () => fetch('https://stats.acme-tools.io/b'); // offbox-ignore-line -- status page", ''].join('\n'),
+      'src/b.ts': ['/* offbox-ignore-file sdk-call -- the hosted bootstrap */', 'export const c = 1;', ''].join('\n'),
+      'scripts/seed.ts': ['// offbox-ignore-next-line network-call -- dev only', 'export const d = 1;', ''].join('\n'),
+    });
+    const { config } = loadPrivacyConfig(join(root, 'privacy.json'));
+    const result = scanPaths(['.'], loadCatalog(), detectors, { cwd: root });
+    const problemsIn = (scope: 'workspace' | 'file') =>
+      applyPolicy(result, { config, configFile: 'privacy.json', catalog: loadCatalog(), cwd: root, scope })
+        .findings.filter((finding) => finding.ruleId === 'unused-suppression')
+        .map((finding) => `${finding.file}:${finding.range.start.line} ${finding.message}`);
+    assert.deepEqual(problemsIn('workspace'), [
+      'src/a.ts:1 This `offbox-ignore-next-line network-call` comment suppresses no finding: what it covered is gone or has moved. Remove it, or it will hide a send written here later.',
+      'src/b.ts:1 This `offbox-ignore-file sdk-call` comment suppresses no finding: what it covered is gone or has moved. Remove it, or it will hide a send written here later.',
+    ]);
+    assert.deepEqual(problemsIn('file'), [], 'a file alone may lack the findings the rest of the codebase gives it');
+  });
 });

@@ -37,6 +37,15 @@ export const policyRuleMetas: readonly DetectorMeta[] = [
     keywords: [],
   },
   {
+    id: 'unused-suppression',
+    kind: 'policy',
+    description: 'An offbox-ignore comment that covers no finding: what it suppressed is gone or has moved.',
+    messages: {
+      unused: 'This `{{directive}}{{rules}}` comment suppresses no finding: what it covered is gone or has moved. Remove it, or it will hide a send written here later.',
+    },
+    keywords: [],
+  },
+  {
     id: 'unjustified-suppression',
     kind: 'policy',
     description: 'An offbox-ignore comment without a reason.',

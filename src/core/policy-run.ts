@@ -64,9 +64,12 @@ export function applyPolicy(result: ScanResult, options: PolicyOptions): PolicyO
     return override?.mode ?? options.mode ?? config?.mode;
   };
 
+  const isIgnored = (file: string) => {
+    const path = local(file);
+    return ignored !== undefined && !path.startsWith('..') && ignored.ignores(path);
+  };
   const kept = result.findings.filter((finding) => {
-    const path = local(finding.file);
-    if (ignored && !path.startsWith('..') && ignored.ignores(path)) return false;
+    if (isIgnored(finding.file)) return false;
     const host = finding.destination.host;
     return !(host && internal.some((matches) => matches(host)));
   });
@@ -83,7 +86,13 @@ export function applyPolicy(result: ScanResult, options: PolicyOptions): PolicyO
     };
   });
 
-  for (const [file, directives] of result.suppressions) for (const directive of directives) judged.push(...directiveProblems(directive, file));
+  // Whether a directive covers any finding needs every finding of its file: not known for a file alone.
+  const used = options.scope === 'file' ? undefined : new Set(judged.flatMap((finding) => (finding.suppression ? [`${finding.file}\u0000${finding.suppression.line}`] : [])));
+  for (const [file, directives] of result.suppressions) {
+    // A file privacy.json ignores is not judged, its comments neither.
+    if (isIgnored(file)) continue;
+    for (const directive of directives) judged.push(...directiveProblems(directive, file, used));
+  }
 
   let documentError: string | undefined;
   if (config?.policy && options.configFile) {
@@ -146,9 +155,10 @@ function policyFinding(ruleId: string, messageId: string, data: Record<string, s
 
 /**
  * What is wrong with one offbox-ignore comment: a word or a rule id Offbox does not know (the comment
- * then suppresses nothing, which a typo would otherwise leave unsaid), and a missing reason.
+ * then suppresses nothing, which a typo would otherwise leave unsaid), no finding left to cover
+ * (`used`: the files and lines of the directives that cover one), and a missing reason.
  */
-function directiveProblems(directive: SuppressionDirective, file: string): LevelledFinding[] {
+function directiveProblems(directive: SuppressionDirective, file: string, used: ReadonlySet<string> | undefined): LevelledFinding[] {
   const at = (ruleId: string, messageId: string, data: Record<string, string>, key: string) => policyFinding(ruleId, messageId, data, file, lineRange(directive.line), 'warning', key);
   if (directive.scope === 'unknown') return [at('malformed-suppression', 'unknownDirective', { directive: directive.directive ?? 'offbox-ignore' }, `${file}:${directive.line}`)];
   const problems = directive.rules
@@ -157,6 +167,11 @@ function directiveProblems(directive: SuppressionDirective, file: string): Level
       const near = nearestRuleId(id);
       return at('malformed-suppression', 'unknownRule', { rule: id, hint: near ? ` Did you mean \`${near}\`?` : ` The rule ids: ${RULE_IDS.join(', ')}.` }, `${file}:${directive.line}:${id}`);
     });
+  // A stale one would hide the next send written where it stands; one already reported as naming an
+  // unknown rule is not reported again.
+  if (used && problems.length === 0 && !used.has(`${file}\u0000${directive.line}`)) {
+    problems.push(at('unused-suppression', 'unused', { directive: `offbox-ignore-${directive.scope}`, rules: directive.rules.length > 0 ? ` ${directive.rules.join(', ')}` : '' }, `${file}:${directive.line}`));
+  }
   if (!directive.reason) problems.push(at('unjustified-suppression', 'noReason', { directive: `offbox-ignore-${directive.scope}`, rules: directive.rules.join(', ') || '<rule-id>' }, `${file}:${directive.line}`));
   return problems;
 }

@@ -3,6 +3,7 @@ import type { Detector } from './detector';
 import { CodeRegions } from './code-regions';
 import { GLOBAL_OBJECTS, type Origin } from './origin';
 import { mayHoldJsx } from './parse';
+import { SUPPRESSION_MARK } from './suppressions';
 import { BLOCK_COMMENT, COMMENT, LINE_COMMENT, LINE_TERMINATOR, alternationTrie, commentsOverrun, escapeRegExp } from './regexp';
 
 /** A text test that every file with a finding passes, so files that fail it are never parsed. */
@@ -129,7 +130,9 @@ export function buildPrefilter(catalog: Catalog, detectors: readonly Detector[])
           return true;
         }
       }
-      return false;
+      // An offbox-ignore comment that covers no finding is a finding itself (policy-run): its file is
+      // read for its comments. Few files hold one; looking costs about 0.4 ms per MB.
+      return text.includes(SUPPRESSION_MARK);
     },
   };
 }

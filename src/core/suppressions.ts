@@ -17,6 +17,9 @@ export interface SuppressionDirective {
   directive?: string;
 }
 
+/** What every directive starts with: a file without it has none (and the prefilter lets one with it through). */
+export const SUPPRESSION_MARK = 'offbox-ignore';
+
 // A comment that starts with an `offbox-ignore…` word; a mention later in a comment is prose.
 const DIRECTIVE = /(\/\/|\/\*)\s*(offbox-ignore[\w-]*)([^\n]*)/;
 const SCOPES: Record<string, 'next-line' | 'line' | 'file'> = { 'offbox-ignore-next-line': 'next-line', 'offbox-ignore-line': 'line', 'offbox-ignore-file': 'file' };
@@ -30,7 +33,7 @@ const QUOTES = ["'", '"', '`'];
  * from comments needs to know).
  */
 export function readSuppressions(text: string, jsx = true): SuppressionDirective[] {
-  if (!text.includes('offbox-ignore')) return [];
+  if (!text.includes(SUPPRESSION_MARK)) return [];
   const directives: SuppressionDirective[] = [];
   let regions: CodeRegions | undefined;
   let lineStart = 0;

@@ -4,7 +4,7 @@ import type { Controller } from './controller';
 import type { LevelledFinding } from './engine';
 
 // Findings about an offbox-ignore comment itself.
-const SUPPRESSION_RULES = new Set(['unjustified-suppression', 'malformed-suppression']);
+const SUPPRESSION_RULES = new Set(['unjustified-suppression', 'malformed-suppression', 'unused-suppression']);
 
 /**
  * Quick-fixes for Offbox diagnostics: wrap the statement in the consent guard or an edition guard
