@@ -59,3 +59,31 @@ describe('the editor engine says what it could not do', () => {
     assert.match(deep.skipped ?? '', /nesting too deep/);
   });
 });
+
+// The editor judges the calls into wrappers the last scan found with the document as it is now: its
+// offbox-ignore comments then cover them, and one covering nothing is reported.
+describe('the editor judges the last scan\'s wrapper calls with the document', () => {
+  const { config } = loadPrivacyConfig(join(EXAMPLE, 'privacy.json'));
+  const policy = { root: EXAMPLE, config, configFile: 'privacy.json' };
+  const file = 'src/server/webhooks.ts';
+  const text = readFileSync(join(EXAMPLE, file), 'utf8');
+  const scan = scanPaths(['.'], loadCatalog(), detectors, { cwd: EXAMPLE });
+  const wrapperCalls = scan.findings.filter((finding) => finding.file === file && finding.ruleId === 'wrapper-call');
+  const lines = text.split('\n');
+  const callLine = wrapperCalls[0]?.range.start.line;
+  const rules = (findings: Array<{ ruleId: string; range: { start: { line: number } }; suppression?: unknown }>) => findings.map((finding) => `${finding.range.start.line} ${finding.ruleId}${finding.suppression ? ' suppressed' : ''}`);
+
+  it('suppresses a wrapper call by a comment written since the scan', () => {
+    assert.equal(wrapperCalls.length, 1);
+    assert.deepEqual(rules(analyzeDocument(policy, file, text, scan.clientExports, wrapperCalls).findings).filter((line) => line.endsWith('wrapper-call')), [`${callLine} wrapper-call`]);
+    const edited = lines.map((line, index) => (index + 1 === callLine ? `${line} // offbox-ignore-line wrapper-call -- the hosted edition only` : line)).join('\n');
+    const { findings } = analyzeDocument(policy, file, edited, scan.clientExports, wrapperCalls);
+    assert.deepEqual(rules(findings).filter((line) => line.includes('wrapper-call') || line.includes('suppression')), [`${callLine} wrapper-call suppressed`]);
+  });
+
+  it('reports a comment that covers nothing once the scan is known, and only then', () => {
+    const stale = `// offbox-ignore-next-line network-call -- the status page\nexport const status = 1;\n${text}`;
+    assert.deepEqual(rules(analyzeDocument(policy, file, stale, scan.clientExports, wrapperCalls).findings).filter((line) => line.includes('suppression')), ['1 unused-suppression']);
+    assert.deepEqual(rules(analyzeDocument(policy, file, stale, scan.clientExports).findings).filter((line) => line.includes('suppression')), []);
+  });
+});

@@ -26,6 +26,12 @@ export interface PolicyOptions {
    * single file (an undisclosed vendor): staleness needs the whole codebase.
    */
   scope?: 'workspace' | 'file';
+  /**
+   * With scope `file`: whether the findings include the file's calls into wrappers defined elsewhere
+   * (the editor adds them from the last workspace scan). Only then is an offbox-ignore comment that
+   * covers none of them known to be unused.
+   */
+  wrappersKnown?: boolean;
 }
 
 /** What the policy layer made of a scan: judged findings and problems with the policy document itself. */
@@ -86,8 +92,8 @@ export function applyPolicy(result: ScanResult, options: PolicyOptions): PolicyO
     };
   });
 
-  // Whether a directive covers any finding needs every finding of its file: not known for a file alone.
-  const used = options.scope === 'file' ? undefined : new Set(judged.flatMap((finding) => (finding.suppression ? [`${finding.file}\u0000${finding.suppression.line}`] : [])));
+  // Whether a directive covers any finding needs every finding of its file, the wrapper calls included.
+  const used = options.scope === 'file' && !options.wrappersKnown ? undefined : new Set(judged.flatMap((finding) => (finding.suppression ? [`${finding.file}\u0000${finding.suppression.line}`] : [])));
   for (const [file, directives] of result.suppressions) {
     // A file privacy.json ignores is not judged, its comments neither.
     if (isIgnored(file)) continue;

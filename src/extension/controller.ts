@@ -134,7 +134,9 @@ export class Controller implements vscode.Disposable {
     const root = state?.policy.root ?? path.dirname(document.uri.fsPath);
     const relative = path.relative(root, document.uri.fsPath).split(path.sep).join('/');
     const started = performance.now();
-    const analysis = this.engine().analyzeDocument(state?.policy ?? { root }, relative, document.getText(), state?.scanResult?.clientExports);
+    // Calls into wrappers elsewhere are known from the last workspace scan (none before one).
+    const wrapperCalls = state?.scanned ? (state.scanned.get(relative) ?? []).filter((finding) => finding.ruleId === 'wrapper-call') : undefined;
+    const analysis = this.engine().analyzeDocument(state?.policy ?? { root }, relative, document.getText(), state?.scanResult?.clientExports, wrapperCalls);
     const elapsed = performance.now() - started;
     if (elapsed > 50) log(`${relative}: analysed in ${elapsed.toFixed(0)} ms`);
     if (analysis.documentError) this.logOnce(analysis.documentError);
@@ -142,9 +144,7 @@ export class Controller implements vscode.Disposable {
     if (analysis.skipped) this.logOnce(`${relative}: not analysed: ${analysis.skipped}`);
     // While a file is mid-edit or cannot be analysed, keep the last good diagnostics rather than let them vanish.
     if ((analysis.partial || analysis.skipped) && this.findingsByUri.has(document.uri.toString())) return;
-    // Calls into wrappers elsewhere are known from the last workspace scan.
-    const wrapperFindings = (state?.scanned?.get(relative) ?? []).filter((finding) => finding.ruleId === 'wrapper-call');
-    this.publish(document.uri, [...analysis.findings, ...wrapperFindings]);
+    this.publish(document.uri, analysis.findings);
   }
 
   /** Turns a workspace scan into diagnostics for every file, opened or not. */

@@ -8,6 +8,7 @@ import { defaultPoolSize, isAnalysisWorker, runAnalysisWorker } from '../core/an
 import { inRepoImports } from '../core/analysis-job';
 import { clientSignature } from '../core/wrapper-rounds';
 import { catalogContent, loadCatalog } from '../core/default-catalog';
+import type { Finding } from '../core/finding';
 import type { LevelledFinding } from '../core/format/json';
 import { formatDisclosure } from '../core/format/disclosure';
 import { formatSarif } from '../core/format/sarif';
@@ -85,8 +86,13 @@ function documentParser(root: string, relativePath: string): IncrementalParser {
   return parser;
 }
 
-/** Analyses one open document (path relative to its folder) and judges it under the folder's privacy.json. */
-export function analyzeDocument(policy: FolderPolicy, relativePath: string, text: string, clientExports?: Array<[string, string[]]>): DocumentAnalysis {
+/**
+ * Analyses one open document (path relative to its folder) and judges it under the folder's
+ * privacy.json. `wrapperCalls`: the document's calls into wrappers elsewhere, as the last workspace
+ * scan found them (a document alone cannot); judged with it, they follow its offbox-ignore comments
+ * as they are now, and a comment covering nothing is reported.
+ */
+export function analyzeDocument(policy: FolderPolicy, relativePath: string, text: string, clientExports?: Array<[string, string[]]>, wrapperCalls?: readonly Finding[]): DocumentAnalysis {
   const catalog = loadCatalog();
   // URL constants imported from other modules resolve as in a workspace scan, read from disk.
   const values = moduleValuesFor(policy.root);
@@ -95,7 +101,25 @@ export function analyzeDocument(policy: FolderPolicy, relativePath: string, text
   // A file with no sign of a send cannot have a finding: no parse on each keystroke (the same sound
   // prefilter as the workspace scan; wrapper calls come from the last scan).
   const prefilter = prefilterFor(catalog, detectors);
-  if (!prefilter.test(text, relativePath) && !text.includes('offbox-ignore') && !(clients && importsClient(relativePath, text, clients, values.resolver))) return { findings: [] };
+  // Judged afresh: the scan's verdict and suppression were those of the text it read.
+  const fromScan = (wrapperCalls ?? []).map(({ verdict, suppression, baselineState, ...finding }) => finding);
+  const judgeDocument = (findings: Finding[], suppressions: SuppressionDirective[] | undefined) => {
+    const result: ScanResult = {
+      roots: [policy.root],
+      findings,
+      counts: { files: 1, parsed: 1, prefiltered: 0, bytes: text.length, cached: 0 },
+      skipped: [],
+      partial: [],
+      suppressions: new Map(suppressions?.length ? [[relativePath, suppressions]] : []),
+      cancelled: false,
+      durationMs: 0,
+    };
+    return applyPolicy(result, { config: policy.config, configFile: policy.configFile, catalog, cwd: policy.root, scope: 'file', wrappersKnown: wrapperCalls !== undefined });
+  };
+  if (!prefilter.test(text, relativePath) && !(clients && importsClient(relativePath, text, clients, values.resolver))) {
+    // No sign of a send and no offbox-ignore comment (the prefilter lets those through): nothing to parse.
+    return fromScan.length > 0 ? { findings: judgeDocument(fromScan, undefined).findings } : { findings: [] };
+  }
   values.moduleValues.clients = clients;
   const analysis = analyzeSource(relativePath, text, detectors, catalog, {
     guards: parseGuards(policy.config?.guards ?? []),
@@ -106,17 +130,7 @@ export function analyzeDocument(policy: FolderPolicy, relativePath: string, text
     parse: (source) => documentParser(policy.root, relativePath).parse(source),
   });
   values.moduleValues.clients = undefined;
-  const result: ScanResult = {
-    roots: [policy.root],
-    findings: analysis.findings,
-    counts: { files: 1, parsed: 1, prefiltered: 0, bytes: text.length, cached: 0 },
-    skipped: [],
-    partial: [],
-    suppressions: new Map(analysis.suppressions?.length ? [[relativePath, analysis.suppressions]] : []),
-    cancelled: false,
-    durationMs: 0,
-  };
-  const { findings, documentError } = applyPolicy(result, { config: policy.config, configFile: policy.configFile, catalog, cwd: policy.root, scope: 'file' });
+  const { findings, documentError } = judgeDocument([...analysis.findings, ...fromScan], analysis.suppressions);
   return { findings, partial: analysis.partial, skipped: analysis.skipped, documentError };
 }
 
