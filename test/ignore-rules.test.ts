@@ -69,5 +69,8 @@ describe('discovery reads nested .gitignore files as git does', () => {
     }
     const listed = discoverFiles(root, scanSettings({ cwd: root, includeTests: true })).files.map((file) => file.relative);
     assert.deepEqual(listed, ['a/b/x.ts', 'a/keep.gen.ts', 'a/top.ts', 'keep.ts']);
+    // --exclude (and the editor's excludes) are globs: their braces expand; a .gitignore's do not, as in git.
+    const excluded = discoverFiles(root, scanSettings({ cwd: root, includeTests: true, exclude: ['a/{b,keep.gen.ts}'] })).files.map((file) => file.relative);
+    assert.deepEqual(excluded, ['a/top.ts', 'keep.ts']);
   });
 });

@@ -46,6 +46,18 @@ describe('applying privacy.json to a scan', () => {
     });
     assert.deepEqual(judged(root), ['src/a.ts air-gapped/nothing-leaves']);
   });
+
+  it('expands braces in ignore and override globs', () => {
+    const root = workspace({
+      'privacy.json': '{ "mode": "on-prem", "ignore": ["scripts/{dev,seed}/**"], "overrides": [{ "files": ["apps/{cloud,web}/**"], "mode": "hosted" }] }',
+      'scripts/dev/a.ts': SEND,
+      'scripts/seed/a.ts': SEND,
+      'apps/cloud/a.ts': SEND,
+      'apps/web/a.ts': SEND,
+      'apps/server/a.ts': SEND,
+    });
+    assert.deepEqual(judged(root), ['apps/cloud/a.ts hosted/undisclosed-third-party', 'apps/server/a.ts on-prem/vendor-cloud', 'apps/web/a.ts hosted/undisclosed-third-party']);
+  });
 });
 
 describe('a policy document in HTML', () => {
@@ -86,7 +98,23 @@ describe('privacy.json from an untrusted repository is data only', () => {
       assert.equal(problems.length, 1, range);
       assert.match(problems[0].message, /is ".*", which is neither a host name nor an IPv4 range \(four numbers up to 255, then \/0 to \/32\)/);
     }
-    assert.deepEqual(loadPrivacyConfig('privacy.json', '{ "mode": "air-gapped", "internalHosts": ["10.0.0.0/8", "*.corp.acme.net", "localhost", "api_gw.corp.acme.net", "db.local."] }').problems, []);
+    assert.deepEqual(loadPrivacyConfig('privacy.json', '{ "mode": "air-gapped", "internalHosts": ["10.0.0.0/8", "*.corp.acme.net", "localhost", "api_gw.corp.acme.net", "db.local.", "[::1]", "fd00::1"] }').problems, []);
+  });
+
+  // Each passed, and matched nothing: no host counted as internal, the guard never applied.
+  it('refuses a wildcard elsewhere than before a host name, and a guard no code can spell', () => {
+    for (const host of ['*', '10.0.0.*', 'corp.*', '*corp.acme.net']) {
+      const { problems } = loadPrivacyConfig('privacy.json', `{ "mode": "air-gapped", "internalHosts": ["${host}"] }`);
+      assert.equal(problems.length, 1, host);
+      assert.match(problems[0].message, /A `\*` may only begin a host name \(`\*\.corp\.example\.com`\); write a range of addresses as CIDR/);
+    }
+    for (const match of ['!IS_CLOUD', 'a?.b', 'IS_CLOUD === true', "settings.get('a', true)", 'process.env[\\"X\\"]']) {
+      const { problems } = loadPrivacyConfig('privacy.json', `{ "mode": "on-prem", "guards": [{ "match": "${match}", "kind": "hosted-only" }] }`);
+      assert.equal(problems.length, 1, match);
+      assert.match(problems[0].message, /^"guards\.0\.match" is .*, which Offbox cannot find in code: write an identifier/);
+    }
+    const guards = ['IS_CLOUD', 'process.env.TELEMETRY_DISABLED', 'hasConsent()', "settings.get('Register_Server')"].map((match) => `{ "match": "${match}", "kind": "opt-in" }`);
+    assert.deepEqual(loadPrivacyConfig('privacy.json', `{ "mode": "on-prem", "guards": [${guards.join(', ')}] }`).problems, []);
   });
 
   it('refuses a key given twice, at the second', () => {

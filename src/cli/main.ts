@@ -28,7 +28,7 @@ Options for scan:
   --cache-location FILE      where the cache lives, with FILE.journal beside it (implies --cache)
   --max-file-size BYTES      skip larger files (default: 1048576)
   --include-tests            also scan tests, specs, stories and mocks
-  --exclude PATTERN          leave out files matching a .gitignore-style pattern (repeatable)
+  --exclude PATTERN          leave out files matching a .gitignore-style pattern; braces expand (repeatable)
   --verbose                  list every skipped file with its reason
   --no-prefilter             parse every file, even those without a sign of a send
   --jobs N                   worker threads that analyse files (default: one per core, at most 8;

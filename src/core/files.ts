@@ -2,6 +2,7 @@ import { closeSync, constants, existsSync, fstatSync, lstatSync, mkdirSync, open
 import { dirname, join, sep } from 'node:path';
 import { SOURCE_EXTENSIONS } from './parse';
 import { IgnoreRules } from './ignore-rules';
+import { expandBraces } from './globs';
 
 export interface DiscoveryOptions {
   /** Files larger than this are skipped (bytes). */
@@ -61,7 +62,8 @@ export function discoverFiles(root: string, options: DiscoveryOptions = DEFAULT_
   const files: SourceFile[] = [];
   const projectFiles: string[] = [];
   const skipped: SkippedFile[] = [];
-  const extra = new IgnoreRules(options.exclude);
+  // Written as globs (--exclude, the editor's offbox.exclude and files.exclude): braces expand.
+  const extra = new IgnoreRules(options.exclude.flatMap(expandBraces));
   let rootStat;
   try {
     rootStat = statSync(root);

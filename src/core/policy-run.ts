@@ -3,6 +3,7 @@ import ignore from 'ignore';
 import type { Catalog } from './catalog';
 import { compareFindings, fingerprintOf, formatMessage, type Finding, type Range } from './finding';
 import { toPosix } from './files';
+import { expandBraces } from './globs';
 import type { LevelledFinding } from './format/json';
 import { judge } from './policy';
 import { hostMention, namedVendors, readPolicyDocument, vendorMention, type PolicyDocument } from './policy-document';
@@ -61,8 +62,9 @@ export function applyPolicy(result: ScanResult, options: PolicyOptions): PolicyO
     if (path === undefined) localPaths.set(file, (path = toPosix(relative(base, resolve(options.cwd, file)))));
     return path;
   };
-  const ignored = config?.ignore?.length ? ignore().add(config.ignore) : undefined;
-  const overrides = (config?.overrides ?? []).map((override) => ({ matcher: ignore().add(override.files), mode: override.mode }));
+  // Globs, read as gitignore patterns once braces are expanded (`apps/{cloud,web}/**`).
+  const ignored = config?.ignore?.length ? ignore().add(config.ignore.flatMap(expandBraces)) : undefined;
+  const overrides = (config?.overrides ?? []).map((override) => ({ matcher: ignore().add(override.files.flatMap(expandBraces)), mode: override.mode }));
   const internal = (config?.internalHosts ?? []).map(hostMatcher);
   const modeOf = (file: string): PrivacyMode | undefined => {
     const path = local(file);

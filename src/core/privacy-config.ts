@@ -2,6 +2,7 @@ import Ajv, { type ErrorObject } from 'ajv';
 import { findNodeAtLocation, parseTree, printParseErrorCode, type Node as JsonNode, type ParseError } from 'jsonc-parser';
 import schema from '../../schema/privacy.schema.json';
 import { readTextFile } from './files';
+import { MAX_EXPANDED_PATTERNS, expandBraces } from './globs';
 import { own } from './own';
 
 export type PrivacyMode = 'air-gapped' | 'on-prem' | 'hosted';
@@ -92,7 +93,14 @@ export function loadPrivacyConfig(file: string, text?: string): { config?: Priva
   if (duplicates.length > 0) return { problems: duplicates.map((key) => ({ file, ...at(key.offset), message: `has ${JSON.stringify(key.value)} twice here; keep one (the last counts, and Offbox's edits change the first).` })) };
   const value = JSON.parse(JSON.stringify(nodeValue(tree)));
   validator ??= new Ajv({ allErrors: true, strict: false }).compile(schema);
-  if (validator(value)) return { config: value as PrivacyConfig, problems: [] };
+  if (validator(value)) {
+    const config = value as PrivacyConfig;
+    // Cut short, such a glob would skip files unsaid (globs.ts).
+    const sprawling = [...(config.ignore ?? []).map((pattern, index) => ({ pattern, path: ['ignore', index] })), ...(config.overrides ?? []).flatMap((override, at) => override.files.map((pattern, index) => ({ pattern, path: ['overrides', at, 'files', index] })))]
+      .filter(({ pattern }) => expandBraces(pattern).length >= MAX_EXPANDED_PATTERNS)
+      .map(({ pattern, path }) => ({ file, ...at((findNodeAtLocation(tree, path) ?? tree).offset), message: `"${path.join('.')}" is ${JSON.stringify(pattern)}, whose braces expand to ${MAX_EXPANDED_PATTERNS} patterns or more; write it with fewer brace groups.` }));
+    return sprawling.length > 0 ? { problems: sprawling } : { config, problems: [] };
+  }
   const problems = reduceErrors(validator.errors ?? []).map((error) => {
     const path = error.instancePath.split('/').slice(1).map((segment) => (/^\d+$/.test(segment) ? Number(segment) : segment));
     const node = findNodeAtLocation(tree, path) ?? tree;
@@ -138,7 +146,15 @@ function describe(error: ErrorObject, path: Array<string | number>, value: unkno
       return `${where} names no recipient: give a "vendor" or a "host".${example(exampleKey)}`;
     case 'pattern':
       // A mistyped range (`10.0.0.0/99`) must not be read as another: `/99` once acted as `/3`.
-      if (path[0] === 'internalHosts') return `${where} is ${JSON.stringify(actual)}, which is neither a host name nor an IPv4 range (four numbers up to 255, then /0 to /32).${example('internalHosts')}`;
+      if (path[0] === 'internalHosts') {
+        // `*`, `10.0.0.*`, `corp.*` once passed and matched no host, so nothing counted as internal.
+        const star = String(actual).includes('*') ? ' A `*` may only begin a host name (`*.corp.example.com`); write a range of addresses as CIDR (`10.0.0.0/8`).' : '';
+        return `${where} is ${JSON.stringify(actual)}, which is neither a host name nor an IPv4 range (four numbers up to 255, then /0 to /32).${star}${example('internalHosts')}`;
+      }
+      // `!IS_CLOUD`, `a?.b`, `x === 1` once passed and matched no code, so the guard never applied.
+      if (path[0] === 'guards' && path[2] === 'match') {
+        return `${where} is ${JSON.stringify(actual)}, which Offbox cannot find in code: write an identifier (IS_CLOUD), a dotted path without \`?.\` (process.env.TELEMETRY_DISABLED), a function (hasConsent) or a call with one literal argument (settings.get('Register_Server')). A negation or a comparison is read from the code: \`if (!IS_CLOUD)\` is the guard IS_CLOUD, false there.`;
+      }
       return `${where} is ${JSON.stringify(actual)}, which is not a host name.${example(exampleKey)}`;
     default:
       return `${where} ${error.message ?? 'is not valid'}.${example(exampleKey)}`;
