@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
 import { describe, it } from 'node:test';
-import { coveringDirective, readSuppressions } from '../src/core/suppressions';
+import { coveringDirective, directiveCommentSpan, readSuppressions } from '../src/core/suppressions';
 
 describe('offbox-ignore directives', () => {
   it('are read in line, block and JSX comments, with their rules and reason', () => {
@@ -57,5 +57,16 @@ describe('offbox-ignore directives', () => {
       { scope: 'unknown', line: 3, rules: [], reason: undefined, directive: 'offbox-ignore-files' },
     ]);
     for (const line of [1, 2, 3, 4, 5]) assert.equal(coveringDirective(directives, 'network-call', line), undefined);
+  });
+
+  it('are found on their line for the quick fix that removes one', () => {
+    const span = (line: string) => {
+      const found = directiveCommentSpan(line);
+      return found && line.slice(found.start, found.end);
+    };
+    assert.equal(span('  // offbox-ignore-next-line network-call -- why'), '// offbox-ignore-next-line network-call -- why');
+    assert.equal(span("fetch(u); /* offbox-ignore-line network-call -- why */ next();"), '/* offbox-ignore-line network-call -- why */');
+    assert.equal(span('  {/* offbox-ignore-next-line remote-resource -- our CDN */}'), '{/* offbox-ignore-next-line remote-resource -- our CDN */}');
+    assert.equal(span("fetch('https://x.io'); // plain comment"), undefined);
   });
 });

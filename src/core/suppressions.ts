@@ -68,6 +68,29 @@ export function readSuppressions(text: string, jsx = true): SuppressionDirective
   return directives;
 }
 
+/**
+ * Where the offbox-ignore comment on a line stands, as [start, end) offsets in the line: a line
+ * comment to the line's end, a block comment through its `*\/`, a JSX one with its braces. For the
+ * editor's quick fix that removes an unused one.
+ */
+export function directiveCommentSpan(lineText: string): { start: number; end: number } | undefined {
+  const match = DIRECTIVE.exec(lineText);
+  if (!match) return undefined;
+  let start = match.index;
+  let end = lineText.length;
+  if (match[1] === '/*') {
+    const close = lineText.indexOf('*/', start + 2);
+    end = close === -1 ? lineText.length : close + 2;
+    const before = /\{\s*$/.exec(lineText.slice(0, start));
+    const after = /^\s*\}/.exec(lineText.slice(end));
+    if (before && after) {
+      start = before.index;
+      end += after[0].length;
+    }
+  }
+  return { start, end };
+}
+
 /** The directive that covers a finding of `ruleId` starting on `line`, if any. */
 export function coveringDirective(directives: readonly SuppressionDirective[], ruleId: string, line: number): SuppressionDirective | undefined {
   return directives.find((directive) => (directive.rules.length === 0 || directive.rules.includes(ruleId)) && coversLine(directive, line));

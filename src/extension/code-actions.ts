@@ -39,6 +39,10 @@ export class OffboxCodeActions implements vscode.CodeActionProvider {
       }
       // A finding about a suppression comment is mended in that comment, not suppressed by another.
       if (!SUPPRESSION_RULES.has(finding.ruleId)) actions.push(this.suppress(document, diagnostic, finding));
+      if (finding.ruleId === 'unused-suppression') {
+        const removal = this.removeComment(document, diagnostic, finding);
+        if (removal) actions.push(removal);
+      }
       const docs = new vscode.CodeAction(`Offbox: Open documentation for ${finding.ruleId}`, vscode.CodeActionKind.QuickFix);
       docs.diagnostics = [diagnostic];
       docs.command = { command: 'offbox.openRuleDoc', title: docs.title, arguments: [finding.ruleId] };
@@ -62,6 +66,27 @@ export class OffboxCodeActions implements vscode.CodeActionProvider {
     action.diagnostics = [diagnostic];
     action.edit = new vscode.WorkspaceEdit();
     action.edit.replace(document.uri, new vscode.Range(first, 0, last, document.lineAt(last).text.length), replacement);
+    return action;
+  }
+
+  /** Removes an offbox-ignore comment that covers nothing: its whole line when nothing else stands on it. */
+  private removeComment(document: vscode.TextDocument, diagnostic: vscode.Diagnostic, finding: LevelledFinding): vscode.CodeAction | undefined {
+    const line = finding.range.start.line - 1;
+    if (line < 0 || line >= document.lineCount) return undefined;
+    const text = document.lineAt(line).text;
+    const span = this.controller.engine().directiveCommentSpan(text);
+    if (!span) return undefined;
+    const action = new vscode.CodeAction('Offbox: Remove this offbox-ignore comment', vscode.CodeActionKind.QuickFix);
+    action.diagnostics = [diagnostic];
+    action.isPreferred = true;
+    action.edit = new vscode.WorkspaceEdit();
+    const alone = text.slice(0, span.start).trim() === '' && text.slice(span.end).trim() === '';
+    if (alone) action.edit.delete(document.uri, line + 1 < document.lineCount ? new vscode.Range(line, 0, line + 1, 0) : document.lineAt(line).rangeIncludingLineBreak);
+    else {
+      // `call(); // offbox-ignore-line …`: the code stays, with the spaces before the comment gone.
+      const start = text.slice(0, span.start).trimEnd().length;
+      action.edit.delete(document.uri, new vscode.Range(line, start, line, span.end));
+    }
     return action;
   }
 

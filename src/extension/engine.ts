@@ -26,11 +26,15 @@ import { parentPort } from 'node:worker_threads';
 import { ruleDocsDirectory, ruleMetas } from '../core/rules';
 import type { ScanResult } from '../core/scan';
 import type { SuppressionDirective } from '../core/suppressions';
+
 import { cacheKey, ScanCache } from '../core/scan-cache';
 import { ChangeWatcher, directoriesToWatch, watchBudget } from '../core/change-watcher';
 import { scanPathsInParallel } from '../core/scan-parallel';
 import { VERSION } from '../core/version';
 import { starterConfig } from '../core/starter-config';
+
+// For the quick fix that removes an unused offbox-ignore comment (code-actions.ts).
+export { directiveCommentSpan } from '../core/suppressions';
 
 export type { LevelledFinding, PrivacyConfig, PrivacyMode, ScanResult };
 

@@ -2,7 +2,7 @@
 // Scan Workspace: fills the Problems panel for files no editor opened, and can be cancelled.
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import { activateExtension, fileUri, list, offboxDiagnostics, waitForRule } from './helpers';
+import { activateExtension, applyQuickFix, fileUri, findQuickFix, list, offboxDiagnostics, ruleOf, textOf, waitForDiagnostics, waitForRule } from './helpers';
 
 interface ScanResult {
   files: number;
@@ -73,5 +73,27 @@ suite('Scan Workspace', () => {
     }
     const removed = await vscode.commands.executeCommand<ScanResult>('offbox.scanWorkspace');
     assert.equal(removed.findings, before.findings, JSON.stringify(removed));
+  });
+
+  // A suppression left behind after its send moved would hide the next send written there.
+  test('reports an offbox-ignore comment that covers nothing, and removes it with a quick fix', async () => {
+    const uri = fileUri('src/stale-suppression.ts');
+    try {
+      await vscode.workspace.fs.writeFile(uri, Buffer.from('export function status(): number {\n  // offbox-ignore-next-line network-call -- the status page, moved to status.ts\n  return 1;\n}\n'));
+      await vscode.commands.executeCommand<ScanResult>('offbox.scanWorkspace');
+      const unused = await waitForRule(uri, 'unused-suppression', undefined, 5_000);
+      assert.equal(unused.range.start.line, 1, 'on the comment');
+      // Opened, the file keeps it: the editor knows the wrapper calls from the scan.
+      const { document } = await vscode.window.showTextDocument(uri);
+      const diagnostic = await waitForRule(uri, 'unused-suppression');
+      const fix = await findQuickFix(uri, diagnostic.range, 'Offbox: Remove this offbox-ignore comment');
+      await applyQuickFix(fix);
+      assert.equal(textOf(document), 'export function status(): number {\n  return 1;\n}\n');
+      await waitForDiagnostics(uri, 'the unused-suppression warning to go', (all) => all.every((d) => ruleOf(d) !== 'unused-suppression'));
+      await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+    } finally {
+      await vscode.workspace.fs.delete(uri);
+    }
+    await vscode.commands.executeCommand<ScanResult>('offbox.scanWorkspace');
   });
 });
