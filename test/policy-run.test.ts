@@ -199,4 +199,27 @@ describe('offbox-ignore comments Offbox cannot read', () => {
     ]);
     assert.deepEqual(problemsIn('file'), [], 'a file alone may lack the findings the rest of the codebase gives it');
   });
+
+  it('reports a rule id a comment names but covers nothing of, and credits the nearer comment over a file-wide one', () => {
+    const root = workspace({
+      'privacy.json': '{ "mode": "on-prem" }',
+      'src/a.ts': [
+        '/* offbox-ignore-file network-call -- the whole file is the hosted bootstrap */',
+        '// offbox-ignore-next-line network-call, sdk-call -- the status page',
+        "export const a = () => fetch('https://stats.acme-tools.io/a');",
+        '',
+      ].join('\n'),
+    });
+    const { config } = loadPrivacyConfig(join(root, 'privacy.json'));
+    const result = scanPaths(['.'], loadCatalog(), detectors, { cwd: root });
+    const findings = applyPolicy(result, { config, configFile: 'privacy.json', catalog: loadCatalog(), cwd: root }).findings;
+    assert.equal(findings.find((finding) => finding.ruleId === 'network-call')?.suppression?.line, 2, 'the reason written for the line');
+    assert.deepEqual(
+      findings.filter((finding) => finding.ruleId === 'unused-suppression').map((finding) => `${finding.range.start.line} ${finding.message}`),
+      [
+        '1 This `offbox-ignore-file network-call` comment suppresses no finding: what it covered is gone or has moved. Remove it, or it will hide a send written here later.',
+        '2 This `offbox-ignore-next-line` comment names `sdk-call` but suppresses no `sdk-call` finding. Remove the id, or it will hide the next one written here.',
+      ],
+    );
+  });
 });

@@ -42,6 +42,7 @@ export const policyRuleMetas: readonly DetectorMeta[] = [
     description: 'An offbox-ignore comment that covers no finding: what it suppressed is gone or has moved.',
     messages: {
       unused: 'This `{{directive}}{{rules}}` comment suppresses no finding: what it covered is gone or has moved. Remove it, or it will hide a send written here later.',
+      unusedRule: 'This `{{directive}}` comment names `{{rule}}` but suppresses no `{{rule}}` finding. Remove the id, or it will hide the next one written here.',
     },
     keywords: [],
   },

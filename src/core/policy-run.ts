@@ -95,7 +95,10 @@ export function applyPolicy(result: ScanResult, options: PolicyOptions): PolicyO
   });
 
   // Whether a directive covers any finding needs every finding of its file, the wrapper calls included.
-  const used = options.scope === 'file' && !options.wrappersKnown ? undefined : new Set(judged.flatMap((finding) => (finding.suppression ? [`${finding.file}\u0000${finding.suppression.line}`] : [])));
+  const used =
+    options.scope === 'file' && !options.wrappersKnown
+      ? undefined
+      : new Set(judged.flatMap(({ file, ruleId, suppression }) => (suppression ? [`${file}\u0000${suppression.line}`, `${file}\u0000${suppression.line}\u0000${ruleId}`] : [])));
   for (const [file, directives] of result.suppressions) {
     // A file privacy.json ignores is not judged, its comments neither.
     if (isIgnored(file)) continue;
@@ -164,7 +167,8 @@ function policyFinding(ruleId: string, messageId: string, data: Record<string, s
 /**
  * What is wrong with one offbox-ignore comment: a word or a rule id Offbox does not know (the comment
  * then suppresses nothing, which a typo would otherwise leave unsaid), no finding left to cover
- * (`used`: the files and lines of the directives that cover one), and a missing reason.
+ * or nothing for one of the rule ids it names (`used`: the files and lines of the directives that
+ * cover one, alone and with the rule id), and a missing reason.
  */
 function directiveProblems(directive: SuppressionDirective, file: string, used: ReadonlySet<string> | undefined): LevelledFinding[] {
   const at = (ruleId: string, messageId: string, data: Record<string, string>, key: string) => policyFinding(ruleId, messageId, data, file, lineRange(directive.line), 'warning', key);
@@ -177,10 +181,14 @@ function directiveProblems(directive: SuppressionDirective, file: string, used: 
     });
   // A stale one would hide the next send written where it stands; one already reported as naming an
   // unknown rule is not reported again.
-  if (used && problems.length === 0 && !used.has(`${file}\u0000${directive.line}`)) {
-    problems.push(at('unused-suppression', 'unused', { directive: `offbox-ignore-${directive.scope}`, rules: directive.rules.length > 0 ? ` ${directive.rules.join(', ')}` : '' }, `${file}:${directive.line}`));
+  const written = `offbox-ignore-${directive.scope}`;
+  const key = `${file}\u0000${directive.line}`;
+  if (used && problems.length === 0) {
+    if (!used.has(key)) problems.push(at('unused-suppression', 'unused', { directive: written, rules: directive.rules.length > 0 ? ` ${directive.rules.join(', ')}` : '' }, `${file}:${directive.line}`));
+    // `network-call, sdk-call` where only the send is left: the other id waits to hide an SDK call.
+    else if (directive.rules.length > 1) for (const id of directive.rules) if (!used.has(`${key}\u0000${id}`)) problems.push(at('unused-suppression', 'unusedRule', { directive: written, rule: id }, `${file}:${directive.line}:${id}`));
   }
-  if (!directive.reason) problems.push(at('unjustified-suppression', 'noReason', { directive: `offbox-ignore-${directive.scope}`, rules: directive.rules.join(', ') || '<rule-id>' }, `${file}:${directive.line}`));
+  if (!directive.reason) problems.push(at('unjustified-suppression', 'noReason', { directive: written, rules: directive.rules.join(', ') || '<rule-id>' }, `${file}:${directive.line}`));
   return problems;
 }
 

@@ -91,9 +91,18 @@ export function directiveCommentSpan(lineText: string): { start: number; end: nu
   return { start, end };
 }
 
-/** The directive that covers a finding of `ruleId` starting on `line`, if any. */
+/**
+ * The directive that covers a finding of `ruleId` starting on `line`, if any: the one on or above its
+ * line before a file-wide one, as the nearer reason is the one written for it.
+ */
 export function coveringDirective(directives: readonly SuppressionDirective[], ruleId: string, line: number): SuppressionDirective | undefined {
-  return directives.find((directive) => (directive.rules.length === 0 || directive.rules.includes(ruleId)) && coversLine(directive, line));
+  let fileWide: SuppressionDirective | undefined;
+  for (const directive of directives) {
+    if ((directive.rules.length > 0 && !directive.rules.includes(ruleId)) || !coversLine(directive, line)) continue;
+    if (directive.scope !== 'file') return directive;
+    fileWide ??= directive;
+  }
+  return fileWide;
 }
 
 function coversLine(directive: SuppressionDirective, line: number): boolean {

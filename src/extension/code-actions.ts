@@ -39,7 +39,8 @@ export class OffboxCodeActions implements vscode.CodeActionProvider {
       }
       // A finding about a suppression comment is mended in that comment, not suppressed by another.
       if (!SUPPRESSION_RULES.has(finding.ruleId)) actions.push(this.suppress(document, diagnostic, finding));
-      if (finding.ruleId === 'unused-suppression') {
+      // Not for one rule id left over in a comment that covers others (messageId `unusedRule`).
+      if (finding.ruleId === 'unused-suppression' && finding.messageId === 'unused') {
         const removal = this.removeComment(document, diagnostic, finding);
         if (removal) actions.push(removal);
       }
