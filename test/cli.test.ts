@@ -337,6 +337,35 @@ describe('offbox scan (the built CLI)', () => {
   });
 });
 
+// A long watch whose cache cannot be written said so after every scan.
+describe('offbox scan --watch with a cache it cannot write', () => {
+  it('says so once, and goes on scanning', async () => {
+    const root = tempDir('offbox-watch-');
+    cpSync(EXAMPLE, root, { recursive: true });
+    const blocker = join(tempDir('offbox-watch-cache-'), 'a-file');
+    writeFileSync(blocker, 'not a folder');
+    const child = spawn(process.execPath, [BIN, 'scan', root, '--watch', '--format', 'json', '--output', join(tempDir('offbox-watch-report-'), 'report.json'), '--cache-location', join(blocker, 'scan.json')], { env: { ...process.env, NO_COLOR: '1' } });
+    let stderr = '';
+    child.stderr.on('data', (chunk) => (stderr += chunk));
+    const until = async (count: number) => {
+      for (let waited = 0; (stderr.match(/watching for changes/g) ?? []).length < count; waited += 100) {
+        assert.ok(waited < 15_000, `no scan ${count}:\n${stderr}`);
+        await new Promise((done) => setTimeout(done, 100));
+      }
+    };
+    try {
+      await until(1);
+      writeFileSync(join(root, 'src', 'server', 'updates.ts'), `${readFileSync(join(root, 'src', 'server', 'updates.ts'), 'utf8')}\nexport const x = 1;\n`);
+      await until(2);
+      assert.equal((stderr.match(/the cache could not be written/g) ?? []).length, 1, stderr);
+    } finally {
+      const exited = new Promise<number | null>((done) => child.once('exit', (code) => done(code)));
+      child.kill('SIGINT');
+      assert.equal(await exited, 0);
+    }
+  });
+});
+
 // bin/offbox.js loads the bundle with the V8 code cache the build made for it; the report must not
 // depend on it, and a cache V8 rejects (another Node, damaged) must only cost the compile.
 describe('the CLI with and without its code cache', () => {

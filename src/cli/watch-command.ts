@@ -47,6 +47,7 @@ export async function watchCommand(
     },
   });
 
+  let cacheProblem: string | undefined;
   const scanOnce = async () => {
     const started = performance.now();
     const { changedPaths, reported } = watcher.takeChanges();
@@ -71,8 +72,12 @@ export async function watchCommand(
     scans += 1;
     try {
       session.cache?.flush();
+      cacheProblem = undefined;
     } catch (error) {
-      stderr(`offbox: the cache could not be written (${(error as Error).message}); scans go on without it on disk.\n`);
+      // Said once while it lasts, not after every scan of a long watch.
+      const problem = (error as Error).message;
+      if (problem !== cacheProblem) stderr(`offbox: the cache could not be written (${problem}); scans go on without it on disk.\n`);
+      cacheProblem = problem;
     }
     if (stopped) return;
     // Watching before saying so: a change made right after the line is seen. A directory first
