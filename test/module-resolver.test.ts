@@ -70,4 +70,10 @@ describe('an alias scoped to a package', () => {
     assert.deepEqual([...index.importersOf(['src/send.ts'])], ['src/page.ts']);
     assert.deepEqual([...index.importersOf(['packages/ui/lib/send.ts'])], ['packages/ui/lib/page.ts']);
   });
+
+  it('resolves a specifier for many importers once per scope, with the answer each gets alone', () => {
+    const importers = ['src/page.ts', 'packages/ui/lib/page.ts', 'src/send.ts', 'packages/ui/lib/send.ts', 'packages/uikit/a.ts'];
+    assert.deepEqual(resolver.resolveForEach('@/send', importers), importers.map((importer) => resolver.resolve(importer, '@/send')));
+    assert.deepEqual(resolver.resolveForEach('@/send', importers), ['src/send.ts', 'packages/ui/lib/send.ts', 'src/send.ts', 'packages/ui/lib/send.ts', 'src/send.ts']);
+  });
 });

@@ -100,9 +100,23 @@ export class ModuleResolver {
     return `${scopes.map((alias) => `${alias.scope}\u0000`).join('')}\u0000${source}`;
   }
 
-  /** Whether `source` resolves to the same file from every importer: not a relative path, nor one an alias some tsconfig scopes to its directory may map. */
-  resolvesAlikeEverywhere(source: string): boolean {
-    return !source.startsWith('.') && this.scopedAliasesFor(source).length === 0;
+  /**
+   * Where a non-relative `source` resolves from each of `importers`: once for each set of alias
+   * scopes they stand in (answerKey's), not once per importer. The importers index files thousands
+   * of importers of one package name, most of them under the same scopes or none.
+   */
+  resolveForEach(source: string, importers: readonly string[]): Array<string | undefined> {
+    if (source.startsWith('.')) return importers.map((importer) => this.resolve(importer, source));
+    const scoped = this.scopedAliasesFor(source);
+    const bySignature = new Map<string, string | undefined>();
+    return importers.map((importer) => {
+      let signature = '';
+      for (const [index, alias] of scoped.entries()) if (importer.startsWith(`${alias.scope}/`)) signature += `${index},`;
+      if (bySignature.has(signature)) return bySignature.get(signature);
+      const target = this.resolve(importer, source);
+      bySignature.set(signature, target);
+      return target;
+    });
   }
 
   /** The aliases of a package's own tsconfig (scoped to its directory) that may map a non-relative `source`. */

@@ -44,7 +44,7 @@ export function clientSignature(relative: string, imports: readonly ImportedName
  * whose keys changed, not at every deferred file. A relative
  * specifier is filed under its last segment (what sinkFileFilter matches), so none is resolved; any
  * other (an alias, a workspace package, a trailing `..`) is resolved and filed under its file, once
- * for all its importers when no directory's own alias can map it.
+ * for all its importers under the same aliases (ModuleResolver.resolveForEach).
  */
 export class ImportersIndex {
   private readonly bySegment = new Map<string, string[]>();
@@ -66,11 +66,11 @@ export class ImportersIndex {
       }
     }
     for (const [source, importers] of bySource) {
-      const anywhere = this.resolver.resolvesAlikeEverywhere(source) ? this.resolver.resolve(importers[0], source) ?? null : undefined;
-      for (const importer of importers) {
-        const target = anywhere === undefined ? this.resolver.resolve(importer, source) : anywhere ?? undefined;
+      const targets = this.resolver.resolveForEach(source, importers);
+      importers.forEach((importer, index) => {
+        const target = targets[index];
         if (target !== undefined) fileUnder(this.byFile, target, importer);
-      }
+      });
     }
   }
 
