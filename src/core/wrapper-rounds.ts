@@ -108,10 +108,11 @@ export function importersIndexFor(deferred: ReadonlyMap<string, { imports: reado
   return kept.index;
 }
 
-function fileUnder(index: Map<string, string[]>, key: string, file: string): void {
-  const files = index.get(key);
-  if (!files) index.set(key, [file]);
-  else if (files[files.length - 1] !== file) files.push(file);
+/** Files `item` under `key`, once when the same item comes again in a row (the importers of one file, an export's calls). */
+export function fileUnder<T>(index: Map<string, T[]>, key: string, item: T): void {
+  const items = index.get(key);
+  if (!items) index.set(key, [item]);
+  else if (items[items.length - 1] !== item) items.push(item);
 }
 
 /**

@@ -6,6 +6,7 @@ import type { ModuleResolver } from './module-resolver';
 import { wrapperCallMeta } from '../analyzers/wrapper-call';
 import type { Detector, Refinement } from './detector';
 import { parseRendered } from './evaluate';
+import { fileUnder } from './wrapper-rounds';
 
 /** Replaces `{param:name}` in a rendered argument by the caller's argument at that parameter's position. */
 function substituteParams(rendered: string, params: string[], callerArgs: string[]): string {
@@ -248,6 +249,10 @@ export class WrapperIndex {
     // and a later round tries only a call into a module that just gained a sink, or a barrel: a call
     // that reached no sink before can reach one now only there.
     const pending: Array<{ file: string; exported: ExportedFunction; calls: Array<{ call: ImportedCall; module: string | undefined; barrel: boolean }> }> = [];
+    // Which pending exports call into each module, and which call through a barrel: a later round
+    // looks at those alone (in pending's order), not at every export of the codebase again.
+    const pendingByModule = new Map<string, number[]>();
+    const throughBarrels: number[] = [];
     let gained: Set<string> | undefined;
     for (let round = 0; round < MAX_ROUNDS; round += 1) {
       const found: Array<[string, string, Sink]> = [];
@@ -279,12 +284,21 @@ export class WrapperIndex {
               const module = this.moduleOf(file, call.source);
               return { call, module, barrel: module !== undefined && (this.analyses.get(module)?.links?.reExports?.length ?? 0) > 0 };
             });
-            if (!calls.some(({ call, module }) => consider(file, exported, call, module))) pending.push({ file, exported, calls });
+            if (calls.some(({ call, module }) => consider(file, exported, call, module))) continue;
+            const at = pending.push({ file, exported, calls }) - 1;
+            for (const { module, barrel } of calls) {
+              if (module === undefined) continue;
+              if (barrel) throughBarrels.push(at);
+              else fileUnder(pendingByModule, module, at);
+            }
           }
         }
       } else {
         const justGained = gained;
-        for (const { file, exported, calls } of pending) {
+        const candidates = new Set(throughBarrels);
+        for (const module of justGained) for (const at of pendingByModule.get(module) ?? []) candidates.add(at);
+        for (const at of [...candidates].sort((a, b) => a - b)) {
+          const { file, exported, calls } = pending[at];
           if (this.sinks.get(file)?.has(exported.key)) continue;
           calls.some(({ call, module, barrel }) => module !== undefined && (barrel || justGained.has(module)) && consider(file, exported, call, module));
         }
