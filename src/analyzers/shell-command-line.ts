@@ -56,7 +56,23 @@ function toSegment(words: string[], holes: string[]): CommandSegment[] | undefin
   const program = rest[0].split('/').pop() ?? rest[0];
   if (SHELLS.has(program) && rest[1] === '-c' && rest[2]) return splitSegments(tokenize(rest[2]), holes);
   const subcommand = rest.slice(1).find((word) => !word.startsWith('-'));
-  return [{ program, subcommand, words: rest, holes: holes.filter((hole) => rest.some((word) => word.includes(`{${hole}}`))), text: rest.join(' ') }];
+  const text = rest.join(' ');
+  // A hole the joined words do not hold, no word holds: most are ruled out without a look at each word.
+  const inSegment = (hole: string) => text.includes(`{${hole}}`) && rest.some((word) => word.includes(`{${hole}}`));
+  return [{ program, subcommand, words: rest, holes: holes.filter(inSegment), text }];
+}
+
+const HOLE_MARKER = /^\{[a-z]+:[^{}]*\}/;
+
+function isLowercaseLetter(code: number): boolean {
+  return code >= 97 && code <= 122;
+}
+
+/** `\s` as a regular expression reads it, without running one for every character of plain ASCII. */
+function isWhitespace(char: string): boolean {
+  const code = char.charCodeAt(0);
+  if (code < 128) return code === 32 || (code >= 9 && code <= 13);
+  return /\s/.test(char);
 }
 
 /** Shell-style word splitting with quotes; separators become words of their own. */
@@ -77,7 +93,8 @@ export function tokenize(line: string): string[] {
       else word += char;
       continue;
     }
-    const hole = char === '{' ? /^\{[a-z]+:[^{}]*\}/.exec(line.slice(index, index + 400)) : null;
+    // A hole marker starts `{` and a lowercase letter (`{expr:…}`); `${VAR}` never needs the expression.
+    const hole = char === '{' && isLowercaseLetter(line.charCodeAt(index + 1)) ? HOLE_MARKER.exec(line.slice(index, index + 400)) : null;
     if (hole) {
       // A hole marker (`{expr:quote()}`) is one piece of a word, whatever characters it holds.
       word += hole[0];
@@ -90,7 +107,7 @@ export function tokenize(line: string): string[] {
       // A newline ends a command, as `;` does.
       push();
       words.push(';');
-    } else if (/\s/.test(char)) {
+    } else if (isWhitespace(char)) {
       push();
     } else if ((char === '$' && line[index + 1] === '(') || char === '`' || char === ')') {
       // `ip=$(curl …)`: the substitution is a command of its own.
