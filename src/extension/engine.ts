@@ -26,7 +26,6 @@ import { parentPort } from 'node:worker_threads';
 import { ruleDocsDirectory, ruleMetas } from '../core/rules';
 import type { ScanResult } from '../core/scan';
 import type { SuppressionDirective } from '../core/suppressions';
-
 import { cacheKey, ScanCache } from '../core/scan-cache';
 import { ChangeWatcher, directoriesToWatch, watchBudget } from '../core/change-watcher';
 import { scanPathsInParallel } from '../core/scan-parallel';
