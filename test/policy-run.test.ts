@@ -108,6 +108,11 @@ describe('privacy.json from an untrusted repository is data only', () => {
       assert.equal(problems.length, 1, host);
       assert.match(problems[0].message, /A `\*` may only begin a host name \(`\*\.corp\.example\.com`\); write a range of addresses as CIDR/);
     }
+    for (const host of ['localhost:8080', 'db.corp.acme.net:5432']) {
+      const { problems } = loadPrivacyConfig('privacy.json', `{ "mode": "air-gapped", "internalHosts": ["${host}"] }`);
+      assert.equal(problems.length, 1, host);
+      assert.match(problems[0].message, /Leave the port out \(`localhost`, not `localhost:8080`\)/);
+    }
     for (const match of ['!IS_CLOUD', 'a?.b', 'IS_CLOUD === true', "settings.get('a', true)", 'process.env[\\"X\\"]']) {
       const { problems } = loadPrivacyConfig('privacy.json', `{ "mode": "on-prem", "guards": [{ "match": "${match}", "kind": "hosted-only" }] }`);
       assert.equal(problems.length, 1, match);

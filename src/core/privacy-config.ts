@@ -149,7 +149,9 @@ function describe(error: ErrorObject, path: Array<string | number>, value: unkno
       if (path[0] === 'internalHosts') {
         // `*`, `10.0.0.*`, `corp.*` once passed and matched no host, so nothing counted as internal.
         const star = String(actual).includes('*') ? ' A `*` may only begin a host name (`*.corp.example.com`); write a range of addresses as CIDR (`10.0.0.0/8`).' : '';
-        return `${where} is ${JSON.stringify(actual)}, which is neither a host name nor an IPv4 range (four numbers up to 255, then /0 to /32).${star}${example('internalHosts')}`;
+        // `localhost:8080` passed once and matched no send: a finding's host carries no port.
+        const port = /^[^[\]]*:\d+$/.test(String(actual)) ? ' Leave the port out (`localhost`, not `localhost:8080`): every port of the host counts.' : '';
+        return `${where} is ${JSON.stringify(actual)}, which is neither a host name nor an IPv4 range (four numbers up to 255, then /0 to /32).${star}${port}${example('internalHosts')}`;
       }
       // `!IS_CLOUD`, `a?.b`, `x === 1` once passed and matched no code, so the guard never applied.
       if (path[0] === 'guards' && path[2] === 'match') {
