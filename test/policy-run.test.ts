@@ -131,6 +131,8 @@ describe('privacy.json from an untrusted repository is data only', () => {
     const { problems } = loadPrivacyConfig('privacy.json', '{ "mode": "hosted", "thirdparties": [] }');
     assert.equal(problems.length, 1);
     assert.match(problems[0].message, /unknown key "thirdparties"\. Did you mean "thirdParties"\?/);
+    // Two edits away, where the first letters differ from every key's.
+    assert.match(loadPrivacyConfig('privacy.json', '{ "mode": "hosted", "mdoe": "hosted" }').problems[0].message, /unknown key "mdoe"\. Did you mean "mode"\?/);
   });
 
   it('says what is missing, with an example', () => {

@@ -58,7 +58,10 @@ function toSegment(words: string[], holes: string[]): CommandSegment[] | undefin
   const subcommand = rest.slice(1).find((word) => !word.startsWith('-'));
   const text = rest.join(' ');
   // A hole the joined words do not hold, no word holds: most are ruled out without a look at each word.
-  const inSegment = (hole: string) => text.includes(`{${hole}}`) && rest.some((word) => word.includes(`{${hole}}`));
+  const inSegment = (hole: string) => {
+    const marker = `{${hole}}`;
+    return text.includes(marker) && rest.some((word) => word.includes(marker));
+  };
   return [{ program, subcommand, words: rest, holes: holes.filter(inSegment), text }];
 }
 

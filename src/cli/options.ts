@@ -7,7 +7,7 @@ import { catalogContent, loadCatalog } from '../core/default-catalog';
 import { cacheKey, ScanCache } from '../core/scan-cache';
 import { VERSION } from '../core/version';
 import { CACHE_DIRECTORY, toPosix } from '../core/files';
-import { MAX_EXPANDED_PATTERNS, expandBraces } from '../core/globs';
+import { MAX_EXPANDED_PATTERNS, expandsTooFar } from '../core/globs';
 import { parseGuards } from '../core/guards';
 import { loadPrivacyConfig, MODES, type PrivacyConfig, type PrivacyMode } from '../core/privacy-config';
 import { defaultPoolSize } from '../core/analysis-pool';
@@ -127,7 +127,7 @@ export async function runScan(values: ParsedOptions, paths: string[], cwd: strin
   if (!Number.isInteger(workers) || workers < 0) throw new UsageError(`--jobs takes a number of worker threads, such as 4 (0 scans on the main thread), not '${values.jobs}'.`);
   // Each worker holds its own copy of the analysis (tens of MB): ten thousand took 6 GB and hung.
   if (workers > MAX_JOBS) throw new UsageError(`--jobs takes at most ${MAX_JOBS} worker threads (this machine has ${availableParallelism()} cores), not ${workers}.`);
-  const sprawling = values.exclude.find((pattern) => expandBraces(pattern).length >= MAX_EXPANDED_PATTERNS);
+  const sprawling = values.exclude.find(expandsTooFar);
   if (sprawling !== undefined) throw new UsageError(`--exclude '${sprawling}' expands to ${MAX_EXPANDED_PATTERNS} patterns or more; write it with fewer brace groups.`);
   const options = {
     includeTests: values['include-tests'],

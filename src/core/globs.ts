@@ -5,6 +5,11 @@
 // A pattern that would expand to more than this is refused by privacy.json's checks, and cut here.
 export const MAX_EXPANDED_PATTERNS = 1000;
 
+/** Whether a glob's braces expand to MAX_EXPANDED_PATTERNS patterns or more (expandBraces would cut it): refused where it is written. */
+export function expandsTooFar(pattern: string): boolean {
+  return expandBraces(pattern).length >= MAX_EXPANDED_PATTERNS;
+}
+
 /**
  * `src/{a,b}/**` → `src/a/**` and `src/b/**`, as a shell expands it: nested and repeated groups
  * too. A group without a comma (`{a}`), an escaped brace and an unclosed one stay as written.

@@ -11,6 +11,7 @@ import { policyRuleMetas } from './policy-rules';
 import type { PrivacyConfig, PrivacyMode } from './privacy-config';
 import { inventoryLevel, ruleMetas } from './rules';
 import type { ScanResult } from './scan';
+import { closestName } from './suggest';
 import { coveringDirective, type SuppressionDirective } from './suppressions';
 
 export interface PolicyOptions {
@@ -176,7 +177,7 @@ function directiveProblems(directive: SuppressionDirective, file: string, used: 
   const problems = directive.rules
     .filter((id) => !RULE_IDS.includes(id))
     .map((id) => {
-      const near = nearestRuleId(id);
+      const near = closestName(id, RULE_IDS);
       return at('malformed-suppression', 'unknownRule', { rule: id, hint: near ? ` Did you mean \`${near}\`?` : ` The rule ids: ${RULE_IDS.join(', ')}.` }, `${file}:${directive.line}:${id}`);
     });
   // A stale one would hide the next send written where it stands; one already reported as naming an
@@ -190,26 +191,6 @@ function directiveProblems(directive: SuppressionDirective, file: string, used: 
   }
   if (!directive.reason) problems.push(at('unjustified-suppression', 'noReason', { directive: written, rules: directive.rules.join(', ') || '<rule-id>' }, `${file}:${directive.line}`));
   return problems;
-}
-
-/** The rule id a mistyped one most likely meant: at most two edits away (`network-calls`, `sdk_call`). */
-function nearestRuleId(id: string): string | undefined {
-  let best: { id: string; distance: number } | undefined;
-  for (const candidate of RULE_IDS) {
-    const distance = editDistance(id.toLowerCase(), candidate);
-    if (distance <= 2 && (!best || distance < best.distance)) best = { id: candidate, distance };
-  }
-  return best?.id;
-}
-
-function editDistance(a: string, b: string): number {
-  let previous = Array.from({ length: b.length + 1 }, (_, index) => index);
-  for (let i = 1; i <= a.length; i += 1) {
-    const current = [i];
-    for (let j = 1; j <= b.length; j += 1) current[j] = Math.min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
-    previous = current;
-  }
-  return previous[b.length];
 }
 
 function lineRange(line: number): Range {

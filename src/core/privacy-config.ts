@@ -2,8 +2,9 @@ import Ajv, { type ErrorObject } from 'ajv';
 import { findNodeAtLocation, parseTree, printParseErrorCode, type Node as JsonNode, type ParseError } from 'jsonc-parser';
 import schema from '../../schema/privacy.schema.json';
 import { readTextFile } from './files';
-import { MAX_EXPANDED_PATTERNS, expandBraces } from './globs';
+import { MAX_EXPANDED_PATTERNS, expandsTooFar } from './globs';
 import { own } from './own';
+import { closestName } from './suggest';
 
 export type PrivacyMode = 'air-gapped' | 'on-prem' | 'hosted';
 export type GuardKind = 'hosted-only' | 'opt-in' | 'opt-out' | 'consent';
@@ -97,7 +98,7 @@ export function loadPrivacyConfig(file: string, text?: string): { config?: Priva
     const config = value as PrivacyConfig;
     // Cut short, such a glob would skip files unsaid (globs.ts).
     const sprawling = [...(config.ignore ?? []).map((pattern, index) => ({ pattern, path: ['ignore', index] })), ...(config.overrides ?? []).flatMap((override, at) => override.files.map((pattern, index) => ({ pattern, path: ['overrides', at, 'files', index] })))]
-      .filter(({ pattern }) => expandBraces(pattern).length >= MAX_EXPANDED_PATTERNS)
+      .filter(({ pattern }) => expandsTooFar(pattern))
       .map(({ pattern, path }) => ({ file, ...at((findNodeAtLocation(tree, path) ?? tree).offset), message: `"${path.join('.')}" is ${JSON.stringify(pattern)}, whose braces expand to ${MAX_EXPANDED_PATTERNS} patterns or more; write it with fewer brace groups.` }));
     return sprawling.length > 0 ? { problems: sprawling } : { config, problems: [] };
   }
@@ -165,7 +166,8 @@ function describe(error: ErrorObject, path: Array<string | number>, value: unkno
 
 function suggestKey(key: string, path: Array<string | number>): string {
   const properties = path.length === 0 ? Object.keys(schema.properties) : [];
-  const close = properties.find((candidate) => candidate.toLowerCase() === key.toLowerCase() || candidate.toLowerCase().startsWith(key.toLowerCase().slice(0, 5)));
+  // Two edits away (`internalHost`, `thirdparties`), or the same first five letters (`internal`).
+  const close = closestName(key, properties) ?? properties.find((candidate) => candidate.toLowerCase().startsWith(key.toLowerCase().slice(0, 5)));
   return close ? ` Did you mean "${close}"?` : properties.length > 0 ? ` Known keys: ${properties.filter((name) => name !== '$schema').join(', ')}.` : '';
 }
 
