@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { detectors } from '../src/analyzers/index';
 import { loadCatalog } from '../src/core/default-catalog';
-import { parserInfo } from '../src/core/parse';
+import { parseSource, parserInfo } from '../src/core/parse';
 import { scanPaths } from '../src/core/scan';
 
 const ROOT = join(__dirname, '..');
@@ -40,4 +40,40 @@ describe('how oxc hands its tree over', () => {
     const major = Number(process.versions.node.split('.')[0]);
     assert.deepEqual(parserInfo(), { parser: 'oxc', rawTransfer: major >= 22 && process.env.OFFBOX_OXC_RAW !== '0' });
   });
+});
+
+// oxc is asked for the JavaScript shape of TypeScript files, which has no `importKind`: parse.ts restores it from the text.
+describe('import kinds, restored on oxc trees', () => {
+  const sources = [
+    "import type { A } from 'a';",
+    "import type * as N from 'a';",
+    "import type D from 'a';",
+    "import type from 'a';",
+    "import type, { b } from 'a';",
+    "import { type B, c, type as, type type as t } from 'a';",
+    "import /* why */ type // and\n { A } from 'a';",
+    "import { /* type */ c } from 'a';",
+    "import type {} from 'a';",
+    "import 'a';",
+    "declare module 'm' { import type { A } from 'a'; import { b } from 'b'; }",
+  ];
+  const kinds = (parser: 'oxc' | 'typescript', text: string) => {
+    const found: string[] = [];
+    const visit = (node: unknown): void => {
+      if (Array.isArray(node)) return node.forEach(visit);
+      if (!node || typeof node !== 'object') return;
+      const { type, importKind } = node as { type?: string; importKind?: string };
+      if (type === 'ImportDeclaration' || type === 'ImportSpecifier') found.push(`${type} ${importKind}`);
+      for (const [key, value] of Object.entries(node)) if (key !== 'parent') visit(value);
+    };
+    visit(parseSource('imports.ts', text, parser).program);
+    return found;
+  };
+  for (const text of sources) {
+    it(text.replace(/\n/g, ' '), () => {
+      const fromOxc = kinds('oxc', text);
+      assert.ok(fromOxc.length > 0);
+      assert.deepEqual(fromOxc, kinds('typescript', text));
+    });
+  }
 });

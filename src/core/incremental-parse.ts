@@ -91,8 +91,9 @@ export class IncrementalParser {
     list[field] = [];
     shiftAfter(program as unknown as Positioned, start, oldEnd, delta);
     for (const item of items) moveBy(item, contentStart - prefix.length);
-    // Parsed as a function's body, a block's leading strings came back as directives; in a block they are not.
-    if (container.block) for (const item of items) if ((item as { directive?: unknown }).directive) (item as { directive?: unknown }).directive = null;
+    // Parsed as a function's body, a block's leading strings came back as directives; in a block they
+    // are not, and oxc's JavaScript-shaped statement then has no `directive` at all.
+    if (container.block) for (const item of items) if ((item as { directive?: unknown }).directive) delete (item as { directive?: unknown }).directive;
     list[field] = items;
     setLineStarts(program as unknown as Node, text);
     return program;
