@@ -115,7 +115,7 @@ export function parseSnippetWithOxc(fileName: string, text: string, sourceType: 
  * tree (`astType: 'js'`): the same nodes, TypeScript's expressions (`x as T`, `x!`) and declarations
  * (enums, namespaces) included, without the fields only types need (annotations, type arguments,
  * access modifiers), which nothing here reads. Its JSON is smaller, and JSON.parse is most of a
- * parse without raw transfer: over the 540 files a scan of the three corpora parses, 20 to 30% less
+ * parse without raw transfer: over the 571 files a scan of the three corpora parses, 10 to 30% less
  * time (bench/README.md). The one such field that is read, `importKind`, is restored from the text
  * (restoreImportKinds).
  */
