@@ -6,6 +6,7 @@ import { describe, it } from 'node:test';
 import { detectors } from '../src/analyzers/index';
 import { loadCatalog } from '../src/core/default-catalog';
 import { buildPrefilter } from '../src/core/prefilter';
+import { defineDetector, type Keyword } from '../src/core/detector';
 import { alternationTrie, escapeRegExp, unescapeStringBody } from '../src/core/regexp';
 import { scanPaths } from '../src/core/scan';
 
@@ -372,4 +373,23 @@ describe('the wrapper rounds follow a long chain as far as parse-everything does
       }
     });
   }
+});
+
+// A detector's keyword may be a list of words, all needed: the cheap one is tried first.
+describe('a keyword that is a list needs each of its words', () => {
+  const withKeywords = (keywords: Keyword[]) => buildPrefilter(loadCatalog(), [defineDetector({ meta: { id: 'k', kind: 'network', description: 'k', messages: {}, keywords }, create: () => ({}) })]);
+  const prefilter = withKeywords([['alpha', /be+ta/gi], 'gamma']);
+  const cases: Array<[string, boolean]> = [
+    ['alpha and BEEETA', true],
+    ['beta then alpha', true],
+    ['alpha alone', false],
+    ['beta alone', false],
+    ['gamma alone', true],
+  ];
+  for (const [text, passes] of cases) it(`${passes ? 'passes' : 'lets go'} ${text}`, () => assert.equal(prefilter.test(text), passes));
+  it('reads a global expression from the start of each text', () => {
+    // A `g` flag kept would start the second test where the first match ended, past `beta`.
+    assert.equal(prefilter.test('alpha beta'), true);
+    assert.equal(prefilter.test('alpha beta'), true);
+  });
 });

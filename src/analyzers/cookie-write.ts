@@ -33,6 +33,9 @@ const WRITE_WORDS = new RegExp(
     String.raw`(?<![\w$])cookies(?![\w$])`,
   ].join('|'),
 );
+// What every write word spells, in any case, its letters escaped or not: a far cheaper test than
+// WRITE_WORDS, whose member form starts at every `.`, for the files that have no such word.
+const COOKIE_SPELLED = new RegExp([...'cookie'].map(caseless).join(String.raw`\\?`));
 
 // Server response objects by the names frameworks' docs give them (`res.cookie`, `reply.setCookie`).
 const RESPONSE_NAMES = /^(res|response|reply|ctx|context|c|resp)$/;
@@ -54,7 +57,7 @@ export default defineDetector({
     },
     // A cookie library's call is reached through its module (the prefilter's module test).
     modules: Object.keys(COOKIE_LIBRARIES),
-    keywords: [WRITE_WORDS],
+    keywords: [[COOKIE_SPELLED, WRITE_WORDS]],
   },
   create(context) {
     return {

@@ -11,11 +11,11 @@ const SOURCE_ATTRIBUTE: Record<string, string> = { script: 'src', img: 'src', if
 // Next.js components that render a <script> or <iframe>.
 const COMPONENT_PACKAGES: Record<string, string> = { 'next/script': 'script' };
 // The prefilter's sign of `document.createElement('script')`: createdElement reads the tag from a
-// literal first argument, in any case, so the file names both createElement and such a literal, in
-// either order (`make('img')` of a destructured alias may stand first), with anything between
-// (`createElement!(`, `(document.createElement as F)(`, comments).
-const TAG_LITERAL = String.raw`["'\`](?:${Object.keys(SOURCE_ATTRIBUTE).map(anyCase).join('|')})["'\`]`;
-const CREATE_SOURCE_ELEMENT = new RegExp(String.raw`createElement[\s\S]*?${TAG_LITERAL}|${TAG_LITERAL}[\s\S]*?createElement`);
+// literal first argument, in any case, so the file names both createElement and such a literal,
+// wherever each stands (`make('img')` of a destructured alias may come first), with anything between
+// (`createElement!(`, `(document.createElement as F)(`, comments). The word first: few files have it.
+const TAG_LITERAL = new RegExp(String.raw`["'\`](?:${Object.keys(SOURCE_ATTRIBUTE).map(anyCase).join('|')})["'\`]`);
+const CREATE_SOURCE_ELEMENT = ['createElement', TAG_LITERAL];
 
 /**
  * Pixels, scripts, frames and stylesheets loaded from another host: `createElement('script')`

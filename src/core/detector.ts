@@ -5,6 +5,9 @@ import type { StringValue } from './evaluate';
 import type { Node } from './ast';
 import type { ScopeMap } from './scope';
 
+/** A word a file must contain (a detector's `keywords`), or a list of words it must contain each of. */
+export type Keyword = string | RegExp | ReadonlyArray<string | RegExp>;
+
 /** What a detector is, for docs, SARIF rules and the extension. */
 export interface DetectorMeta {
   /** The rule id findings carry: stable once shipped. */
@@ -17,9 +20,11 @@ export interface DetectorMeta {
   /**
    * Words a file must contain for this detector to find anything in it, besides the catalog's own.
    * The prefilter skips files with none of them, so they must be necessary conditions. A string is
-   * matched anywhere; a RegExp (its source) where a plain substring would match far too much.
+   * matched anywhere; a RegExp (its source) where a plain substring would match far too much. A list
+   * is one keyword that needs all of its words, tried in order: a cheap one first (`createElement`,
+   * or a word any match must spell) keeps a costly expression off the thousands of files without it.
    */
-  keywords: Array<string | RegExp>;
+  keywords: Keyword[];
   /**
    * Modules the detector reaches only through an import of them (`from 'zx'`, `require('execa')`,
    * `import('child_process')`): the prefilter looks for them where a module is named, as it does

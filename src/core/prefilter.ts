@@ -61,8 +61,12 @@ export function clientOriginTest(catalog: Catalog, detectors: readonly Detector[
  */
 export function buildPrefilter(catalog: Catalog, detectors: readonly Detector[]): Prefilter {
   const modules = [...new Set([...catalog.packageNames(), ...detectors.flatMap((detector) => detector.meta.modules ?? [])])].map(escapeRegExp).sort(byLengthDescending);
-  const words = alternatives(detectors.flatMap((detector) => detector.meta.keywords));
-  // One regex for the imports and the keywords: a text is scanned once whichever it holds.
+  const keywords = detectors.flatMap((detector) => detector.meta.keywords);
+  const words = alternatives(keywords.filter((keyword): keyword is string | RegExp => !Array.isArray(keyword)));
+  // Each list of words as tests, in its order: a few thousand texts fail the first, cheap one (a
+  // costly expression alone went through every file; inside `plain` it slowed every file's scan).
+  const allOf = keywords.filter((keyword): keyword is ReadonlyArray<string | RegExp> => Array.isArray(keyword)).map((list) => list.map(wordTest));
+  // One regex for the imports and the single keywords: a text is scanned once whichever it holds.
   // A name written with escapes (`'child\u005fprocess'`) is the same module to the parser: any
   // backslash in a module's name lets the file through.
   const plain = new RegExp([`${MODULE_NAMED_HERE}["'\`](?:(?:node:)?(?:${modules.join('|')})["'\`/]|[^"'\`\\n]*\\\\)`, ...(words ? [words] : [])].join('|'));
@@ -89,6 +93,7 @@ export function buildPrefilter(catalog: Catalog, detectors: readonly Detector[])
       // text is let through; the parser reads it in linear time.
       if (commentsOverrun(text)) return true;
       if (plain.test(text)) return true;
+      if (allOf.some((tests) => tests.every((test) => test(text)))) return true;
       // An escaped letter, digit, `_` or `$` (`\u0066etch`, `'set-\x63ookie'`), or a line continuation
       // within a name or a word (`'fe\⏎tch'`), spells one no other test reads; plain code hardly has
       // either, so it lets the file through.
@@ -184,6 +189,13 @@ function hiddenBehindEscapes(text: string): boolean {
 // comments (`import(/* webpackChunkName */ 'x')`), parentheses, `?.`, a type assertion
 // (`require(<any>'x')`). `Npm.require(`, `Buffer.from(` match too, which costs a parse, never a finding.
 const MODULE_NAMED_HERE = String.raw`(?:\bfrom|\bimport|\brequire)(?:\s|\?\.|\(|\)|<(?:[^<>]|<[^<>]*>)*>|${COMMENT})*`;
+
+/** A test that the text contains the word: a plain `includes` for a string; a RegExp keeps its flags (not `g` or `y`, whose test would start where the last one ended). */
+function wordTest(word: string | RegExp): (text: string) => boolean {
+  if (typeof word === 'string') return (text) => text.includes(word);
+  const pattern = new RegExp(word.source, word.flags.replace(/[gy]/g, ''));
+  return (text) => pattern.test(text);
+}
 
 /** Keywords as one alternation, longest first; a RegExp keeps its source (its flags are not carried). */
 function alternatives(keywords: ReadonlyArray<string | RegExp>): string | undefined {
