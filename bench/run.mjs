@@ -99,6 +99,28 @@ async function measureMedian(label, argv, before = () => {}, count = RUNS) {
     before(index);
     runs.push(await measure(`${label}-${index}`, argv));
   }
+  return medianOf(runs);
+}
+
+/**
+ * Rows timed in turns (`{ label, argv, count }` each): one run of each per round, a row with fewer
+ * runs in the middle rounds, so that the medians come from the same minutes. Run one after the
+ * other, a ratio of two rows also measured how the shared machine's speed moved between them.
+ */
+async function measureInterleaved(specs) {
+  const rounds = Math.max(...specs.map((spec) => spec.count));
+  // A row of no runs is returned as null.
+  const runs = specs.map(() => []);
+  for (let round = 0; round < rounds; round += 1) {
+    for (const [at, { label, argv, count }] of specs.entries()) {
+      const first = Math.floor((rounds - count) / 2);
+      if (round >= first && round < first + count) runs[at].push(await measure(`${label}-${round - first}`, argv));
+    }
+  }
+  return runs.map((done) => (done.length > 0 ? medianOf(done) : null));
+}
+
+function medianOf(runs) {
   const sorted = [...runs].sort((a, b) => a.wall - b.wall);
   const median = sorted[Math.floor(sorted.length / 2)];
   return { ...median, walls: runs.map((run) => run.wall), rssMB: Math.max(...runs.map((run) => run.rssMB ?? 0)) || null, code: runs.find((run) => run.code !== 0)?.code ?? median.code };
@@ -112,19 +134,31 @@ const tail = (s) => s.trim().split('\n').slice(-5).join('\n');
 // A second runtime to compare, e.g. Node 22, where oxc's raw transfer applies (see bench/README.md).
 const otherNode = process.env.OFFBOX_BENCH_NODE && existsSync(process.env.OFFBOX_BENCH_NODE) ? process.env.OFFBOX_BENCH_NODE : undefined;
 
+// ---- 0. The three rows the ratios divide, timed in turns (measureInterleaved) ----------
+const bin = join(repo, 'bin/offbox.js');
+const withOffbox = !peersOnly && existsSync(bin);
+const help = withOffbox ? spawnSync(process.execPath, [bin, 'scan', '--help'], { cwd: repo, encoding: 'utf8' }) : undefined;
+const noCache = help && /--no-cache\b/.test(`${help.stdout}${help.stderr}`) ? ['--no-cache'] : [];
+const coldOutput = join(tmp, 'offbox.json');
+const [coldRun, eslintRun, floorRun] = await measureInterleaved([
+  // Skipped (count 0) with --peers-only or without a build.
+  { label: 'offbox', argv: [process.execPath, bin, 'scan', corpus, '--format', 'json', '--output', coldOutput, '--include-tests', ...noCache], count: withOffbox ? RUNS : 0 },
+  // Three runs: one run of twenty seconds once took half again as long as the others on this VM,
+  // and every ratio is divided by it.
+  { label: 'eslint', argv: [process.execPath, 'bench/eslint-peer.mjs', listFile, corpus], count: ESLINT_RUNS },
+  { label: 'ts-floor', argv: [process.execPath, 'bench/ts-floor.mjs', listFile], count: RUNS },
+]);
+
 // ---- 1. Offbox, cold --------------------------------------------------------------
 let offbox = null;
 let warm = null;
 if (!peersOnly) {
-  const bin = join(repo, 'bin/offbox.js');
-  if (!existsSync(bin)) {
+  if (!withOffbox) {
     console.error(`Offbox row failed: ${bin} does not exist (did npm run build succeed?)`);
     rows.push({ tool: 'Offbox scan (cold)', ok: false, notes: 'bin/offbox.js missing' });
   } else {
-    const help = spawnSync(process.execPath, [bin, 'scan', '--help'], { cwd: repo, encoding: 'utf8' });
-    const noCache = /--no-cache\b/.test(`${help.stdout}${help.stderr}`) ? ['--no-cache'] : [];
-    const output = join(tmp, 'offbox.json');
-    const r = await measureMedian('offbox', [process.execPath, bin, 'scan', corpus, '--format', 'json', '--output', output, '--include-tests', ...noCache]);
+    const output = coldOutput;
+    const r = coldRun;
     // A scanner may exit non-zero because it found something: judge by the report.
     let report = null;
     try { report = JSON.parse(readFileSync(output, 'utf8')); } catch {}
@@ -199,9 +233,7 @@ if (!peersOnly) {
 
 // ---- 2. ESLint peer --------------------------------------------------------------
 {
-  // Three runs: one run of twenty seconds once took half again as long as the others on this VM,
-  // and every ratio is divided by it.
-  const r = await measureMedian('eslint', [process.execPath, 'bench/eslint-peer.mjs', listFile, corpus], () => {}, ESLINT_RUNS);
+  const r = eslintRun;
   if (r.code !== 0) console.error(`ESLint row failed (exit ${r.code}):\n${tail(r.stderr)}`);
   const notes = r.json ? `${r.json.fatalFiles} files with fatal messages; in-process ${r.json.seconds.toFixed(2)} s; ${runsNote(r)}` : `exit ${r.code}`;
   row('ESLint + @typescript-eslint/parser, 1 rule', r, r.json?.hits ?? null, notes);
@@ -210,7 +242,7 @@ if (!peersOnly) {
 
 // ---- 3. Floor: TypeScript's parser ------------------------------------------------
 {
-  const r = await measureMedian('ts-floor', [process.execPath, 'bench/ts-floor.mjs', listFile]);
+  const r = floorRun;
   if (r.code !== 0) console.error(`Floor row failed (exit ${r.code}):\n${tail(r.stderr)}`);
   const notes = r.json ? `${r.json.errorFiles} files with syntax errors; in-process ${r.json.seconds.toFixed(2)} s; ${runsNote(r)}` : `exit ${r.code}`;
   row('ts.createSourceFile (floor)', r, null, notes);
@@ -228,11 +260,14 @@ if (!peersOnly && !process.env.OFFBOX_BENCH_SKIP_LARGE && largeCorpus !== corpus
   writeFileSync(largeList, list.files.join('\n') + '\n');
   for (const f of list.files) readFileSync(f);
   const output = join(tmp, 'offbox-large.json');
-  const cold = await measureMedian('offbox-large', [process.execPath, join(repo, 'bin/offbox.js'), 'scan', largeCorpus, '--format', 'json', '--output', output, '--include-tests']);
+  // In turns: ESLint's three runs take three minutes, in which this machine's speed moves by a third.
+  const [cold, eslint, floor] = await measureInterleaved([
+    { label: 'offbox-large', argv: [process.execPath, join(repo, 'bin/offbox.js'), 'scan', largeCorpus, '--format', 'json', '--output', output, '--include-tests'], count: RUNS },
+    { label: 'eslint-large', argv: [process.execPath, 'bench/eslint-peer.mjs', largeList, largeCorpus], count: ESLINT_RUNS },
+    { label: 'ts-floor-large', argv: [process.execPath, 'bench/ts-floor.mjs', largeList], count: RUNS },
+  ]);
   let report = null;
   try { report = JSON.parse(readFileSync(output, 'utf8')); } catch {}
-  const eslint = await measureMedian('eslint-large', [process.execPath, 'bench/eslint-peer.mjs', largeList, largeCorpus], () => {}, ESLINT_RUNS);
-  const floor = await measureMedian('ts-floor-large', [process.execPath, 'bench/ts-floor.mjs', largeList]);
   large = { corpus: largeCorpus, files: list.files.length, mib: list.bytes / MiB, cold, findings: report?.findings?.length ?? null, ok: report !== null && eslint.code === 0 && floor.code === 0, eslint, floor };
 }
 rmSync(tmp, { recursive: true, force: true });
