@@ -86,13 +86,23 @@ export class WrapperIndex {
   // it): every call to the same (file, key) asks again.
   private readonly resolved = new Map<string, Sink | undefined>();
 
+  // The keys under which each file passes a sink on, barrels included (throughBarrels of the sinks
+  // as they stand), made on the first walk through a barrel while the sinks stay as they are. Most
+  // calls into a barrel reach no sink, and the walk tried each of its `export *` to find that out:
+  // at scale, a third of the final findings' time and of the index's builds.
+  private passedOn: Map<string, Set<string>> | undefined;
+
   /**
    * The export keys that reach a sink, by file, barrels included (`export { capture } from
    * './analytics'` gives the barrel `capture`, `export * as ns from` gives `ns.capture`): exactly the
    * keys `resolveExport` answers for. An unparsed file importing one of them must be analysed.
    */
   sinkKeys(): Map<string, Set<string>> {
-    const keys = this.clientExports();
+    return this.throughBarrels(this.exportedSinkKeys(this.clientExports()));
+  }
+
+  /** The keys of the sinks another module can import (not a file's own `#` ones), added to `keys`. */
+  private exportedSinkKeys(keys = new Map<string, Set<string>>()): Map<string, Set<string>> {
     for (const [file, sinks] of this.sinks) {
       const own = [...sinks.keys()].filter((key) => !key.startsWith('#'));
       if (own.length === 0) continue;
@@ -100,7 +110,7 @@ export class WrapperIndex {
       for (const key of own) all.add(key);
       keys.set(file, all);
     }
-    return this.throughBarrels(keys);
+    return keys;
   }
 
   /** The exported clients alone (ModuleLinks.clientExports), barrels included: what an importer follows. */
@@ -119,22 +129,35 @@ export class WrapperIndex {
 
   /** Adds the keys barrels pass on, as deep as resolveExport follows them (so cycles of namespace re-exports end). */
   private throughBarrels(keys: Map<string, Set<string>>): Map<string, Set<string>> {
+    const reExports = (this.reExports ??= this.resolvedReExports());
     for (let depth = 0, changed = true; changed && depth <= 5; depth += 1) {
       changed = false;
-      for (const [file, analysis] of this.analyses) {
-        for (const reExport of analysis.links?.reExports ?? []) {
-          const target = keys.get(this.resolver.resolve(file, reExport.source) ?? '');
-          for (const key of target ?? []) {
-            const mapped = reExportedKey(reExport, key);
-            if (mapped === undefined) continue;
-            const own = keys.get(file) ?? new Set<string>();
-            if (!own.has(mapped)) changed = true;
-            keys.set(file, own.add(mapped));
-          }
+      for (const { file, reExport, target } of reExports) {
+        for (const key of keys.get(target) ?? []) {
+          const mapped = reExportedKey(reExport, key);
+          if (mapped === undefined) continue;
+          const own = keys.get(file) ?? new Set<string>();
+          if (!own.has(mapped)) changed = true;
+          keys.set(file, own.add(mapped));
         }
       }
     }
     return keys;
+  }
+
+  // Every re-export with the module it resolves to, in the analyses' order: throughBarrels goes
+  // through them up to six times a call, and is called once per round of build().
+  private reExports: Array<{ file: string; reExport: ReExport; target: string }> | undefined;
+
+  private resolvedReExports(): Array<{ file: string; reExport: ReExport; target: string }> {
+    const resolved: Array<{ file: string; reExport: ReExport; target: string }> = [];
+    for (const [file, analysis] of this.analyses) {
+      for (const reExport of analysis.links?.reExports ?? []) {
+        const target = this.resolver.resolve(file, reExport.source);
+        if (target !== undefined) resolved.push({ file, reExport, target });
+      }
+    }
+    return resolved;
   }
 
   findings(catalog: Catalog): Finding[] {
@@ -307,6 +330,7 @@ export class WrapperIndex {
       for (const [file, key, sink] of found) this.sinkMap(file).set(key, sink);
       gained = new Set(found.map(([file]) => file));
       this.resolved.clear();
+      this.passedOn = undefined;
     }
   }
 
@@ -333,7 +357,8 @@ export class WrapperIndex {
     if (direct || !this.analyses.get(file)?.links?.reExports?.length) return direct;
     const memo = `${file}\u0000${key}`;
     if (this.resolved.has(memo)) return this.resolved.get(memo);
-    const sink = this.resolveExport(file, key, 0);
+    this.passedOn ??= this.throughBarrels(this.exportedSinkKeys());
+    const sink = this.passedOn.get(file)?.has(key) ? this.resolveExport(file, key, 0) : undefined;
     this.resolved.set(memo, sink);
     return sink;
   }
