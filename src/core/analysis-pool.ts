@@ -23,6 +23,8 @@ interface TriagedItem {
 interface RunHooks {
   isCancelled?: () => boolean;
   onProgress?: (done: number, total: number) => void;
+  /** runTriaged: called once every job is triaged, before this thread takes back what the workers have not started. */
+  whileAnalysing?: (outcomes: ReadonlyArray<JobOutcome | undefined>) => void;
 }
 
 /** An outcome is null for an item the calling thread claimed first (runTriaged). */
@@ -242,6 +244,7 @@ export class AnalysisPool {
         else post({ job, read: triaged, slot });
       }
       if (held && !cancelled) for (const item of held.sort((a, b) => b.read.text.length - a.read.text.length)) post(item);
+      if (!cancelled) hooks.whileAnalysing?.(outcomes);
       // What the workers have not started is taken back here, largest first (as a round is handed
       // out): this thread then ends on small files, and so, most likely, does a worker, which takes
       // what is left in the order posted; neither waits long on the other's last file.

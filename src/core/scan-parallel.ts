@@ -47,9 +47,9 @@ export async function scanPathsInParallel(paths: string[], catalog: Catalog, det
     const steps = scanSteps(paths, catalog, detectors, settings);
     for (let next = steps.next(); ; ) {
       if (next.done) return next.value;
-      const { spec, jobs, counted } = next.value;
+      const { spec, jobs, counted, whileAnalysing } = next.value;
       if (!pool && poolable && jobs.length >= minPooled) pool = startPool();
-      const hooks = { isCancelled: settings.isCancelled, onProgress: counted ? settings.onProgress : undefined };
+      const hooks = { isCancelled: settings.isCancelled, onProgress: counted ? settings.onProgress : undefined, whileAnalysing };
       // One worker: this thread reads and prefilters every batch, the worker analyses what passes
       // (its code is the warm one for that, even for a round of three files).
       if (pool?.size === 1) {

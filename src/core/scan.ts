@@ -58,6 +58,11 @@ export interface ScanStep {
   jobs: AnalysisJob[];
   /** Whether progress is reported for this batch (the first pass over the files). */
   counted: boolean;
+  /**
+   * Work for the scan's thread once every job is read and prefiltered while a worker still analyses
+   * (AnalysisPool.runTriaged): the outcomes so far, by job, the prefiltered ones among them.
+   */
+  whileAnalysing?: (outcomes: ReadonlyArray<JobOutcome | undefined>) => void;
 }
 
 /** Outcomes for a step's jobs, in order; fewer than the jobs when the scan was cancelled meanwhile. */
@@ -182,7 +187,21 @@ export function* scanSteps(paths: string[], catalog: Catalog, detectors: readonl
     const files = seen.size === 0 ? discovered.files : discovered.files.filter((file) => !seen.has(file.path));
     const unchanged = files.map((file) => (changedPaths && !changedPaths.has(file.path) ? cache?.known(file.path) : cache?.unchanged(file.path)));
     const pending = files.filter((_, index) => unchanged[index] === undefined);
-    const outcomes: StepOutcomes = pending.length > 0 ? yield { spec, jobs: pending.map((file) => job(file, settings.prefilter, settings.maxFileSize)), counted: true } : [];
+    // The wrapper rounds' importers index files what the prefiltered files import (importersIndexFor
+    // keeps it with the resolver): made while a worker ends the first pass, it is not made alone
+    // between that pass and the first round (60 ms at scale), and nothing is filed twice.
+    const fileImporters = (triaged: ReadonlyArray<JobOutcome | undefined>) => {
+      const prefiltered = new Map<string, { imports: readonly ImportedNames[] }>();
+      triaged.forEach((outcome, at) => {
+        if (outcome?.state === 'prefiltered' && outcome.imports.length > 0) prefiltered.set(pending[at].relative, outcome);
+      });
+      try {
+        importersIndexFor(prefiltered, resolver);
+      } catch {
+        // Made ahead of need: the first round that needs the index files what is missing, and fails there if it must.
+      }
+    };
+    const outcomes: StepOutcomes = pending.length > 0 ? yield { spec, jobs: pending.map((file) => job(file, settings.prefilter, settings.maxFileSize)), counted: true, whileAnalysing: fileImporters } : [];
     let looked = 0;
     for (const [index, file] of files.entries()) {
       const entry = unchanged[index];

@@ -99,12 +99,10 @@ export function importersIndexFor(deferred: ReadonlyMap<string, { imports: reado
   let kept = indexes.get(resolver);
   if (!kept) indexes.set(resolver, (kept = { imports: new Map(), index: new ImportersIndex(resolver) }));
   const changed: Array<[string, { imports: readonly ImportedNames[] }]> = [];
-  for (const [relative, entry] of deferred) {
-    if (kept.imports.get(relative) === entry.imports) continue;
-    kept.imports.set(relative, entry.imports);
-    changed.push([relative, entry]);
-  }
+  for (const [relative, entry] of deferred) if (kept.imports.get(relative) !== entry.imports) changed.push([relative, entry]);
   kept.index.add(changed);
+  // Marked filed once they are: a file the index failed to take is filed again by the next call.
+  for (const [relative, entry] of changed) kept.imports.set(relative, entry.imports);
   return kept.index;
 }
 
