@@ -86,11 +86,11 @@ export class WrapperIndex {
   // it): every call to the same (file, key) asks again.
   private readonly resolved = new Map<string, Sink | undefined>();
 
-  // The keys under which each file passes a sink on, barrels included (throughBarrels of the sinks
-  // as they stand), made on the first walk through a barrel while the sinks stay as they are. Most
-  // calls into a barrel reach no sink, and the walk tried each of its `export *` to find that out:
-  // at scale, a third of the final findings' time and of the index's builds.
-  private passedOn: Map<string, Set<string>> | undefined;
+  // The keys under which a barrel passes a sink on, each with the fewest re-exports it takes (what
+  // resolveExport follows, six at most), kept up as sinks are added (passOn). Most calls into a
+  // barrel reach no sink, and the walk tried each of its `export *` to find that out: at scale, a
+  // third of the final findings' time and of the index's builds.
+  private readonly passedOn = new Map<string, Map<string, number>>();
 
   /**
    * The export keys that reach a sink, by file, barrels included (`export { capture } from
@@ -102,7 +102,7 @@ export class WrapperIndex {
   }
 
   /** The keys of the sinks another module can import (not a file's own `#` ones), added to `keys`. */
-  private exportedSinkKeys(keys = new Map<string, Set<string>>()): Map<string, Set<string>> {
+  private exportedSinkKeys(keys: Map<string, Set<string>>): Map<string, Set<string>> {
     for (const [file, sinks] of this.sinks) {
       const own = [...sinks.keys()].filter((key) => !key.startsWith('#'));
       if (own.length === 0) continue;
@@ -255,7 +255,7 @@ export class WrapperIndex {
         // The most telling send names the sink: a vendor's first, then a resolved host, then a latent one.
         const chosen =
           inside.find(({ finding, latent }) => !latent && finding.vendor) ?? inside.find(({ finding, latent }) => !latent && finding.destination.kind === 'host') ?? inside.find(({ latent }) => !latent) ?? inside[0];
-        this.sinkMap(file).set(exported.key, {
+        this.addSink(file, exported.key, {
           chain: [{ name: exported.name, file, range: exported.range, leadsTo: chosen.finding.api }],
           inner: chosen.finding,
           latent: chosen.latent,
@@ -327,17 +327,48 @@ export class WrapperIndex {
         }
       }
       if (found.length === 0) break;
-      for (const [file, key, sink] of found) this.sinkMap(file).set(key, sink);
+      for (const [file, key, sink] of found) this.addSink(file, key, sink);
       gained = new Set(found.map(([file]) => file));
       this.resolved.clear();
-      this.passedOn = undefined;
     }
   }
 
-  private sinkMap(file: string): Map<string, Sink> {
+  private addSink(file: string, key: string, sink: Sink): void {
     let sinks = this.sinks.get(file);
     if (!sinks) this.sinks.set(file, (sinks = new Map()));
-    return sinks;
+    sinks.set(key, sink);
+    if (!key.startsWith('#')) this.passOn(file, key);
+  }
+
+  /** Records the barrels that pass a new sink's key on, up to the six re-exports resolveExport follows. */
+  private passOn(file: string, key: string): void {
+    const importers = (this.reExportersOf ??= this.reExportsByTarget());
+    let frontier = [{ file, key }];
+    for (let hops = 1; hops <= 6 && frontier.length > 0; hops += 1) {
+      const next: typeof frontier = [];
+      for (const passed of frontier) {
+        for (const { file: barrel, reExport } of importers.get(passed.file) ?? []) {
+          const mapped = reExportedKey(reExport, passed.key);
+          if (mapped === undefined) continue;
+          let keys = this.passedOn.get(barrel);
+          if (!keys) this.passedOn.set(barrel, (keys = new Map()));
+          // Reached before in as few re-exports: what lies beyond it is recorded already.
+          if ((keys.get(mapped) ?? Infinity) <= hops) continue;
+          keys.set(mapped, hops);
+          next.push({ file: barrel, key: mapped });
+        }
+      }
+      frontier = next;
+    }
+  }
+
+  // The re-exports of each module, by the module they re-export from: passOn walks them backwards.
+  private reExportersOf: Map<string, Array<{ file: string; reExport: ReExport; target: string }>> | undefined;
+
+  private reExportsByTarget(): Map<string, Array<{ file: string; reExport: ReExport; target: string }>> {
+    const byTarget = new Map<string, Array<{ file: string; reExport: ReExport; target: string }>>();
+    for (const resolved of (this.reExports ??= this.resolvedReExports())) fileUnder(byTarget, resolved.target, resolved);
+    return byTarget;
   }
 
   private resolveCall(fromFile: string, source: string, key: string): Sink | undefined {
@@ -357,7 +388,6 @@ export class WrapperIndex {
     if (direct || !this.analyses.get(file)?.links?.reExports?.length) return direct;
     const memo = `${file}\u0000${key}`;
     if (this.resolved.has(memo)) return this.resolved.get(memo);
-    this.passedOn ??= this.throughBarrels(this.exportedSinkKeys());
     const sink = this.passedOn.get(file)?.has(key) ? this.resolveExport(file, key, 0) : undefined;
     this.resolved.set(memo, sink);
     return sink;
