@@ -245,12 +245,15 @@ export class WrapperIndex {
   }
 
   private build(): void {
-    for (const file of [...this.analyses.keys()].sort()) {
+    const files = [...this.analyses.keys()].sort();
+    for (const file of files) {
       const analysis = this.analyses.get(file)!;
-      const all = [...analysis.findings, ...(analysis.latent ?? [])];
       for (const exported of analysis.links?.exports ?? []) {
+        if (exported.findings.length === 0) continue;
         // A function that only builds a client (`authGithub()` returning `new Octokit()`) sends nothing itself.
-        const inside = exported.findings.map((index) => ({ finding: all[index], latent: index >= analysis.findings.length })).filter(({ finding }) => !finding.setupOnly);
+        const inside = exported.findings
+          .map((index) => ({ finding: index < analysis.findings.length ? analysis.findings[index] : analysis.latent![index - analysis.findings.length], latent: index >= analysis.findings.length }))
+          .filter(({ finding }) => !finding.setupOnly);
         if (inside.length === 0) continue;
         // The most telling send names the sink: a vendor's first, then a resolved host, then a latent one.
         const chosen =
@@ -298,7 +301,7 @@ export class WrapperIndex {
         return true;
       };
       if (!gained) {
-        for (const file of [...this.analyses.keys()].sort()) {
+        for (const file of files) {
           const links = this.analyses.get(file)!.links;
           for (const exported of links?.exports ?? []) {
             if (exported.calls.length === 0 || this.sinks.get(file)?.has(exported.key)) continue;
