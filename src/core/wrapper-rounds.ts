@@ -27,8 +27,12 @@ export function changedKeys(current: ReadonlyMap<string, ReadonlySet<string>>, p
 export function clientSignature(relative: string, imports: readonly ImportedNames[], clientKeys: ReadonlyMap<string, ReadonlySet<string>>, resolver: ModuleResolver): string {
   // No client exported anywhere (the first round, most often): nothing to resolve the imports for.
   if (clientKeys.size === 0) return '';
+  const anyKey = keysOfAny(clientKeys);
   const parts: string[] = [];
   for (const { source, names } of imports) {
+    // An import of none of the keys any client is exported under follows none: it is not resolved
+    // (every analysed file's imports are weighed each time the clients change).
+    if (!names.some((name) => name === '*' || anyKey.has(name))) continue;
     const target = resolver.resolve(relative, source);
     const keys = target === undefined ? undefined : clientKeys.get(target);
     if (!keys) continue;
@@ -36,6 +40,15 @@ export function clientSignature(relative: string, imports: readonly ImportedName
     if (followed.length > 0) parts.push(`${target}#${followed.sort().join(',')}`);
   }
   return parts.sort().join(';');
+}
+
+const keysOfAnyFile = new WeakMap<ReadonlyMap<string, ReadonlySet<string>>, Set<string>>();
+
+/** Every key of any file, made once per map. */
+function keysOfAny(keysByFile: ReadonlyMap<string, ReadonlySet<string>>): Set<string> {
+  let keys = keysOfAnyFile.get(keysByFile);
+  if (!keys) keysOfAnyFile.set(keysByFile, (keys = new Set([...keysByFile.values()].flatMap((fileKeys) => [...fileKeys]))));
+  return keys;
 }
 
 /**
