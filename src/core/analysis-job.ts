@@ -8,7 +8,7 @@ import { ModuleResolver } from './module-resolver';
 import { ModuleValues, clientMap } from './module-values';
 import { clientOriginTest, prefilterFor, type Prefilter } from './prefilter';
 import type { Origin } from './origin';
-import { COMMENT, commentsOverrun, unescapeStringBody, wholeIdentifiers } from './regexp';
+import { COMMENT, commentsOverrun, detached, unescapeStringBody, wholeIdentifiers } from './regexp';
 import { contentHash } from './scan-cache';
 
 /**
@@ -178,7 +178,8 @@ export function inRepoImports(text: string, resolver: ModuleResolver): ImportedN
   if (commentsOverrun(text)) return imports;
   IMPORT_SPECIFIER.lastIndex = 0;
   for (let match = IMPORT_SPECIFIER.exec(text); match; match = IMPORT_SPECIFIER.exec(text)) {
-    const source = unescapeStringBody(match[2]);
+    // Kept for the rounds (and in the cache): copied off the text, which can then go.
+    const source = detached(unescapeStringBody(match[2]));
     if (resolver.isInRepo(source)) imports.push({ source, names: importedNames(match[1]), ...(match[0].startsWith('export') ? { reExport: true } : {}) });
   }
   return imports;
@@ -200,7 +201,7 @@ function importedNames(clause: string | undefined): string[] {
     // `'send' as s`: a string name (ES2022) is the export's name without its quotes.
     const first = name.charCodeAt(0);
     if (first === 0x22 || first === 0x27) name = name.replace(/^(["'])(.*)\1$/, '$2');
-    if (name) names.push(name);
+    if (name) names.push(detached(name));
   }
   return names;
 }

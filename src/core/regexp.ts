@@ -65,6 +65,16 @@ export function alternationTrie(words: readonly string[]): string {
 const SIMPLE_ESCAPES: Record<string, string> = { n: '\n', t: '\t', r: '\r', b: '\b', f: '\f', v: '\v', '0': '\0' };
 
 /**
+ * A copy of a piece cut from a larger text that holds nothing of that text. V8 keeps a match of 13
+ * characters or more as a slice of the string it was found in: an import's specifier kept for each
+ * of the thousands of files the prefilter lets go kept every such file's text alive (19 MB of peak
+ * RSS at scale), and each young-generation collection copied them.
+ */
+export function detached(piece: string): string {
+  return (' ' + piece).slice(1);
+}
+
+/**
  * The value of a string literal's body as the parser reads it (`child\u005fprocess` → child_process):
  * a module name written with escapes is the same module. Text without a backslash comes back as is.
  */
