@@ -56,6 +56,11 @@ describe('import kinds, restored on oxc trees', () => {
     "import type {} from 'a';",
     "import 'a';",
     "declare module 'm' { import type { A } from 'a'; import { b } from 'b'; }",
+    "import type T = require('a');",
+    "import cp = require('child_process');",
+    "import type = require('a');",
+    "export import type E = require('a');",
+    "import /* type */ c = require('a');",
   ];
   const kinds = (parser: 'oxc' | 'typescript', text: string) => {
     const found: string[] = [];
@@ -63,7 +68,7 @@ describe('import kinds, restored on oxc trees', () => {
       if (Array.isArray(node)) return node.forEach(visit);
       if (!node || typeof node !== 'object') return;
       const { type, importKind } = node as { type?: string; importKind?: string };
-      if (type === 'ImportDeclaration' || type === 'ImportSpecifier') found.push(`${type} ${importKind}`);
+      if (type === 'ImportDeclaration' || type === 'ImportSpecifier' || type === 'TSImportEqualsDeclaration') found.push(`${type} ${importKind}`);
       for (const [key, value] of Object.entries(node)) if (key !== 'parent') visit(value);
     };
     visit(parseSource('imports.ts', text, parser).program);
