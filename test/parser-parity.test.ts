@@ -1,5 +1,6 @@
 import { strict as assert } from 'node:assert';
-import { readdirSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { detectors } from '../src/analyzers/index';
@@ -81,4 +82,21 @@ describe('import kinds, restored on oxc trees', () => {
       assert.deepEqual(fromOxc, kinds('typescript', text));
     });
   }
+});
+
+// A `this: T` parameter takes no argument: a wrapper's caller binds its first argument to the next one.
+describe('a wrapper with a this parameter binds its callers\' arguments alike with either parser', () => {
+  it('binds the URL to the parameter after `this`', () => {
+    const workspace = mkdtempSync(join(tmpdir(), 'offbox-this-'));
+    try {
+      writeFileSync(join(workspace, 'lib.ts'), "export function send(this: unknown, url: string, body: string) {\n  return fetch(url, { method: 'POST', body });\n}\n");
+      writeFileSync(join(workspace, 'main.ts'), "import { send } from './lib';\nsend('https://telemetry.acme-corp.io/v1', 'x');\n");
+      const fromOxc = scanWith('oxc', workspace);
+      const wrapperCall = fromOxc.find((finding) => finding.ruleId === 'wrapper-call');
+      assert.equal(wrapperCall?.destination.kind === 'host' ? wrapperCall.destination.host : undefined, 'telemetry.acme-corp.io');
+      assert.deepEqual(fromOxc, scanWith('typescript', workspace));
+    } finally {
+      rmSync(workspace, { recursive: true, force: true });
+    }
+  });
 });

@@ -137,10 +137,14 @@ export function collectModuleLinks(
   const exports: ExportedFunction[] = [];
   for (const [key, fn] of exported) {
     const range = { start: locOf(fn).start, end: locOf(fn).end };
-    const params = fn.params.map((param) => {
-      const target = param.type === AST_NODE_TYPES.AssignmentPattern ? param.left : param;
-      return target.type === AST_NODE_TYPES.Identifier ? target.name : '';
-    });
+    // TypeScript's `this: T` declares no argument: callers' arguments start after it (oxc's
+    // JavaScript-shaped tree leaves it out; typescript-estree lists it first).
+    const params = fn.params
+      .filter((param) => !(param.type === AST_NODE_TYPES.Identifier && param.name === 'this'))
+      .map((param) => {
+        const target = param.type === AST_NODE_TYPES.AssignmentPattern ? param.left : param;
+        return target.type === AST_NODE_TYPES.Identifier ? target.name : '';
+      });
     // A function that hands another back (a middleware factory: `return async (ctx, next) => {
     // ctx.cookies.set(…) }`) or stores one on its caller's object (`app.context.onerror = function
     // …`) does not run it. What that function sends is sent when whoever holds it calls it, and is
