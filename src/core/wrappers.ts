@@ -1,11 +1,12 @@
 import type { FileAnalysis } from './analyze';
 import type { Catalog } from './catalog';
 import { destinationLabel, fingerprintOf, formatMessage, type Finding, type ViaHop } from './finding';
-import type { ExportedFunction, ImportedCall, ReExport } from './module-links';
+import type { ExportedFunction, ImportedCall } from './module-links';
 import type { ModuleResolver } from './module-resolver';
 import { wrapperCallMeta } from '../analyzers/wrapper-call';
 import type { Detector, Refinement } from './detector';
 import { parseRendered } from './evaluate';
+import { Barrels } from './barrels';
 import { fileUnder } from './wrapper-rounds';
 
 /** Replaces `{param:name}` in a rendered argument by the caller's argument at that parameter's position. */
@@ -79,6 +80,7 @@ export class WrapperIndex {
     private readonly detectors: readonly Detector[] = [],
   ) {
     this.detectorsById = new Map(detectors.map((detector) => [detector.meta.id, detector]));
+    this.barrels = new Barrels(analyses, resolver);
     this.build();
   }
 
@@ -86,11 +88,10 @@ export class WrapperIndex {
   // it): every call to the same (file, key) asks again.
   private readonly resolved = new Map<string, Sink | undefined>();
 
-  // The keys under which a barrel passes a sink on, each with the fewest re-exports it takes (what
-  // resolveExport follows, six at most), kept up as sinks are added (passOn). Most calls into a
-  // barrel reach no sink, and the walk tried each of its `export *` to find that out: at scale, a
-  // third of the final findings' time and of the index's builds.
-  private readonly passedOn = new Map<string, Map<string, number>>();
+  // Which keys barrels pass on: most calls into a barrel reach no sink, and a walk through its
+  // re-exports to find that out tried each of its `export *` (at scale, a third of the final
+  // findings' time and of the index's builds).
+  private readonly barrels: Barrels;
 
   /**
    * The export keys that reach a sink, by file, barrels included (`export { capture } from
@@ -98,11 +99,7 @@ export class WrapperIndex {
    * keys `resolveExport` answers for. An unparsed file importing one of them must be analysed.
    */
   sinkKeys(): Map<string, Set<string>> {
-    return this.throughBarrels(this.exportedSinkKeys(this.clientExports()));
-  }
-
-  /** The keys of the sinks another module can import (not a file's own `#` ones), added to `keys`. */
-  private exportedSinkKeys(keys: Map<string, Set<string>>): Map<string, Set<string>> {
+    const keys = this.clientExports();
     for (const [file, sinks] of this.sinks) {
       const own = [...sinks.keys()].filter((key) => !key.startsWith('#'));
       if (own.length === 0) continue;
@@ -110,12 +107,12 @@ export class WrapperIndex {
       for (const key of own) all.add(key);
       keys.set(file, all);
     }
-    return keys;
+    return this.barrels.through(keys);
   }
 
   /** The exported clients alone (ModuleLinks.clientExports), barrels included: what an importer follows. */
   clientKeys(): Map<string, Set<string>> {
-    return this.throughBarrels(this.clientExports());
+    return this.barrels.through(this.clientExports());
   }
 
   private clientExports(): Map<string, Set<string>> {
@@ -127,38 +124,6 @@ export class WrapperIndex {
     return keys;
   }
 
-  /** Adds the keys barrels pass on, as deep as resolveExport follows them (so cycles of namespace re-exports end). */
-  private throughBarrels(keys: Map<string, Set<string>>): Map<string, Set<string>> {
-    const reExports = (this.reExports ??= this.resolvedReExports());
-    for (let depth = 0, changed = true; changed && depth <= 5; depth += 1) {
-      changed = false;
-      for (const { file, reExport, target } of reExports) {
-        for (const key of keys.get(target) ?? []) {
-          const mapped = reExportedKey(reExport, key);
-          if (mapped === undefined) continue;
-          const own = keys.get(file) ?? new Set<string>();
-          if (!own.has(mapped)) changed = true;
-          keys.set(file, own.add(mapped));
-        }
-      }
-    }
-    return keys;
-  }
-
-  // Every re-export with the module it resolves to, in the analyses' order: throughBarrels goes
-  // through them up to six times a call, and is called once per round of build().
-  private reExports: Array<{ file: string; reExport: ReExport; target: string }> | undefined;
-
-  private resolvedReExports(): Array<{ file: string; reExport: ReExport; target: string }> {
-    const resolved: Array<{ file: string; reExport: ReExport; target: string }> = [];
-    for (const [file, analysis] of this.analyses) {
-      for (const reExport of analysis.links?.reExports ?? []) {
-        const target = this.resolver.resolve(file, reExport.source);
-        if (target !== undefined) resolved.push({ file, reExport, target });
-      }
-    }
-    return resolved;
-  }
 
   findings(catalog: Catalog): Finding[] {
     const findings: Finding[] = [];
@@ -340,39 +305,9 @@ export class WrapperIndex {
     let sinks = this.sinks.get(file);
     if (!sinks) this.sinks.set(file, (sinks = new Map()));
     sinks.set(key, sink);
-    if (!key.startsWith('#')) this.passOn(file, key);
+    if (!key.startsWith('#')) this.barrels.passOn(file, key);
   }
 
-  /** Records the barrels that pass a new sink's key on, up to the six re-exports resolveExport follows. */
-  private passOn(file: string, key: string): void {
-    const importers = (this.reExportersOf ??= this.reExportsByTarget());
-    let frontier = [{ file, key }];
-    for (let hops = 1; hops <= 6 && frontier.length > 0; hops += 1) {
-      const next: typeof frontier = [];
-      for (const passed of frontier) {
-        for (const { file: barrel, reExport } of importers.get(passed.file) ?? []) {
-          const mapped = reExportedKey(reExport, passed.key);
-          if (mapped === undefined) continue;
-          let keys = this.passedOn.get(barrel);
-          if (!keys) this.passedOn.set(barrel, (keys = new Map()));
-          // Reached before in as few re-exports: what lies beyond it is recorded already.
-          if ((keys.get(mapped) ?? Infinity) <= hops) continue;
-          keys.set(mapped, hops);
-          next.push({ file: barrel, key: mapped });
-        }
-      }
-      frontier = next;
-    }
-  }
-
-  // The re-exports of each module, by the module they re-export from: passOn walks them backwards.
-  private reExportersOf: Map<string, Array<{ file: string; reExport: ReExport; target: string }>> | undefined;
-
-  private reExportsByTarget(): Map<string, Array<{ file: string; reExport: ReExport; target: string }>> {
-    const byTarget = new Map<string, Array<{ file: string; reExport: ReExport; target: string }>>();
-    for (const resolved of (this.reExports ??= this.resolvedReExports())) fileUnder(byTarget, resolved.target, resolved);
-    return byTarget;
-  }
 
   private resolveCall(fromFile: string, source: string, key: string): Sink | undefined {
     return this.resolveAt(this.moduleOf(fromFile, source), key);
@@ -391,7 +326,7 @@ export class WrapperIndex {
     if (direct || !this.analyses.get(file)?.links?.reExports?.length) return direct;
     const memo = `${file}\u0000${key}`;
     if (this.resolved.has(memo)) return this.resolved.get(memo);
-    const sink = this.passedOn.get(file)?.has(key) ? this.resolveExport(file, key, 0) : undefined;
+    const sink = this.barrels.passesOn(file, key) ? this.resolveExport(file, key, 0) : undefined;
     this.resolved.set(memo, sink);
     return sink;
   }
@@ -413,12 +348,4 @@ export class WrapperIndex {
     }
     return undefined;
   }
-}
-
-/** The key a barrel gives a target module's key through one re-export, if it re-exports it (the inverse of resolveExport's step). */
-function reExportedKey(reExport: ReExport, key: string): string | undefined {
-  if (reExport.key === '*') return key;
-  if (reExport.importedKey === '') return `${reExport.key}.${key}`;
-  if (key === reExport.importedKey) return reExport.key;
-  return key.startsWith(`${reExport.importedKey}.`) ? `${reExport.key}${key.slice(reExport.importedKey.length)}` : undefined;
 }
