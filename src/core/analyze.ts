@@ -109,7 +109,7 @@ function analyzeParsed(file: string, text: string, detectors: readonly Detector[
   const built = buildFindings(file, text, reports, scopes, catalog, guards);
   const findings = built.filter((_, index) => !reports[index].report.latent);
   const latent = built.filter((_, index) => reports[index].report.latent);
-  const links = options.links === false ? undefined : collectModuleLinks(program, scopes, [...findings, ...latent], walked, text, options.isInRepoModule, guards, options.isClientOrigin);
+  const links = options.links === false ? undefined : collectModuleLinks(file, program, scopes, [...findings, ...latent], walked, text, options.isInRepoModule, guards, options.isClientOrigin);
   return { file, findings, latent, partial: parsed.partial, links, suppressions: readSuppressions(text, mayHoldJsx(file)) };
 }
 

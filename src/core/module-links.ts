@@ -5,7 +5,7 @@ import { dominatingGuards, type ParsedGuard } from './guards';
 import { originOf, type Origin } from './origin';
 import { requiredModule, type ScopeMap } from './scope';
 import { payloadNames } from './data-types';
-import { evaluateString, renderString } from './evaluate';
+import { MAX_ARGUMENT_TEXT, deferredImportArgument, evaluateString, renderString } from './evaluate';
 
 const MAX_BOUND_ARGUMENTS = 4;
 // Arguments that can be a URL or a command; objects, arrays and functions are never bound to one.
@@ -69,6 +69,7 @@ export interface WalkedNodes {
 
 /** Collects what a file exports as functions and which in-repo functions it calls. */
 export function collectModuleLinks(
+  file: string,
   program: TSESTree.Program,
   scopes: ScopeMap,
   findings: Finding[],
@@ -133,7 +134,7 @@ export function collectModuleLinks(
     if (whole && ![...exported.values()].includes(whole[1])) exported.set(`#${name}`, whole[1]);
   }
   const exportKeys = new Map<Node, string>([...exported].map(([key, fn]) => [fn, key]));
-  const importedCalls = collectImportedCalls(walked.calls, scopes, text, isInRepo, guards, exportKeys);
+  const importedCalls = collectImportedCalls(file, walked.calls, scopes, text, isInRepo, guards, exportKeys);
   const exports: ExportedFunction[] = [];
   for (const [key, fn] of exported) {
     const range = { start: locOf(fn).start, end: locOf(fn).end };
@@ -256,6 +257,7 @@ function classMembers(node: TSESTree.ClassDeclaration, staticOnly: boolean): Arr
 }
 
 function collectImportedCalls(
+  file: string,
   callNodes: TSESTree.CallExpression[],
   scopes: ScopeMap,
   text: string,
@@ -290,7 +292,9 @@ function collectImportedCalls(
       snippet: collapsedStart(text.slice(...spanOf(node)), 400),
       dataNames: payloadNames(node.arguments, scopes),
       guards: dominatingGuards(node, guards, scopes),
-      args: node.arguments.slice(0, MAX_BOUND_ARGUMENTS).map((argument) => (STRING_LIKE.has(argument.type) ? renderString(evaluateString(argument, scopes)).slice(0, 2000) : '{expr:argument}')),
+      args: node.arguments
+        .slice(0, MAX_BOUND_ARGUMENTS)
+        .map((argument) => (STRING_LIKE.has(argument.type) ? (deferredImportArgument(argument, scopes, file) ?? renderString(evaluateString(argument, scopes)).slice(0, MAX_ARGUMENT_TEXT)) : '{expr:argument}')),
     });
   }
   return calls;

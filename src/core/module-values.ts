@@ -1,6 +1,7 @@
 import type { TSESTree } from '@typescript-eslint/typescript-estree';
 import { AST_NODE_TYPES, type Node, moduleSource } from './ast';
 import { parseModule } from './analyze';
+import { renderImportedValue } from './evaluate';
 import { readSource } from './files';
 import type { ModuleResolver } from './module-resolver';
 import { originOf, type Origin } from './origin';
@@ -63,6 +64,11 @@ export class ModuleValues {
       if (target) this.depend(fromFile, target);
       return target ? this.exported(target, name, 0) : undefined;
     };
+  }
+
+  /** An imported identifier a file passes alone as an argument, rendered as collectImportedCalls would have (deferredImportArgument). */
+  argumentValue(fromFile: string, source: string, importName: string | undefined): string {
+    return renderImportedValue(this.forFile(fromFile)(source, importName ?? 'default'), source, importName);
   }
 
   /**

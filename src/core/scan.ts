@@ -6,6 +6,7 @@ import type { Detector } from './detector';
 import { DEFAULT_DISCOVERY, byPath, discoverFiles, toPosix, type Discovery, type DiscoveryOptions, type SkippedFile, type SourceFile } from './files';
 import { compareFindings, type Finding } from './finding';
 import { ModuleResolver } from './module-resolver';
+import { ModuleValues } from './module-values';
 import type { CacheEntry, ScanCache } from './scan-cache';
 import { WrapperIndex } from './wrappers';
 import { type ImportersIndex, changedKeys, clientSignature, importersIndexFor, reachOf, sinkFileFilter } from './wrapper-rounds';
@@ -247,10 +248,15 @@ export function* scanSteps(paths: string[], catalog: Catalog, detectors: readonl
       if (redone.length < stale.length) result.cancelled = true;
     }
 
+    // Arguments left to read when they are bound (deferredImportArgument): read here, from the modules
+    // they are imported from, parsed on this thread on first need.
+    let argumentValues: ModuleValues | undefined;
+    const readArgument = (fromFile: string, source: string, importName: string | undefined) => (argumentValues ??= new ModuleValues(base, resolver)).argumentValue(fromFile, source, importName);
+
     // 3. Wrappers: analyse the files the prefilter let go that import a key reaching a sink, until no
     // new sink appears (a wrapper of a wrapper). A file that can reach a sink only through members
     // (`Livechat.sendRequest`) is parsed only if it names one of them (the job reads it to see).
-    let index = new WrapperIndex(analyses, resolver, detectors);
+    let index = new WrapperIndex(analyses, resolver, detectors, readArgument);
     // Which deferred files import which files, built for the first round that has keys to look for.
     let importers: ImportersIndex | undefined;
     // Until no file is added: every round analyses a deferred file, reads one for new words, or
@@ -346,7 +352,7 @@ export function* scanSteps(paths: string[], catalog: Catalog, detectors: readonl
         }
       });
       if (roundOutcomes.length < next.length) result.cancelled = true;
-      index = new WrapperIndex(analyses, resolver, detectors);
+      index = new WrapperIndex(analyses, resolver, detectors, readArgument);
     }
     const clientExports = clientEntries(index.clientKeys());
     if (clientExports.length > 0) result.clientExports = clientExports;

@@ -5,7 +5,7 @@ import type { ExportedFunction, ImportedCall } from './module-links';
 import type { ModuleResolver } from './module-resolver';
 import { wrapperCallMeta } from '../analyzers/wrapper-call';
 import type { Detector, Refinement } from './detector';
-import { parseRendered } from './evaluate';
+import { expandDeferredArguments, parseRendered } from './evaluate';
 import { Barrels } from './barrels';
 import { fileUnder } from './wrapper-rounds';
 
@@ -78,6 +78,9 @@ export class WrapperIndex {
     private readonly analyses: ReadonlyMap<string, FileAnalysis>,
     private readonly resolver: ModuleResolver,
     private readonly detectors: readonly Detector[] = [],
+    // Reads an argument left as a marker (an imported identifier alone, deferredImportArgument) when
+    // a caller's arguments are bound: without it, the marker stays the import's hole.
+    private readonly readArgument: (fromFile: string, source: string, importName: string | undefined) => string = (_file, source, importName) => `{import:${source}#${importName}}`,
   ) {
     this.detectorsById = new Map(detectors.map((detector) => [detector.meta.id, detector]));
     this.barrels = new Barrels(analyses, resolver);
@@ -202,7 +205,7 @@ export class WrapperIndex {
       target.inner,
       (source) => {
         const index = source.startsWith('param:') ? target.innerParams.indexOf(source.slice(6)) : -1;
-        return index !== -1 && args[index] !== undefined ? parseRendered(args[index]) : undefined;
+        return index !== -1 && args[index] !== undefined ? parseRendered(expandDeferredArguments(args[index], this.readArgument)) : undefined;
       },
       catalog,
     );
