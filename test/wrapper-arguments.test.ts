@@ -5,7 +5,7 @@ import { describe, it } from 'node:test';
 import { detectors } from '../src/analyzers/index';
 import { loadCatalog } from '../src/core/default-catalog';
 import { analyzeSource } from '../src/core/analyze';
-import { expandDeferredArguments } from '../src/core/evaluate';
+import { expandDeferredArguments, type DeferredArgument } from '../src/core/evaluate';
 import type { Finding } from '../src/core/finding';
 import { scanPaths } from '../src/core/scan';
 import { cached, scan, written } from './helpers/scan-cache';
@@ -47,6 +47,18 @@ describe('an imported constant passed to a wrapper', () => {
     assert.equal(hostOf(calls.find((finding) => finding.file === 'main.ts')), 'telemetry.acme-corp.io');
   });
 
+  it('binds a member of an imported object, and leaves a member it lacks as that member', () => {
+    const root = workspace({
+      'config.ts': "export const config = { url: 'https://telemetry.acme-corp.io/v1' };\n",
+      'lib.ts': WRAPPER,
+      'main.ts': "import { config } from './config';\nimport { send } from './lib';\nsend(config.url, 'x');\nsend(config.other, 'y');\n",
+    });
+    const findings = scan(root).findings;
+    const calls = wrapperCalls(findings);
+    assert.equal(hostOf(calls[0]), 'telemetry.acme-corp.io');
+    assert.deepEqual(written(scan(root)), JSON.parse(JSON.stringify(scanPaths(['.'], loadCatalog(), detectors, { cwd: root, includeTests: true, prefilter: false }).findings)));
+  });
+
   it('leaves an import the scan cannot read as the import it is', () => {
     const root = workspace({
       'lib.ts': WRAPPER,
@@ -75,14 +87,16 @@ describe('an imported constant passed to a wrapper', () => {
 
 describe('expandDeferredArguments', () => {
   it('reads each marker once, with the file and import it was written with, in paths holding braces', () => {
-    const marker = (fromFile: string, source: string, importName: string | null) => `{deferred:${encodeURIComponent(JSON.stringify([fromFile, source, importName]))}}`;
-    const seen: string[] = [];
-    const expanded = expandDeferredArguments(`${marker('app/{id}/page.ts', './con}fig', 'URL')}/path?${marker('a.ts', 'b', null)}`, (fromFile, source, importName) => {
-      seen.push(`${fromFile}|${source}|${importName}`);
-      return `<${importName ?? 'default'}>`;
+    const marker = (argument: DeferredArgument) => `{deferred:${encodeURIComponent(JSON.stringify(argument))}}`;
+    const seen: DeferredArgument[] = [];
+    const first: DeferredArgument = { fromFile: 'app/{id}/page.ts', source: './con}fig', importName: 'URL' };
+    const second: DeferredArgument = { fromFile: 'a.ts', source: 'b', member: { name: 'url', otherwise: 'expr:b.url' } };
+    const expanded = expandDeferredArguments(`${marker(first)}/path?${marker(second)}`, (argument) => {
+      seen.push(argument);
+      return `<${argument.importName ?? argument.member?.name}>`;
     });
-    assert.equal(expanded, '<URL>/path?<default>');
-    assert.deepEqual(seen, ['app/{id}/page.ts|./con}fig|URL', 'a.ts|b|undefined']);
+    assert.equal(expanded, '<URL>/path?<url>');
+    assert.deepEqual(seen, [first, second]);
   });
 
   it('leaves text without markers as it is', () => {
@@ -94,7 +108,7 @@ describe('expandDeferredArguments', () => {
 describe('a caller analysed with an imported identifier as an argument', () => {
   it('does not read the module it is imported from', () => {
     let asked = 0;
-    const analysis = analyzeSource('main.ts', "import { ENDPOINT } from './config';\nimport { send } from './lib';\nsend(ENDPOINT, `${ENDPOINT}/v2`);\n", detectors, loadCatalog(), {
+    const analysis = analyzeSource('main.ts', "import { ENDPOINT, config } from './config';\nimport { send } from './lib';\nsend(ENDPOINT, `${ENDPOINT}/v2`, config.url, config.href);\n", detectors, loadCatalog(), {
       isInRepoModule: (source) => source.startsWith('.'),
       importResolver: () => () => {
         asked += 1;
@@ -103,8 +117,10 @@ describe('a caller analysed with an imported identifier as an argument', () => {
     });
     const [call] = analysis.links?.importedCalls ?? [];
     assert.match(call.args[0], /^\{deferred:[^{}]*\}$/);
-    // Inside a template the value is read at once, as before: one question, for the second argument.
+    // Inside a template the value is read at once, as before, and so is `href` (the object's own value).
     assert.equal(call.args[1], '{import:./config#ENDPOINT}/v2');
-    assert.equal(asked, 1);
+    assert.match(call.args[2], /^\{deferred:[^{}]*\}$/);
+    assert.equal(call.args[3], '{import:./config#config}');
+    assert.equal(asked, 2);
   });
 });

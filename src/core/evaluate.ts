@@ -313,35 +313,73 @@ function append(target: StringValue, addition: StringValue): void {
 /** How long an argument's rendered text may be (collectImportedCalls): the rest is cut. */
 export const MAX_ARGUMENT_TEXT = 2000;
 
+/** An argument left to read when a wrapper binds it (deferredImportArgument). */
+export interface DeferredArgument {
+  /** The file that passes it, whose imports `source` resolves from. */
+  fromFile: string;
+  source: string;
+  importName?: string;
+  /** `config.url`: the member read off the import, and the hole evaluateMember gives when the import has none. */
+  member?: { name: string; otherwise: string };
+}
+
 /**
- * An argument that is an imported identifier alone, as a marker to read when a wrapper binds it
- * (expandDeferredArguments) rather than now: reading it parses the module it comes from, for each
- * of the thousands of calls into in-repo modules, of which few reach a sink (at scale, 68 of the 121
- * modules a scan parsed for values). Alone, the identifier's value is the argument's whichever thread
- * reads it; inside `a ?? b` or `c ? a : b` the value decides what else is read, so that is read now.
+ * An argument that is an imported identifier alone (`ENDPOINT`), or a member of one (`config.url`),
+ * as a marker to read when a wrapper binds it (expandDeferredArguments) rather than now: reading it
+ * parses the module it comes from, for each of the thousands of calls into in-repo modules, of which
+ * few reach a sink (at scale, 91 of the 121 modules a scan parsed for values). Alone, its value is
+ * the argument's whichever thread reads it; inside `a ?? b` or `c ? a : b` the value decides what
+ * else is read, so that is read now. The checks evaluateMember makes before it looks at an import
+ * (`process.env`, the page's location, `href`) are made here: where one decides, nothing waits.
  */
 export function deferredImportArgument(node: Node, scopes: ScopeMap, fromFile: string): string | undefined {
+  if (!scopes.importResolver) return undefined;
   const inner = unwrap(node);
-  if (inner.type !== AST_NODE_TYPES.Identifier || !scopes.importResolver) return undefined;
-  const binding = scopes.lookup(inner);
-  if (binding?.kind !== 'import' || !binding.importSource) return undefined;
-  return `{deferred:${encodeURIComponent(JSON.stringify([fromFile, binding.importSource, binding.importName ?? null]))}}`;
+  if (inner.type === AST_NODE_TYPES.Identifier) {
+    const binding = scopes.lookup(inner);
+    if (binding?.kind !== 'import' || !binding.importSource) return undefined;
+    return deferredMarker({ fromFile, source: binding.importSource, importName: binding.importName });
+  }
+  if (inner.type !== AST_NODE_TYPES.MemberExpression) return undefined;
+  const path = staticPath(inner);
+  if (path && ((path[0] === 'process' || (path[0] === 'import' && path[1] === 'meta')) && path.includes('env'))) return undefined;
+  if (path && isOwnLocation(path)) return undefined;
+  const name = memberName(inner);
+  if (name === undefined || name === 'href' || name === 'origin' || name === 'toString') return undefined;
+  const object = unwrap(inner.object);
+  const binding = object.type === AST_NODE_TYPES.Identifier ? scopes.lookup(object) : undefined;
+  // Without an import to read (or a namespace's, which evaluateMember does not read), it is read now.
+  if (binding?.kind !== 'import' || !binding.importSource || binding.importName === '*') return undefined;
+  return deferredMarker({ fromFile, source: binding.importSource, importName: binding.importName, member: { name, otherwise: `expr:${path ? path.join('.') : calleeLabel(inner)}` } });
+}
+
+function deferredMarker(argument: DeferredArgument): string {
+  // Encoded: a path or a specifier may hold the braces that end a marker.
+  return `{deferred:${encodeURIComponent(JSON.stringify(argument))}}`;
 }
 
 /** Replaces each deferred argument (deferredImportArgument) by what `read` gives for it: the argument as it would have been rendered. */
-export function expandDeferredArguments(rendered: string, read: (fromFile: string, source: string, importName: string | undefined) => string): string {
+export function expandDeferredArguments(rendered: string, read: (argument: DeferredArgument) => string): string {
   if (!rendered.includes('{deferred:')) return rendered;
-  return rendered.replace(DEFERRED_ARGUMENT, (_marker, encoded: string) => {
-    const [fromFile, source, importName] = JSON.parse(decodeURIComponent(encoded)) as [string, string, string | null];
-    return read(fromFile, source, importName ?? undefined);
-  });
+  return rendered.replace(DEFERRED_ARGUMENT, (_marker, encoded: string) => read(JSON.parse(decodeURIComponent(encoded)) as DeferredArgument));
 }
 
 const DEFERRED_ARGUMENT = /\{deferred:([^{}]*)\}/g;
 
-/** An imported identifier's value as evaluateIdentifier reads it: the export the resolver found, else the import as a hole. */
-export function renderImportedValue(imported: { node: Node; scopes: ScopeMap } | undefined, source: string, importName: string | undefined): string {
-  return renderString(imported ? evaluateString(imported.node, imported.scopes, 1) : hole(`import:${source}#${importName}`)).slice(0, MAX_ARGUMENT_TEXT);
+/**
+ * A deferred argument rendered as it would have been when its caller was analysed, given what the
+ * caller's import resolver answers for it: as evaluateIdentifier reads an identifier, or as
+ * evaluateMember reads a member of an imported object.
+ */
+export function renderDeferredArgument(argument: DeferredArgument, imported: { node: Node; scopes: ScopeMap } | undefined): string {
+  const { source, importName, member } = argument;
+  let value: StringValue;
+  if (!member) value = imported ? evaluateString(imported.node, imported.scopes, 1) : hole(`import:${source}#${importName}`);
+  else {
+    const property = imported ? propertyValue(imported.node, member.name, imported.scopes, 0) : undefined;
+    value = property && imported ? evaluateString(property, imported.scopes, 1) : hole(member.otherwise);
+  }
+  return renderString(value).slice(0, MAX_ARGUMENT_TEXT);
 }
 
 /** The inverse of renderString: `{env:HOST}` markers become holes again. */

@@ -1,7 +1,7 @@
 import type { TSESTree } from '@typescript-eslint/typescript-estree';
 import { AST_NODE_TYPES, type Node, moduleSource } from './ast';
 import { parseModule } from './analyze';
-import { renderImportedValue } from './evaluate';
+import { renderDeferredArgument, type DeferredArgument } from './evaluate';
 import { readSource } from './files';
 import type { ModuleResolver } from './module-resolver';
 import { originOf, type Origin } from './origin';
@@ -66,9 +66,9 @@ export class ModuleValues {
     };
   }
 
-  /** An imported identifier a file passes alone as an argument, rendered as collectImportedCalls would have (deferredImportArgument). */
-  argumentValue(fromFile: string, source: string, importName: string | undefined): string {
-    return renderImportedValue(this.forFile(fromFile)(source, importName ?? 'default'), source, importName);
+  /** An argument a file passes that was left to read (deferredImportArgument), rendered as collectImportedCalls would have. */
+  argumentValue(argument: DeferredArgument): string {
+    return renderDeferredArgument(argument, this.forFile(argument.fromFile)(argument.source, argument.importName ?? 'default'));
   }
 
   /**

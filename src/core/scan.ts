@@ -7,6 +7,7 @@ import { DEFAULT_DISCOVERY, byPath, discoverFiles, toPosix, type Discovery, type
 import { compareFindings, type Finding } from './finding';
 import { ModuleResolver } from './module-resolver';
 import { ModuleValues } from './module-values';
+import type { DeferredArgument } from './evaluate';
 import type { CacheEntry, ScanCache } from './scan-cache';
 import { WrapperIndex } from './wrappers';
 import { type ImportersIndex, changedKeys, clientSignature, importersIndexFor, reachOf, sinkFileFilter } from './wrapper-rounds';
@@ -251,7 +252,7 @@ export function* scanSteps(paths: string[], catalog: Catalog, detectors: readonl
     // Arguments left to read when they are bound (deferredImportArgument): read here, from the modules
     // they are imported from, parsed on this thread on first need.
     let argumentValues: ModuleValues | undefined;
-    const readArgument = (fromFile: string, source: string, importName: string | undefined) => (argumentValues ??= new ModuleValues(base, resolver)).argumentValue(fromFile, source, importName);
+    const readArgument = (argument: DeferredArgument) => (argumentValues ??= new ModuleValues(base, resolver)).argumentValue(argument);
 
     // 3. Wrappers: analyse the files the prefilter let go that import a key reaching a sink, until no
     // new sink appears (a wrapper of a wrapper). A file that can reach a sink only through members

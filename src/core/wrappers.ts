@@ -5,7 +5,7 @@ import type { ExportedFunction, ImportedCall } from './module-links';
 import type { ModuleResolver } from './module-resolver';
 import { wrapperCallMeta } from '../analyzers/wrapper-call';
 import type { Detector, Refinement } from './detector';
-import { expandDeferredArguments, parseRendered } from './evaluate';
+import { expandDeferredArguments, parseRendered, renderDeferredArgument, type DeferredArgument } from './evaluate';
 import { Barrels } from './barrels';
 import { fileUnder } from './wrapper-rounds';
 
@@ -78,9 +78,9 @@ export class WrapperIndex {
     private readonly analyses: ReadonlyMap<string, FileAnalysis>,
     private readonly resolver: ModuleResolver,
     private readonly detectors: readonly Detector[] = [],
-    // Reads an argument left as a marker (an imported identifier alone, deferredImportArgument) when
-    // a caller's arguments are bound: without it, the marker stays the import's hole.
-    private readonly readArgument: (fromFile: string, source: string, importName: string | undefined) => string = (_file, source, importName) => `{import:${source}#${importName}}`,
+    // Reads an argument left as a marker (deferredImportArgument) when a caller's arguments are bound;
+    // without it, as if its import could not be read.
+    private readonly readArgument: (argument: DeferredArgument) => string = (argument) => renderDeferredArgument(argument, undefined),
   ) {
     this.detectorsById = new Map(detectors.map((detector) => [detector.meta.id, detector]));
     this.barrels = new Barrels(analyses, resolver);
