@@ -99,6 +99,12 @@ describe('expandDeferredArguments', () => {
     assert.deepEqual(seen, [first, second]);
   });
 
+  it('reads a marker that does not read back as an argument nothing is known of', () => {
+    const read = () => assert.fail('nothing to read');
+    assert.equal(expandDeferredArguments('{deferred:%7Bnot json}/x', read), '{expr:argument}/x');
+    assert.equal(expandDeferredArguments(`{deferred:${encodeURIComponent('[1,2]')}}`, read), '{expr:argument}');
+  });
+
   it('leaves text without markers as it is', () => {
     const read = () => assert.fail('nothing to read');
     assert.equal(expandDeferredArguments('https://{env:HOST}/x', read), 'https://{env:HOST}/x');

@@ -358,10 +358,22 @@ function deferredMarker(argument: DeferredArgument): string {
   return `{deferred:${encodeURIComponent(JSON.stringify(argument))}}`;
 }
 
-/** Replaces each deferred argument (deferredImportArgument) by what `read` gives for it: the argument as it would have been rendered. */
+/**
+ * Replaces each deferred argument (deferredImportArgument) by what `read` gives for it: the argument
+ * as it would have been rendered. A marker that does not read back (a cache file edited by hand)
+ * is an argument nothing is known of.
+ */
 export function expandDeferredArguments(rendered: string, read: (argument: DeferredArgument) => string): string {
   if (!rendered.includes('{deferred:')) return rendered;
-  return rendered.replace(DEFERRED_ARGUMENT, (_marker, encoded: string) => read(JSON.parse(decodeURIComponent(encoded)) as DeferredArgument));
+  return rendered.replace(DEFERRED_ARGUMENT, (_marker, encoded: string) => {
+    let argument: DeferredArgument;
+    try {
+      argument = JSON.parse(decodeURIComponent(encoded)) as DeferredArgument;
+    } catch {
+      return '{expr:argument}';
+    }
+    return typeof argument?.fromFile === 'string' && typeof argument.source === 'string' ? read(argument) : '{expr:argument}';
+  });
 }
 
 const DEFERRED_ARGUMENT = /\{deferred:([^{}]*)\}/g;
