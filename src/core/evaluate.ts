@@ -82,12 +82,7 @@ function evaluateIdentifier(node: TSESTree.Identifier, scopes: ScopeMap, depth: 
   if (binding.kind === 'param') return hole(`param:${node.name}`);
   if (binding.kind === 'import') {
     const imported = binding.importSource ? scopes.importResolver?.(binding.importSource, binding.importName ?? 'default') : undefined;
-    if (imported) {
-      const value = evaluateString(imported.node, imported.scopes, depth + 1);
-      value.definitions.unshift(imported.node);
-      return value;
-    }
-    return hole(`import:${binding.importSource}#${binding.importName}`);
+    return importedValue(imported, binding.importSource, binding.importName, depth);
   }
   if ((binding.kind === 'const' || binding.kind === 'let' || binding.kind === 'var') && binding.init && binding.path) {
     let source: Node | undefined = binding.init;
@@ -102,22 +97,14 @@ function evaluateIdentifier(node: TSESTree.Identifier, scopes: ScopeMap, depth: 
 
 function evaluateMember(node: TSESTree.MemberExpression, scopes: ScopeMap, depth: number): StringValue {
   const path = staticPath(node);
-  if (path && (path[0] === 'process' || (path[0] === 'import' && path[1] === 'meta')) && path.includes('env')) {
-    return hole(`env:${path[path.length - 1]}`);
-  }
+  if (path && isEnvPath(path)) return hole(`env:${path[path.length - 1]}`);
   // The page's own origin (`${location.protocol}//${window.location.host}`) is where the page came from.
   if (path && isOwnLocation(path)) return hole(`self:${path[path.length - 1]}`);
   const name = memberName(node);
-  if (name === 'href' || name === 'origin' || name === 'toString') return evaluateString(node.object, scopes, depth + 1);
+  if (name !== undefined && READS_OBJECT.has(name)) return evaluateString(node.object, scopes, depth + 1);
   const imported = name !== undefined ? importedObject(node.object, scopes) : undefined;
-  if (imported && name !== undefined) {
-    const value = propertyValue(imported.node, name, imported.scopes, depth);
-    if (value) {
-      const result = evaluateString(value, imported.scopes, depth + 1);
-      result.definitions.unshift(value);
-      return result;
-    }
-  }
+  const fromImport = imported && name !== undefined ? importedMemberValue(imported, name, depth) : undefined;
+  if (fromImport) return fromImport;
   // `this.apiUrl` set in the constructor or a class field.
   if (name !== undefined && node.object.type === AST_NODE_TYPES.ThisExpression) {
     for (const value of scopes.propertyValues.get(name) ?? []) {
@@ -142,6 +129,31 @@ function evaluateMember(node: TSESTree.MemberExpression, scopes: ScopeMap, depth
     if (root?.kind === 'param') return hole(`param:${path.join('.')}`);
   }
   return hole(`expr:${path ? path.join('.') : calleeLabel(node)}`);
+}
+
+/** `process.env.X`, `import.meta.env.X`: a variable's value. */
+function isEnvPath(path: string[]): boolean {
+  return (path[0] === 'process' || (path[0] === 'import' && path[1] === 'meta')) && path.includes('env');
+}
+
+// Members whose value is the object's own (`url.href`, `url.toString()`).
+const READS_OBJECT = new Set(['href', 'origin', 'toString']);
+
+/** An imported binding's value as an identifier reads it, or the import as a hole when its module gives none. */
+function importedValue(imported: { node: Node; scopes: ScopeMap } | undefined, source: string | undefined, importName: string | undefined, depth: number): StringValue {
+  if (!imported) return hole(`import:${source}#${importName}`);
+  const value = evaluateString(imported.node, imported.scopes, depth + 1);
+  value.definitions.unshift(imported.node);
+  return value;
+}
+
+/** A member of an imported object (`config.url`), when its module gives the object one. */
+function importedMemberValue(imported: { node: Node; scopes: ScopeMap }, name: string, depth: number): StringValue | undefined {
+  const value = propertyValue(imported.node, name, imported.scopes, depth);
+  if (!value) return undefined;
+  const result = evaluateString(value, imported.scopes, depth + 1);
+  result.definitions.unshift(value);
+  return result;
 }
 
 const LOCATION_ROOTS = new Set(['window', 'document', 'self', 'globalThis', 'location']);
@@ -342,10 +354,9 @@ export function deferredImportArgument(node: Node, scopes: ScopeMap, fromFile: s
   }
   if (inner.type !== AST_NODE_TYPES.MemberExpression) return undefined;
   const path = staticPath(inner);
-  if (path && ((path[0] === 'process' || (path[0] === 'import' && path[1] === 'meta')) && path.includes('env'))) return undefined;
-  if (path && isOwnLocation(path)) return undefined;
+  if (path && (isEnvPath(path) || isOwnLocation(path))) return undefined;
   const name = memberName(inner);
-  if (name === undefined || name === 'href' || name === 'origin' || name === 'toString') return undefined;
+  if (name === undefined || READS_OBJECT.has(name)) return undefined;
   const object = unwrap(inner.object);
   const binding = object.type === AST_NODE_TYPES.Identifier ? scopes.lookup(object) : undefined;
   // Without an import to read (or a namespace's, which evaluateMember does not read), it is read now.
@@ -385,12 +396,8 @@ const DEFERRED_ARGUMENT = /\{deferred:([^{}]*)\}/g;
  */
 export function renderDeferredArgument(argument: DeferredArgument, imported: { node: Node; scopes: ScopeMap } | undefined): string {
   const { source, importName, member } = argument;
-  let value: StringValue;
-  if (!member) value = imported ? evaluateString(imported.node, imported.scopes, 1) : hole(`import:${source}#${importName}`);
-  else {
-    const property = imported ? propertyValue(imported.node, member.name, imported.scopes, 0) : undefined;
-    value = property && imported ? evaluateString(property, imported.scopes, 1) : hole(member.otherwise);
-  }
+  // At the depth the argument's own evaluation starts at (0), as collectImportedCalls evaluates it.
+  const value = !member ? importedValue(imported, source, importName, 0) : ((imported && importedMemberValue(imported, member.name, 0)) ?? hole(member.otherwise));
   return renderString(value).slice(0, MAX_ARGUMENT_TEXT);
 }
 

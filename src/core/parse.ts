@@ -1,5 +1,5 @@
 import type * as TypeScript from 'typescript';
-import { setLineStarts, type Node } from './ast';
+import { setLineStarts, spanOf, type Node } from './ast';
 import { COMMENT } from './regexp';
 import type { TSESTree } from '@typescript-eslint/typescript-estree';
 import type { ParseSettings } from '@typescript-eslint/typescript-estree/use-at-your-own-risk';
@@ -141,17 +141,14 @@ function restoreImportKinds(program: TSESTree.Program, text: string): void {
     }
     if (statement.type !== 'ImportDeclaration') continue;
     const first = statement.specifiers[0];
-    statement.importKind = startsWithType(text, positioned(statement).start + 'import'.length, first ? positioned(first).start : positioned(statement.source).start) ? 'type' : 'value';
+    statement.importKind = startsWithType(text, spanOf(statement)[0] + 'import'.length, spanOf(first ?? statement.source)[0]) ? 'type' : 'value';
     for (const specifier of statement.specifiers) {
       if (specifier.type !== 'ImportSpecifier') continue;
-      specifier.importKind = startsWithType(text, positioned(specifier).start, positioned(specifier.imported).start) ? 'type' : 'value';
+      specifier.importKind = startsWithType(text, spanOf(specifier)[0], spanOf(specifier.imported)[0]) ? 'type' : 'value';
     }
   }
 }
 
-function positioned(node: TSESTree.Node): { start: number; end: number } {
-  return node as unknown as { start: number; end: number };
-}
 
 /** Whether the text from `start` to `end` is the keyword `type` and what may follow it there: space, comments, `{`. */
 function startsWithType(text: string, start: number, end: number): boolean {
