@@ -178,9 +178,10 @@ export function inRepoImports(text: string, resolver: ModuleResolver): ImportedN
   if (commentsOverrun(text)) return imports;
   IMPORT_SPECIFIER.lastIndex = 0;
   for (let match = IMPORT_SPECIFIER.exec(text); match; match = IMPORT_SPECIFIER.exec(text)) {
-    // Kept for the rounds (and in the cache): copied off the text, which can then go.
-    const source = detached(unescapeStringBody(match[2]));
-    if (resolver.isInRepo(source)) imports.push({ source, names: importedNames(match[1]), ...(match[0].startsWith('export') ? { reExport: true } : {}) });
+    const specifier = unescapeStringBody(match[2]);
+    // Most specifiers name packages (`react`): only the in-repo ones are kept, for the rounds (and in
+    // the cache), copied off the text, which can then go.
+    if (resolver.isInRepo(specifier)) imports.push({ source: detached(specifier), names: importedNames(match[1]), ...(match[0].startsWith('export') ? { reExport: true } : {}) });
   }
   return imports;
 }

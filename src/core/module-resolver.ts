@@ -2,6 +2,7 @@ import { readFileSync, statSync } from 'node:fs';
 import { join, posix } from 'node:path';
 import { parse as parseJsonc } from 'jsonc-parser';
 import { isRelativeModule } from './module-links';
+import { detached } from './regexp';
 
 interface PathAlias {
   /** Directory (relative to the root) whose files the alias applies to. */
@@ -12,6 +13,9 @@ interface PathAlias {
 }
 
 const EXTENSIONS = ['.ts', '.tsx', '.js', '.jsx', '.mjs', '.cjs', '.mts', '.cts'];
+// What posix.normalize (and the trimming after it) would change: an empty, `.` or `..` segment, a
+// leading `./` or `/`, a trailing `/`; a backslash is a name character to posix and stays.
+const NOT_NORMAL = /(?:^|\/)\.{1,2}(?:\/|$)|\/\/|^\/|\/$|^$/;
 
 /**
  * Resolves import specifiers to files of the scanned tree, without touching node_modules:
@@ -63,7 +67,8 @@ export class ModuleResolver {
     // `./x` and `../x`, most of them: no need to hash the specifier for the map.
     if (source.charCodeAt(0) === 0x2e) return true;
     let inRepo = this.inRepo.get(source);
-    if (inRepo === undefined) this.inRepo.set(source, (inRepo = this.isInRepoUncached(source)));
+    // Copied as a key: a specifier cut from a file's text (inRepoImports) would keep the whole text alive.
+    if (inRepo === undefined) this.inRepo.set(detached(source), (inRepo = this.isInRepoUncached(source)));
     return inRepo;
   }
 
@@ -151,9 +156,13 @@ export class ModuleResolver {
   }
 
   private probe(base: string, directoryOnly = false): string | undefined {
-    // The root directory's index is `index.ts`, not `./index.ts` or `/index.ts`.
-    let normalised = posix.normalize(base).replace(/^\.\//, '').replace(/\/+$/, '');
-    if (normalised === '.') normalised = '';
+    // The root directory's index is `index.ts`, not `./index.ts` or `/index.ts`. Most paths come from
+    // posix.join, already normal: normalising again cost the rounds' serial resolving a seventh.
+    let normalised = base;
+    if (NOT_NORMAL.test(base)) {
+      normalised = posix.normalize(base).replace(/^\.\//, '').replace(/\/+$/, '');
+      if (normalised === '.') normalised = '';
+    }
     if (directoryOnly) return this.index(normalised);
     if (this.hasFile(normalised)) return normalised;
     const withoutJs = normalised.replace(/\.(m|c)?jsx?$/, '');
