@@ -41,6 +41,21 @@ describe('how oxc hands its tree over', () => {
     const major = Number(process.versions.node.split('.')[0]);
     assert.deepEqual(parserInfo(), { parser: 'oxc', rawTransfer: major >= 22 && process.env.OFFBOX_OXC_RAW !== '0' });
   });
+
+  // Without raw transfer parse.ts reads the binding's JSON itself (runOxc): the tree must be the one
+  // oxc-parser's parseSync gives, regular expressions and BigInts (its "fixes") included.
+  it('gives the tree oxc-parser itself gives', () => {
+    const text = "import { a } from './a';\nconst r = /x+/gi, n = 12n;\nexport function f(u: string) { return a(u.replace(r, ''), n); }\n";
+    const { parseSync } = require('oxc-parser') as typeof import('oxc-parser');
+    const expected = parseSync('f.ts', text, { lang: 'ts', astType: 'js', preserveParens: false, showSemanticErrors: false } as Parameters<typeof parseSync>[2]).program;
+    const program = parseSource('f.ts', text, 'oxc').program!;
+    // Plain data to compare: no parent links, and the values JSON cannot hold as text. importKind is parse.ts's own (above).
+    const plain = (tree: unknown) =>
+      JSON.stringify(tree, (key, value: unknown) => (key === 'parent' || key === 'importKind' ? undefined : typeof value === 'bigint' ? `${value}n` : value instanceof RegExp ? `RegExp ${value}` : value));
+    assert.equal(plain(program), plain(expected));
+    assert.match(plain(program), /"RegExp \/x\+\/gi"/);
+    assert.match(plain(program), /"12n"/);
+  });
 });
 
 // oxc is asked for the JavaScript shape of TypeScript files, which has no `importKind`: parse.ts restores it from the text.
