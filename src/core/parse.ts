@@ -209,7 +209,7 @@ interface Oxc {
   module: OxcModule;
   json?: OxcJson;
 }
-let oxcModule: Oxc | null | undefined;
+let loadedOxc: Oxc | null | undefined;
 
 /** One oxc parse: its errors, and the tree's JSON (read only once the errors allow) or, with raw transfer, the tree itself. */
 type OxcRun = { errors: ReadonlyArray<{ message: string }>; json: string } | { errors: ReadonlyArray<{ message: string }>; wrapped: { program: unknown } };
@@ -242,16 +242,15 @@ function oxcProgram(oxc: Oxc, run: OxcRun): TSESTree.Program {
  * serves every file: slower, same findings.
  */
 function loadOxc(): Oxc | undefined {
-  if (oxcModule === undefined) {
+  if (loadedOxc === undefined) {
     try {
       // eslint-disable-next-line @typescript-eslint/no-require-imports
-      const module = require('oxc-parser') as OxcModule;
-      oxcModule = { module, json: loadOxcJson() };
+      loadedOxc = { module: require('oxc-parser') as OxcModule, json: loadOxcJson() };
     } catch {
-      oxcModule = null;
+      loadedOxc = null;
     }
   }
-  return oxcModule ?? undefined;
+  return loadedOxc ?? undefined;
 }
 
 /** The binding and JSON reader runOxc calls, from the same oxc-parser; undefined (parseSync then serves) if its layout differs. */
