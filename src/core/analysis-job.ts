@@ -8,7 +8,7 @@ import { ModuleResolver } from './module-resolver';
 import { ModuleValues, clientMap } from './module-values';
 import { clientOriginTest, prefilterFor, type Prefilter } from './prefilter';
 import type { Origin } from './origin';
-import { COMMENT, commentsOverrun, detached, unescapeStringBody, wholeIdentifiers } from './regexp';
+import { COMMENT, commentsBlanked, commentsOverrun, detached, unescapeStringBody, wholeIdentifiers } from './regexp';
 import { contentHash } from './scan-cache';
 
 /**
@@ -186,13 +186,11 @@ export function inRepoImports(text: string, resolver: ModuleResolver): ImportedN
   return imports;
 }
 
-const COMMENTS = new RegExp(COMMENT, 'g');
 
 /** `{ a, b as c }` → [a, b]; a default, a namespace, `export *` or a require → ['*'] (anything may be reached). */
 function importedNames(clause: string | undefined): string[] {
   if (!clause) return ['*'];
-  // A comment needs a `/`; most clauses have none.
-  const braces = /^(?:type\s+)?\{([^}]*)\}$/.exec((clause.includes('/') ? clause.replace(COMMENTS, ' ') : clause).trim());
+  const braces = /^(?:type\s+)?\{([^}]*)\}$/.exec(commentsBlanked(clause).trim());
   if (!braces) return ['*'];
   const names: string[] = [];
   for (const part of braces[1].split(',')) {

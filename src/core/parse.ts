@@ -1,6 +1,6 @@
 import type * as TypeScript from 'typescript';
 import { setLineStarts, spanOf, type Node } from './ast';
-import { COMMENT } from './regexp';
+import { commentsBlanked } from './regexp';
 import type { TSESTree } from '@typescript-eslint/typescript-estree';
 import type { ParseSettings } from '@typescript-eslint/typescript-estree/use-at-your-own-risk';
 
@@ -154,11 +154,10 @@ function restoreImportKinds(program: TSESTree.Program, text: string): void {
 function startsWithType(text: string, start: number, end: number): boolean {
   if (end - start < 4) return false;
   const between = text.slice(start, end);
-  return LEADING_TYPE.test(between.includes('/') ? between.replace(COMMENTS, ' ') : between);
+  return LEADING_TYPE.test(commentsBlanked(between));
 }
 
 const LEADING_TYPE = /^\s*type(?![\w$])/;
-const COMMENTS = new RegExp(COMMENT, 'g');
 
 const MAX_OXC_NESTING = 2000;
 

@@ -11,6 +11,12 @@ export const LINE_TERMINATOR = String.raw`[\n\r\u2028\u2029]`;
 export const BLOCK_COMMENT = String.raw`\/\*(?:[^*]|\*(?!\/))*\*\/`;
 export const LINE_COMMENT = String.raw`\/\/[^\n\r\u2028\u2029]*${LINE_TERMINATOR}`;
 export const COMMENT = `${BLOCK_COMMENT}|${LINE_COMMENT}`;
+const COMMENTS = new RegExp(COMMENT, 'g');
+
+/** A short piece of code (an import clause, the words before a name) with each comment read as a space; one without a `/` holds none. */
+export function commentsBlanked(code: string): string {
+  return code.includes('/') ? code.replace(COMMENTS, ' ') : code;
+}
 
 /**
  * Whether trying every `/*` of the text as a comment (BLOCK_COMMENT inside a repetition, as the
