@@ -285,6 +285,14 @@ describe('the prefilter reads module names and markup where they can reach a det
     // A template's text beside a substitution: in a half-typed file TypeScript's recovery may end the
     // template at a substitution that does not parse and read the rest as JSX.
     ['const t = `${a b} <img src="https://cdn.tracker.io/p.gif" />`;', 'a.jsx'],
+    // Imports that bind a value: `import type from` imports a default named `type`; an inline
+    // `type` leaves the import in place; a type-only import beside a value one; a clause read
+    // only when it holds no comment.
+    ["import type from 'mixpanel-browser';\ntype.track('x');", 'a.ts'],
+    ["import { type Tracer } from 'dd-trace';", 'a.ts'],
+    ["import type Stripe from 'stripe';\nconst stripe: Stripe = require('stripe')(key);", 'a.ts'],
+    ["import type /* the client */ Stripe from 'stripe';", 'a.ts'],
+    ["import type { A } from './types';\nimport Stripe from 'stripe';", 'a.ts'],
   ];
   const fails: Array<[string, string]> = [
     // Package names as words, not modules (Rocket.Chat's e2e word list holds 'square' and 'needle').
@@ -305,6 +313,11 @@ describe('the prefilter reads module names and markup where they can reach a det
     ["const emoji = { ':cookie:': '🍪' };", 'a.ts'],
     ['// read from the cookie at submission\nsubmit(form);', 'a.ts'],
     ["const cookie = new Store(req);\ncookie.get('sid');", 'a.ts'],
+    // Type-only imports, which TypeScript erases whole: no detector reads what they bind.
+    ["import type Stripe from 'stripe';\nexport function total(invoice: Stripe.Invoice) { return invoice.total; }", 'a.ts'],
+    ["import type { IncomingMessage } from 'node:http';", 'a.ts'],
+    ["import type * as http from 'node:http';", 'a.ts'],
+    ['import type {\n  Tracer,\n  Span,\n} from "dd-trace";', 'a.ts'],
   ];
   for (const [text, file] of passes) it(`passes ${text} in ${file}`, () => assert.equal(prefilter.test(text, file), true));
   for (const [text, file] of fails) it(`lets go ${text} in ${file}`, () => assert.equal(prefilter.test(text, file), false));

@@ -69,7 +69,7 @@ export function buildPrefilter(catalog: Catalog, detectors: readonly Detector[])
   // One regex for the imports and the single keywords: a text is scanned once whichever it holds.
   // A name written with escapes (`'child\u005fprocess'`) is the same module to the parser: any
   // backslash in a module's name lets the file through.
-  const plain = new RegExp([`${MODULE_NAMED_HERE}["'\`](?:(?:node:)?(?:${modules.join('|')})["'\`/]|[^"'\`\\n]*\\\\)`, ...(words ? [words] : [])].join('|'));
+  const plain = new RegExp([`${MODULE_NAMED_HERE}["'\`](?:(?:node:)?(?:${modules.join('|')})["'\`/]|[^"'\`\\n]*\\\\)`, ...(words ? [words] : [])].join('|'), 'g');
   // `<img`, and `< img` or `</* c */img`, which JSX reads alike.
   const elements = [...new Set(detectors.flatMap((detector) => detector.meta.jsxElements ?? []))];
   const jsx = elements.length > 0 ? new RegExp(`<(?:\\s|${COMMENT})*(?:${elements.map(escapeRegExp).join('|')})\\b`, 'g') : undefined;
@@ -92,7 +92,8 @@ export function buildPrefilter(catalog: Catalog, detectors: readonly Detector[])
       // tries each `/*` to its end, so many unclosed ones cost quadratic time (20 s for 225 KB). Such a
       // text is let through; the parser reads it in linear time.
       if (commentsOverrun(text)) return true;
-      if (plain.test(text)) return true;
+      plain.lastIndex = 0;
+      for (let match = plain.exec(text); match; match = plain.exec(text)) if (!typeOnlyImportAt(text, match.index)) return true;
       if (allOf.some((tests) => tests.every((test) => test(text)))) return true;
       // An escaped letter, digit, `_` or `$` (`\u0066etch`, `'set-\x63ookie'`), or a line continuation
       // within a name or a word (`'fe\⏎tch'`), spells one no other test reads; plain code hardly has
@@ -189,6 +190,26 @@ function hiddenBehindEscapes(text: string): boolean {
 // comments (`import(/* webpackChunkName */ 'x')`), parentheses, `?.`, a type assertion
 // (`require(<any>'x')`). `Npm.require(`, `Buffer.from(` match too, which costs a parse, never a finding.
 const MODULE_NAMED_HERE = String.raw`(?:\bfrom|\bimport|\brequire)(?:\s|\?\.|\(|\)|<(?:[^<>]|<[^<>]*>)*>|${COMMENT})*`;
+
+// `import type Stripe from 'stripe'`, `import type { Tracer } from 'dd-trace'`, `import type * as h from
+// 'node:http'`: TypeScript erases the whole statement, and no detector reads a name it binds (scope.ts
+// marks it typeOnly). Only clauses without comments or strings are read so; `import type from 'm'`
+// imports a default named `type`, and `import { type A } from 'm'` stays as an import of the module.
+const TYPE_ONLY_IMPORT = /import\s+type\s+(?:\*\s*as\s+[\w$]+|\{[^{}'"`/;]*\}|(?!from(?![\w$]))[\w$]+)\s*/y;
+// A clause longer than this is read as a value import (a long list of names is rarely type-only).
+const MAX_TYPE_CLAUSE = 4096;
+
+/** Whether the module sign at `at` is the `from` of a type-only import (TYPE_ONLY_IMPORT). */
+function typeOnlyImportAt(text: string, at: number): boolean {
+  if (!text.startsWith('from', at)) return false;
+  const start = text.lastIndexOf('import', at);
+  if (start === -1 || at - start > MAX_TYPE_CLAUSE || (start > 0 && IMPORT_STARTS_AFTER.test(text[start - 1]))) return false;
+  TYPE_ONLY_IMPORT.lastIndex = start;
+  return TYPE_ONLY_IMPORT.test(text) && TYPE_ONLY_IMPORT.lastIndex === at;
+}
+
+// `import` as a word, not the end of another name (`reimport`) or a member (`x.import`).
+const IMPORT_STARTS_AFTER = /[\w$.]/;
 
 /** A test that the text contains the word: a plain `includes` for a string; a RegExp keeps its flags (not `g` or `y`, whose test would start where the last one ended). */
 function wordTest(word: string | RegExp): (text: string) => boolean {
