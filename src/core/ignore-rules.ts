@@ -17,13 +17,13 @@ export class IgnoreRules {
   constructor(patterns: string | readonly string[]) {
     this.matcher = ignore().add(typeof patterns === 'string' ? patterns : [...patterns]);
     const lines = typeof patterns === 'string' ? patterns.split(/\r?\n/) : patterns;
-    const screens: string[] = [];
-    const negations: string[] = [];
+    const screens: Screen[] = [];
+    const negations: Screen[] = [];
     for (const line of lines) {
       const pattern = line.trim();
       // A line of spaces is no rule; one with a tab may be (git strips only spaces): screened as anything.
       if (pattern === '') {
-        if (/[^ ]/.test(line)) screens.push('');
+        if (/[^ ]/.test(line)) screens.push({ atSegment: false, body: '' });
         continue;
       }
       if (line.startsWith('#')) continue;
@@ -32,8 +32,8 @@ export class IgnoreRules {
       if (line.replace(/^\uFEFF/, '').startsWith('!')) negations.push(screenOf(pattern.slice(1), pattern === line));
     }
     // No positive rule: nothing can be ignored (an expression that never matches).
-    this.screen = new RegExp(screens.length > 0 ? screens.join('|') : '(?!)', 'i');
-    this.negationScreen = negations.length > 0 ? new RegExp(negations.join('|'), 'i') : undefined;
+    this.screen = new RegExp(screens.length > 0 ? joinScreens(screens) : '(?!)', 'i');
+    this.negationScreen = negations.length > 0 ? new RegExp(joinScreens(negations), 'i') : undefined;
   }
 
   /** Whether the path (relative to the rules' directory, `/`-separated, a directory's ending in `/`) is ignored. */
@@ -53,13 +53,31 @@ export class IgnoreRules {
   }
 }
 
+/** One rule's screen: a regular expression's source, and whether it must match where a path segment starts. */
+interface Screen {
+  atSegment: boolean;
+  body: string;
+}
+
+/**
+ * The screens as one alternation, those that start at a segment behind one `(?:^|/)`: tried at
+ * every character of every path of a tree, an alternation of sixty rules each behind its own took
+ * three to six times as long as the same rules tried only where a segment starts (RC's 87-line
+ * .gitignore, over the 5,593 paths below it).
+ */
+function joinScreens(screens: readonly Screen[]): string {
+  const atSegment = screens.filter((screen) => screen.atSegment).map((screen) => screen.body);
+  const anywhere = screens.filter((screen) => !screen.atSegment).map((screen) => screen.body);
+  return [...(atSegment.length > 0 ? [`(?:^|/)(?:${atSegment.join('|')})`] : []), ...anywhere].join('|');
+}
+
 /**
  * A regular expression every path the pattern matches also matches: its literal runs, in order,
  * anything between them; a run that starts or ends the pattern starts or ends a path segment (a
  * rule matches whole names: `out` is not in `layout`). A bracket expression (`[Bb]`, `[]a]`) is
  * read as a wildcard from its `[` to the pattern's last `]`; `\#` is a literal `#`.
  */
-function screenOf(pattern: string, anchored: boolean): string {
+function screenOf(pattern: string, anchored: boolean): Screen {
   const runs: string[] = [];
   const close = pattern.lastIndexOf(']');
   let run = '';
@@ -83,9 +101,9 @@ function screenOf(pattern: string, anchored: boolean): string {
   runs.push(run);
   const stripped = runs.map((text) => text.replace(/^\/+/, ''));
   const literals = stripped.filter((text) => text !== '');
-  if (literals.length === 0) return '';
+  if (literals.length === 0) return { atSegment: false, body: '' };
   const body = literals.map(escapeRegExp).join('.*');
   const first = stripped[0];
   const last = stripped[stripped.length - 1];
-  return `${anchored && first !== '' ? '(?:^|/)' : ''}${body}${anchored && last !== '' && !last.endsWith('/') ? '(?:/|$)' : ''}`;
+  return { atSegment: anchored && first !== '', body: `${body}${anchored && last !== '' && !last.endsWith('/') ? '(?:/|$)' : ''}` };
 }
