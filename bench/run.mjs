@@ -114,11 +114,24 @@ async function measureInterleaved(specs) {
   for (let round = 0; round < rounds; round += 1) {
     for (const [at, { label, argv, count }] of specs.entries()) {
       const first = Math.floor((rounds - count) / 2);
-      if (round >= first && round < first + count) runs[at].push(await measure(`${label}-${round - first}`, argv));
+      if (round >= first && round < first + count) runs[at].push({ ...(await measure(`${label}-${round - first}`, argv)), round });
     }
   }
-  return runs.map((done) => (done.length > 0 ? medianOf(done) : null));
+  return runs.map((done) => (done.length > 0 ? { ...medianOf(done), byRound: new Map(done.map((run) => [run.round, run.wall])) } : null));
 }
+
+/**
+ * The ratio of two interleaved rows round by round (`slower` over `faster`, each pair timed back to
+ * back), then the median of those: beside the ratio of the two medians, which may pair runs from
+ * minutes apart, it shows what the machine's drift within the run did to that ratio.
+ */
+function pairedRatio(slower, faster) {
+  const ratios = [...slower.byRound].filter(([round]) => faster.byRound.has(round)).map(([round, wall]) => wall / faster.byRound.get(round));
+  if (ratios.length === 0) return null;
+  ratios.sort((a, b) => a - b);
+  return { median: ratios[Math.floor(ratios.length / 2)], all: ratios };
+}
+const pairedNote = (paired) => (paired ? `; round by round ${paired.all.map((ratio) => fmt(ratio)).join(', ')}×, median ${fmt(paired.median)}×` : '');
 
 function medianOf(runs) {
   const sorted = [...runs].sort((a, b) => a.wall - b.wall);
@@ -311,11 +324,11 @@ if (offbox && peer('watch')) ratios.push(`Offbox scan --watch re-scan / cold sca
 // The extension's scan worker has no pool on two cores and no CLI flags: its own first scan is the
 // cold scan a user of Scan Workspace waits for, so the ratio is given against both.
 if (offbox && peer('resident')) ratios.push(`Offbox re-scan in the extension's resident scan worker / cold scan: ${((peer('resident').wall / offbox.wall) * 100).toFixed(1)}% (of the CLI's cold scan); ${((peer('resident').wall / peer('resident').firstScan) * 100).toFixed(1)}% of the worker's own first scan`);
-if (offbox && peer('eslint')) ratios.push(`Offbox vs ESLint (ESLint time / Offbox time): ${fmt(peer('eslint').wall / offbox.wall)}×`);
+if (offbox && peer('eslint')) ratios.push(`Offbox vs ESLint (ESLint time / Offbox time): ${fmt(peer('eslint').wall / offbox.wall)}×${pairedNote(pairedRatio(eslintRun, coldRun))}`);
 if (offbox && peer('floor')) ratios.push(`Offbox vs createSourceFile (floor time / Offbox time): ${fmt(peer('floor').wall / offbox.wall)}×`);
 if (!offbox && peer('eslint') && peer('floor')) ratios.push(`ESLint vs createSourceFile (ESLint time / floor time): ${fmt(peer('eslint').wall / peer('floor').wall)}×`);
 
-if (large?.ok) ratios.push(`At scale (${large.files} files, ${fmt(large.mib)} MiB): Offbox ${fmt(large.cold.wall)} s, ${fmt(large.cold.rssMB, 0)} MB; vs ESLint ${fmt(large.eslint.wall / large.cold.wall)}×; vs createSourceFile ${fmt(large.floor.wall / large.cold.wall)}×`);
+if (large?.ok) ratios.push(`At scale (${large.files} files, ${fmt(large.mib)} MiB): Offbox ${fmt(large.cold.wall)} s, ${fmt(large.cold.rssMB, 0)} MB; vs ESLint ${fmt(large.eslint.wall / large.cold.wall)}×${pairedNote(pairedRatio(large.eslint, large.cold))}; vs createSourceFile ${fmt(large.floor.wall / large.cold.wall)}×`);
 
 const keystrokeLine = (k) => `Keystroke (${k.kind}), ${k.file.split('/').pop()} (${k.lines} lines), Node ${k.node}: p50 ${fmt(k.p50, 1)} ms, p95 ${fmt(k.p95, 1)} ms, max ${fmt(k.max, 1)} ms`;
 for (const k of keystrokes) ratios.push(keystrokeLine(k));
@@ -363,7 +376,7 @@ bench/lib/files.mjs), the size of the monorepo the issue names; the same three t
 | ESLint + @typescript-eslint/parser, 1 rule | ${fmt(large.eslint.wall)} | ${fmt(large.mib / large.eslint.wall)} | ${fmt(large.eslint.rssMB, 0)} | ${large.eslint.json?.hits ?? '—'} | ${runsNote(large.eslint)} |
 | ts.createSourceFile (floor) | ${fmt(large.floor.wall)} | ${fmt(large.mib / large.floor.wall)} | ${fmt(large.floor.rssMB, 0)} | — | ${runsNote(large.floor)} |
 
-- Offbox vs ESLint: ${fmt(large.eslint.wall / large.cold.wall)}×; vs createSourceFile: ${fmt(large.floor.wall / large.cold.wall)}×
+- Offbox vs ESLint: ${fmt(large.eslint.wall / large.cold.wall)}× (the medians' ratio${pairedNote(pairedRatio(large.eslint, large.cold))}); vs createSourceFile: ${fmt(large.floor.wall / large.cold.wall)}×
 
 ` : ''}## Per keystroke
 
