@@ -293,6 +293,10 @@ describe('the prefilter reads module names and markup where they can reach a det
     ["import type Stripe from 'stripe';\nconst stripe: Stripe = require('stripe')(key);", 'a.ts'],
     ["import type /* the client */ Stripe from 'stripe';", 'a.ts'],
     ["import type { A } from './types';\nimport Stripe from 'stripe';", 'a.ts'],
+    // The nearest `import` before a `from` in a comment (a review's hunt): the statement is a value import.
+    ["import Stripe // import type X\nfrom 'stripe';\nconst stripe = new Stripe(key);", 'a.ts'],
+    ["import { Stripe, // import type {\n  X } from 'stripe';", 'a.ts'],
+    ["import * as zx /* import type X */ from 'zx';", 'a.mjs'],
   ];
   const fails: Array<[string, string]> = [
     // Package names as words, not modules (Rocket.Chat's e2e word list holds 'square' and 'needle').

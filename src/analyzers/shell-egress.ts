@@ -50,7 +50,8 @@ export default defineDetector({
     const globalTags: TSESTree.TaggedTemplateExpression[] = [];
     return {
       ImportDeclaration(node) {
-        if (node.source.value === ZX_GLOBALS) zxGlobals = true;
+        // `import type { … } from 'zx/globals'` is erased: it installs nothing.
+        if (node.source.value === ZX_GLOBALS && node.importKind !== 'type') zxGlobals = true;
       },
       CallExpression(node) {
         if (requiredModule(node) === ZX_GLOBALS) zxGlobals = true;

@@ -92,17 +92,17 @@ export function buildPrefilter(catalog: Catalog, detectors: readonly Detector[])
       // tries each `/*` to its end, so many unclosed ones cost quadratic time (20 s for 225 KB). Such a
       // text is let through; the parser reads it in linear time.
       if (commentsOverrun(text)) return true;
+      const jsxAble = path === undefined || mayHoldJsx(path);
+      // Lexed only as far as a match that would let the file through needs it.
+      let lexed: CodeRegions | undefined;
+      const regions = () => (lexed ??= new CodeRegions(text, jsxAble));
       plain.lastIndex = 0;
-      for (let match = plain.exec(text); match; match = plain.exec(text)) if (!typeOnlyImportAt(text, match.index)) return true;
+      for (let match = plain.exec(text); match; match = plain.exec(text)) if (!typeOnlyImportAt(text, match.index, regions)) return true;
       if (allOf.some((tests) => tests.every((test) => test(text)))) return true;
       // An escaped letter, digit, `_` or `$` (`\u0066etch`, `'set-\x63ookie'`), or a line continuation
       // within a name or a word (`'fe\⏎tch'`), spells one no other test reads; plain code hardly has
       // either, so it lets the file through.
       if (hiddenBehindEscapes(text)) return true;
-      const jsxAble = path === undefined || mayHoldJsx(path);
-      // Lexed only as far as a match that would let the file through needs it.
-      let lexed: CodeRegions | undefined;
-      const regions = () => (lexed ??= new CodeRegions(text, jsxAble));
       if (jsx && jsxAble) {
         // An element in a string or a comment is text, never JSX. Such a match may run on (through
         // what reads as a comment) past a real element: the next try starts right after its `<`.
@@ -193,19 +193,24 @@ const MODULE_NAMED_HERE = String.raw`(?:\bfrom|\bimport|\brequire)(?:\s|\?\.|\(|
 
 // `import type Stripe from 'stripe'`, `import type { Tracer } from 'dd-trace'`, `import type * as h from
 // 'node:http'`: TypeScript erases the whole statement, and no detector reads a name it binds (scope.ts
-// marks it typeOnly). Only clauses without comments or strings are read so; `import type from 'm'`
+// marks it typeOnly; shell-egress's `zx/globals` import is read only as a value). Only clauses without
+// comments or strings are read so (the expression holds no `/` or quote); `import type from 'm'`
 // imports a default named `type`, and `import { type A } from 'm'` stays as an import of the module.
 const TYPE_ONLY_IMPORT = /import\s+type\s+(?:\*\s*as\s+[\w$]+|\{[^{}'"`/;]*\}|(?!from(?![\w$]))[\w$]+)\s*/y;
 // A clause longer than this is read as a value import (a long list of names is rarely type-only).
 const MAX_TYPE_CLAUSE = 4096;
 
-/** Whether the module sign at `at` is the `from` of a type-only import (TYPE_ONLY_IMPORT). */
-function typeOnlyImportAt(text: string, at: number): boolean {
+/**
+ * Whether the module sign at `at` is the `from` of a type-only import (TYPE_ONLY_IMPORT) whose
+ * `import` stands in code: the nearest `import` before a `from` may be a comment's
+ * (`import Stripe // import type X⏎from 'stripe'` imports the value).
+ */
+function typeOnlyImportAt(text: string, at: number, regions: () => CodeRegions): boolean {
   if (!text.startsWith('from', at)) return false;
   const start = text.lastIndexOf('import', at);
   if (start === -1 || at - start > MAX_TYPE_CLAUSE || (start > 0 && IMPORT_STARTS_AFTER.test(text[start - 1]))) return false;
   TYPE_ONLY_IMPORT.lastIndex = start;
-  return TYPE_ONLY_IMPORT.test(text) && TYPE_ONLY_IMPORT.lastIndex === at;
+  return TYPE_ONLY_IMPORT.test(text) && TYPE_ONLY_IMPORT.lastIndex === at && regions().regionAt(start) === 'code';
 }
 
 // `import` as a word, not the end of another name (`reimport`) or a member (`x.import`).
