@@ -297,6 +297,11 @@ describe('the prefilter reads module names and markup where they can reach a det
     ["import Stripe // import type X\nfrom 'stripe';\nconst stripe = new Stripe(key);", 'a.ts'],
     ["import { Stripe, // import type {\n  X } from 'stripe';", 'a.ts'],
     ["import * as zx /* import type X */ from 'zx';", 'a.mjs'],
+    // A spread is no member; a member reached past a comment is read as a module sign; Meteor's
+    // `Npm.require` is a require.
+    ["const cp = Object.assign({}, ...require('child_process'));", 'a.js'],
+    ["const client = x./* later */from('axios');", 'a.js'],
+    ["const cp = Npm.require('child_process');", 'a.js'],
   ];
   const fails: Array<[string, string]> = [
     // Package names as words, not modules (Rocket.Chat's e2e word list holds 'square' and 'needle').
@@ -322,6 +327,10 @@ describe('the prefilter reads module names and markup where they can reach a det
     ["import type { IncomingMessage } from 'node:http';", 'a.ts'],
     ["import type * as http from 'node:http';", 'a.ts'],
     ['import type {\n  Tracer,\n  Span,\n} from "dd-trace";', 'a.ts'],
+    // Members named like the keywords: `Buffer.from` with an escape in its string, `Array.from`.
+    ['const pdf = Buffer.from("%PDF-1.4\\n%\\xE2\\xE3");', 'a.ts'],
+    ["const s = Array\n  .from('stripe');", 'a.ts'],
+    ["const m = loader?.import('stripe');", 'a.ts'],
   ];
   for (const [text, file] of passes) it(`passes ${text} in ${file}`, () => assert.equal(prefilter.test(text, file), true));
   for (const [text, file] of fails) it(`lets go ${text} in ${file}`, () => assert.equal(prefilter.test(text, file), false));

@@ -188,8 +188,11 @@ function hiddenBehindEscapes(text: string): boolean {
 // Where a module is named (scope.ts's requiredModule and import declarations): `from`, `import`,
 // `import(`, `require(`, with whatever the parser reads past between there and the quote: space,
 // comments (`import(/* webpackChunkName */ 'x')`), parentheses, `?.`, a type assertion
-// (`require(<any>'x')`). `Npm.require(`, `Buffer.from(` match too, which costs a parse, never a finding.
-const MODULE_NAMED_HERE = String.raw`(?:\bfrom|\bimport|\brequire)(?:\s|\?\.|\(|\)|<(?:[^<>]|<[^<>]*>)*>|${COMMENT})*`;
+// (`require(<any>'x')`). `from` and `import` as members are no keywords (`Buffer.from("%PDF\n…")`,
+// `x?.import(`); a spread (`...from`) is no member, nor is a member reached past a comment
+// (`x./* c */from(`). `require` counts as a member too: Meteor's `Npm.require('x')` is read as one
+// (scope.ts), and `Loader.require(` costs a parse, never a finding.
+const MODULE_NAMED_HERE = String.raw`(?:(?<!(?:^|[^.])\.\s*)\b(?:from|import)|\brequire)(?:\s|\?\.|\(|\)|<(?:[^<>]|<[^<>]*>)*>|${COMMENT})*`;
 
 // `import type Stripe from 'stripe'`, `import type { Tracer } from 'dd-trace'`, `import type * as h from
 // 'node:http'`: TypeScript erases the whole statement, and no detector reads a name it binds (scope.ts

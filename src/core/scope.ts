@@ -232,18 +232,24 @@ function blockScopeOf(node: Node): Node {
   return current ?? node;
 }
 
-/** `require('x')` or `import('x')`: the module name, else undefined. */
+/** `require('x')`, Meteor's `Npm.require('x')` or `import('x')`: the module name, else undefined. */
 export function requiredModule(node: Node): string | undefined {
   const inner = unwrap(node);
   if (inner.type === AST_NODE_TYPES.ImportExpression) return literalString(inner.source);
-  if (
-    inner.type === AST_NODE_TYPES.CallExpression &&
-    inner.callee.type === AST_NODE_TYPES.Identifier &&
-    inner.callee.name === 'require' &&
-    inner.arguments.length === 1
-  ) {
-    return literalString(inner.arguments[0]);
-  }
+  if (inner.type === AST_NODE_TYPES.CallExpression && isRequire(inner.callee) && inner.arguments.length === 1) return literalString(inner.arguments[0]);
   if (inner.type === AST_NODE_TYPES.AwaitExpression) return requiredModule(inner.argument);
   return undefined;
+}
+
+/** `require`, or `Npm.require`: a Meteor package's server code loads npm modules (`http`, `child_process`) through it. */
+function isRequire(callee: Node): boolean {
+  if (callee.type === AST_NODE_TYPES.Identifier) return callee.name === 'require';
+  return (
+    callee.type === AST_NODE_TYPES.MemberExpression &&
+    !callee.computed &&
+    callee.object.type === AST_NODE_TYPES.Identifier &&
+    callee.object.name === 'Npm' &&
+    callee.property.type === AST_NODE_TYPES.Identifier &&
+    callee.property.name === 'require'
+  );
 }
