@@ -1,6 +1,6 @@
 import type { TSESTree } from '@typescript-eslint/typescript-estree';
 import { AST_NODE_TYPES, type Node, calleeLabel, unwrap } from '../core/ast';
-import { defineDetector, type DetectorContext } from '../core/detector';
+import { defineDetector, type DetectorContext, type Refinement } from '../core/detector';
 import { destinationOf, localReason } from '../core/destination';
 import { bindHoles, evaluateString, parseRendered, renderString, resolveConstant, type StringValue } from '../core/evaluate';
 import type { Catalog, Vendor } from '../core/catalog';
@@ -81,10 +81,7 @@ export default defineDetector({
   /** `execAsync(command)` wrapping `exec(command)`: each caller's command decides. */
   refine(finding, bind, catalog) {
     if (!finding.command) return undefined;
-    const command = bindHoles(parseRendered(finding.command), bind);
-    const [reached] = reachedDestinations(parseCommandLine([command], true), catalog);
-    if (!reached) return undefined;
-    return { destination: reached.destination, vendor: reached.vendor, category: reached.vendor?.category ?? 'shell', command: reached.segment.text };
+    return refinedCommand(bindHoles(parseRendered(finding.command), bind), catalog);
   },
 });
 
@@ -126,6 +123,27 @@ function check(context: DetectorContext, node: Node, words: StringValue[], isShe
 }
 
 const MAX_DESTINATIONS_PER_COMMAND = 10;
+
+// A workspace's callers pass the same few commands (at scale, 949 bindings of 229 commands): each is
+// split and weighed once per catalog. Bounded, for a process that scans again and again.
+const refinedCommands = new WeakMap<Catalog, Map<string, Refinement | undefined>>();
+const MAX_REFINED_COMMANDS = 10_000;
+
+/** Where a caller's command reaches, as `refine` reports it; undefined when it stays on the box. */
+function refinedCommand(command: StringValue, catalog: Catalog): Refinement | undefined {
+  // Text and holes both: a literal `{expr:x}` renders as a hole named expr:x does.
+  const holes: string[] = [];
+  const rendered = command.parts.map((part) => (typeof part === 'string' ? part : (holes.push(part.source), `{${part.source}}`))).join('');
+  const key = `${rendered}\u0000${holes.join('\u0000')}`;
+  let byCommand = refinedCommands.get(catalog);
+  if (!byCommand) refinedCommands.set(catalog, (byCommand = new Map()));
+  if (byCommand.has(key)) return byCommand.get(key);
+  const [reached] = reachedDestinations(parseCommandLine([command], true), catalog);
+  const refined: Refinement | undefined = reached && { destination: reached.destination, vendor: reached.vendor, category: reached.vendor?.category ?? 'shell', command: reached.segment.text };
+  if (byCommand.size >= MAX_REFINED_COMMANDS) byCommand.clear();
+  byCommand.set(key, refined);
+  return refined;
+}
 
 /** Each distinct destination the command line reaches through catalog programs, in order. */
 function reachedDestinations(segments: CommandSegment[], catalog: Catalog): Array<{ segment: CommandSegment; destination: Destination; vendor?: Vendor }> {
