@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { detectors } from '../src/analyzers/index';
@@ -85,6 +85,35 @@ for (const workers of [1, 3]) {
 // waited for. A worker that never answers stands for one still starting.
 it('with one worker, does not wait for a worker that has not started on the files this thread took back', { timeout: 20_000 }, () =>
   assertSameWithWorker("require('node:worker_threads').parentPort.on('message', () => {});\n", 'hosted-shipyard', 1));
+
+// With one worker this thread reads the worker's answers every few milliseconds while it reads and
+// prefilters, so a worker's failure may be heard before this thread takes files back: what the worker
+// was handed is then analysed here once, whichever thread claims it first, and progress never runs
+// past the total. Files enough that reading them takes longer than that: the test passes whichever
+// way the failure falls, and most often it falls mid-read.
+it('with one worker that dies while this thread still reads, analyses each file once', { timeout: 30_000 }, async () => {
+  const dir = tempDir('offbox-pool-dies-');
+  try {
+    const workspace = join(dir, 'workspace');
+    mkdirSync(workspace);
+    for (let index = 0; index < 600; index += 1) {
+      const send = index % 3 === 0 ? `fetch('https://api-${index}.acme-telemetry.io/v1', { method: 'POST', body: JSON.stringify({ email }) });\n` : '';
+      writeFileSync(join(workspace, `module-${index}.ts`), `export function handler${index}(email: string) {\n  const copy = [email, ${index}].join(',');\n  ${send}  return copy;\n}\n`.repeat(20));
+    }
+    const script = join(dir, 'worker.js');
+    // Dies on the first file it is handed, before claiming it.
+    writeFileSync(script, "require('node:worker_threads').parentPort.on('message', (message) => { if (message.type === 'analyse') process.exit(3); });\n");
+    let overrun = false;
+    const onProgress = (done: number, total: number) => (overrun ||= done > total);
+    const alone = scanPaths(['.'], loadCatalog(), detectors, { cwd: workspace });
+    const pooled = await scanPathsInParallel(['.'], loadCatalog(), detectors, { cwd: workspace, workers: 1, workerScript: script, minPooledJobs: 1, onProgress });
+    assert.deepEqual(outcome(pooled), outcome(alone));
+    assert.equal(alone.findings.length, 4000);
+    assert.equal(overrun, false, 'progress ran past the total: a file was analysed twice');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
 
 /**
  * A pool worker started ahead of the scan, as bin/offbox.js starts one, its failure heard from the
