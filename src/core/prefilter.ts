@@ -192,7 +192,9 @@ function hiddenBehindEscapes(text: string): boolean {
 // `x?.import(`); a spread (`...from`) is no member, nor is a member reached past a comment
 // (`x./* c */from(`). `require` counts as a member too: Meteor's `Npm.require('x')` is read as one
 // (scope.ts), and `Loader.require(` costs a parse, never a finding.
-const MODULE_NAMED_HERE = String.raw`(?:(?<!(?:^|[^.])\.\s*)\b(?:from|import)|\brequire)(?:\s|\?\.|\(|\)|<(?:[^<>]|<[^<>]*>)*>|${COMMENT})*`;
+// The member test looks back from after the keyword: placed before it, it was tried at every
+// character of every file (the expression over the scale corpus, 57-74 -> 53-67 ms a pass).
+const MODULE_NAMED_HERE = String.raw`(?:\b(?:from|import)(?<!(?:^|[^.])\.\s*(?:from|import))|\brequire)(?:\s|\?\.|\(|\)|<(?:[^<>]|<[^<>]*>)*>|${COMMENT})*`;
 
 // `import type Stripe from 'stripe'`, `import type { Tracer } from 'dd-trace'`, `import type * as h from
 // 'node:http'`: TypeScript erases the whole statement, and no detector reads a name it binds (scope.ts
