@@ -90,9 +90,26 @@ export function isCleared(diagnostics: readonly vscode.Diagnostic[], ruleId: str
 }
 
 export async function quickFixes(uri: vscode.Uri, range: vscode.Range): Promise<vscode.CodeAction[]> {
-  const actions = (await vscode.commands.executeCommand<(vscode.CodeAction | vscode.Command)[]>('vscode.executeCodeActionProvider', uri, range, vscode.CodeActionKind.QuickFix.value)) ?? [];
+  const actions = (await notCanceled(() => vscode.commands.executeCommand<(vscode.CodeAction | vscode.Command)[]>('vscode.executeCodeActionProvider', uri, range, vscode.CodeActionKind.QuickFix.value))) ?? [];
   // The provider command returns CodeActions and plain Commands; a Command's `command` is its id (a string).
   return actions.filter((action): action is vscode.CodeAction => typeof (action as vscode.Command).command !== 'string');
+}
+
+/**
+ * Runs an editor request again when the editor cancels it: VS Code cancels a code-action request whose
+ * document or diagnostics change while it runs (a diagnostics refresh landing mid-request), which a
+ * user never sees, as the editor simply asks again.
+ */
+async function notCanceled<T>(request: () => Thenable<T>): Promise<T> {
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      return await request();
+    } catch (error) {
+      const canceled = error instanceof Error && (error.name === 'Canceled' || error.message === 'Canceled');
+      if (!canceled || attempt >= 5) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+  }
 }
 
 export async function findQuickFix(uri: vscode.Uri, range: vscode.Range, title: string): Promise<vscode.CodeAction> {
