@@ -132,9 +132,8 @@ const MAX_REFINED_COMMANDS = 10_000;
 /** Where a caller's command reaches, as `refine` reports it; undefined when it stays on the box. */
 function refinedCommand(command: StringValue, catalog: Catalog): Refinement | undefined {
   // Text and holes both: a literal `{expr:x}` renders as a hole named expr:x does.
-  const holes: string[] = [];
-  const rendered = command.parts.map((part) => (typeof part === 'string' ? part : (holes.push(part.source), `{${part.source}}`))).join('');
-  const key = `${rendered}\u0000${holes.join('\u0000')}`;
+  const holes = command.parts.flatMap((part) => (typeof part === 'string' ? [] : [part.source]));
+  const key = `${renderString(command)}\u0000${holes.join('\u0000')}`;
   let byCommand = refinedCommands.get(catalog);
   if (!byCommand) refinedCommands.set(catalog, (byCommand = new Map()));
   if (byCommand.has(key)) return byCommand.get(key);
