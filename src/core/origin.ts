@@ -1,6 +1,6 @@
 import type { TSESTree } from '@typescript-eslint/typescript-estree';
 import { AST_NODE_TYPES, type Node, isFunctionNode, memberName, returnedExpression, unwrap } from './ast';
-import { requiredModule, type ScopeMap } from './scope';
+import { requiredModule, type Binding, type ScopeMap } from './scope';
 
 /** One step from a module or global to a value: a property (`capture`), a call (`()`) or a construction (`new`). */
 export interface PathStep {
@@ -23,8 +23,9 @@ const PACKAGE_NAMES = new Map<string, string>();
 /**
  * Follows an expression back to the module or global it comes from: `posthog.capture` where
  * `import posthog from 'posthog-js'` gives module `posthog-js` with steps [default, capture].
- * Values kept in variables, destructured, awaited, built by a factory call or `new`, or stored on
- * `this.x` are followed; parameters and anything computed are not (undefined).
+ * Values kept in variables (or assigned later to a `let` or `var` declared without one), destructured,
+ * awaited, built by a factory call or `new`, or stored on `this.x` are followed; parameters and
+ * anything computed are not (undefined).
  */
 export function originOf(node: Node, scopes: ScopeMap, depth = 0): Origin | undefined {
   if (depth > MAX_DEPTH) return undefined;
@@ -113,6 +114,7 @@ function identifierOrigin(node: TSESTree.Identifier | TSESTree.JSXIdentifier, sc
     case 'const':
     case 'let':
     case 'var': {
+      if (!binding.init && binding.kind !== 'const' && binding.path?.length === 0) return assignedOrigin(node.name, binding, scopes, depth);
       if (!binding.init || binding.path === undefined) return undefined;
       const init = unwrap(binding.init);
       if (isFunctionNode(init) && binding.path.length === 0) return { kind: 'function', node: init, name: binding.name };
@@ -124,6 +126,31 @@ function identifierOrigin(node: TSESTree.Identifier | TSESTree.JSXIdentifier, sc
       return undefined;
   }
 }
+
+/**
+ * A `let` or `var` declared without a value (`let proto; if (secure) proto = https; else proto = http`):
+ * what is assigned to it, the first assignment that names something winning, as for `a || b`.
+ */
+function assignedOrigin(name: string, binding: Binding, scopes: ScopeMap, depth: number): Origin | undefined {
+  const assignments = scopes.assignedValues.get(name);
+  // `node = node.parent` in a loop reads the name itself: followed again, each such assignment would
+  // branch the search at every level.
+  if (!assignments || following.has(binding)) return undefined;
+  following.add(binding);
+  try {
+    for (const { target, value } of assignments) {
+      if (scopes.lookup(target) !== binding) continue;
+      const origin = originOf(value, scopes, depth + 1);
+      if (origin) return origin;
+    }
+    return undefined;
+  } finally {
+    following.delete(binding);
+  }
+}
+
+// The bindings assignedOrigin is following now.
+const following = new Set<Binding>();
 
 function propertyOrigin(name: string, scopes: ScopeMap, depth: number): Origin | undefined {
   for (const value of scopes.propertyValues.get(name) ?? []) {

@@ -48,6 +48,12 @@ export class ScopeMap {
   readonly valueOrigins = new Map<Node, unknown>();
   /** Values assigned to properties anywhere in the file (`this.client = new X()`, class fields), by property name. */
   readonly propertyValues = new Map<string, Node[]>();
+  /**
+   * Values assigned to a plain name anywhere in the file (`proto = https`), by name: a `let` or `var`
+   * declared without a value takes its origin from them (origin.ts). Which binding each assignment
+   * writes is only known once every declaration is (hoisting), so the target is kept to look up.
+   */
+  readonly assignedValues = new Map<string, Array<{ target: TSESTree.Identifier; value: Node }>>();
 
   lookup(identifier: TSESTree.Identifier | TSESTree.JSXIdentifier): Binding | undefined {
     return this.lookupName(identifier.name, parentOf(identifier));
@@ -124,6 +130,11 @@ export class ScopeMap {
       case AST_NODE_TYPES.AssignmentExpression:
         if (node.left.type === AST_NODE_TYPES.MemberExpression && !node.left.computed && node.left.property.type === AST_NODE_TYPES.Identifier) {
           this.addPropertyValue(node.left.property.name, node.right);
+        } else if (node.left.type === AST_NODE_TYPES.Identifier && node.operator === '=') {
+          const assignment = { target: node.left, value: node.right };
+          const values = this.assignedValues.get(node.left.name);
+          if (values) values.push(assignment);
+          else this.assignedValues.set(node.left.name, [assignment]);
         }
         break;
       case AST_NODE_TYPES.PropertyDefinition: {
