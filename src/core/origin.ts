@@ -114,7 +114,7 @@ function identifierOrigin(node: TSESTree.Identifier | TSESTree.JSXIdentifier, sc
     case 'const':
     case 'let':
     case 'var': {
-      if (!binding.init && binding.kind !== 'const' && binding.path?.length === 0) return assignedOrigin(node.name, binding, scopes, depth);
+      if (!binding.init && binding.kind !== 'const' && binding.path?.length === 0) return assignedOrigin(binding, scopes, depth);
       if (!binding.init || binding.path === undefined) return undefined;
       const init = unwrap(binding.init);
       if (isFunctionNode(init) && binding.path.length === 0) return { kind: 'function', node: init, name: binding.name };
@@ -131,8 +131,8 @@ function identifierOrigin(node: TSESTree.Identifier | TSESTree.JSXIdentifier, sc
  * A `let` or `var` declared without a value (`let proto; if (secure) proto = https; else proto = http`):
  * what is assigned to it, the first assignment that names something winning, as for `a || b`.
  */
-function assignedOrigin(name: string, binding: Binding, scopes: ScopeMap, depth: number): Origin | undefined {
-  const assignments = scopes.assignedValues.get(name);
+function assignedOrigin(binding: Binding, scopes: ScopeMap, depth: number): Origin | undefined {
+  const assignments = scopes.assignedValues.get(binding.name);
   // `node = node.parent` in a loop reads the name itself: followed again, each such assignment would
   // branch the search at every level.
   if (!assignments || following.has(binding)) return undefined;

@@ -129,17 +129,14 @@ export class ScopeMap {
         break;
       case AST_NODE_TYPES.AssignmentExpression:
         if (node.left.type === AST_NODE_TYPES.MemberExpression && !node.left.computed && node.left.property.type === AST_NODE_TYPES.Identifier) {
-          this.addPropertyValue(node.left.property.name, node.right);
+          addTo(this.propertyValues, node.left.property.name, node.right);
         } else if (node.left.type === AST_NODE_TYPES.Identifier && node.operator === '=') {
-          const assignment = { target: node.left, value: node.right };
-          const values = this.assignedValues.get(node.left.name);
-          if (values) values.push(assignment);
-          else this.assignedValues.set(node.left.name, [assignment]);
+          addTo(this.assignedValues, node.left.name, { target: node.left, value: node.right });
         }
         break;
       case AST_NODE_TYPES.PropertyDefinition: {
         const name = propertyKeyName(node);
-        if (name && node.value) this.addPropertyValue(name, node.value);
+        if (name && node.value) addTo(this.propertyValues, name, node.value);
         break;
       }
       default:
@@ -214,11 +211,13 @@ export class ScopeMap {
     if (!names.has(binding.name)) names.set(binding.name, binding);
   }
 
-  private addPropertyValue(name: string, value: Node): void {
-    const values = this.propertyValues.get(name);
-    if (values) values.push(value);
-    else this.propertyValues.set(name, [value]);
-  }
+}
+
+/** Adds `item` to the list `map` keeps under `key`. */
+function addTo<T>(map: Map<string, T[]>, key: string, item: T): void {
+  const items = map.get(key);
+  if (items) items.push(item);
+  else map.set(key, [item]);
 }
 
 function functionScopeOf(node: Node): Node {
