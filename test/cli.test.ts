@@ -64,7 +64,19 @@ describe('offbox scan (the built CLI)', () => {
     assert.equal(guarded.level, 'note', 'allowed findings stay in the inventory as notes');
     const suppressed = results.find((result) => result.properties.host === 'docs.acme-chat.io')!;
     assert.deepEqual(suppressed.suppressions, [{ kind: 'inSource', justification: "the link checker runs only in Acme's own CI, never in a shipped build" }]);
-    assert.ok(results.some((result) => result.ruleId === 'unjustified-suppression'));
+    // Its fix, as a viewer applies it: ` -- <reason>` inserted after the rule id (an empty region).
+    const unjustified = results.find((result) => result.ruleId === 'unjustified-suppression') as Result & { fixes?: unknown };
+    assert.deepEqual(unjustified.fixes, [
+      {
+        description: { text: 'Add a reason to this offbox-ignore comment' },
+        artifactChanges: [
+          {
+            artifactLocation: { uri: 'examples/airgapped-chat/src/server/cloud.ts', uriBaseId: 'SRCROOT' },
+            replacements: [{ deletedRegion: { startLine: 48, startColumn: 42, endLine: 48, endColumn: 42 }, insertedContent: { text: ' -- <reason>' } }],
+          },
+        ],
+      },
+    ]);
     // The on-prem example, in SARIF too, has findings of all five kinds of send and a wrapper.
     const onPrem = join(tempDir('offbox-'), 'onprem.sarif');
     offbox(['scan', 'examples/onprem-helpdesk', '--format', 'sarif', '--output', onPrem, '--fail-on', 'none']);

@@ -1,6 +1,9 @@
 import { strict as assert } from 'node:assert';
 import { describe, it } from 'node:test';
-import { coveringDirective, directiveCommentSpan, readSuppressions } from '../src/core/suppressions';
+import { coveringDirective, directiveCommentSpan, readSuppressions as readWithLines } from '../src/core/suppressions';
+
+/** The directives without their line's text (what their fixes edit: suppression-fixes.test.ts). */
+const readSuppressions = (text: string, jsx: boolean) => readWithLines(text, jsx).map(({ lineText, ...directive }) => directive);
 
 describe('offbox-ignore directives', () => {
   it('are read in line, block and JSX comments, with their rules and reason', () => {
@@ -15,6 +18,11 @@ describe('offbox-ignore directives', () => {
       { scope: 'file', line: 3, rules: ['sdk-call'], reason: undefined },
       { scope: 'next-line', line: 4, rules: ['remote-resource'], reason: 'our CDN' },
     ]);
+    // Each keeps its line, without the line break, for the fixes that edit it.
+    assert.deepEqual(
+      readWithLines(text, true).map((directive) => directive.lineText),
+      ['// offbox-ignore-next-line network-call -- the CI link checker', '/* offbox-ignore-file sdk-call */', 'const page = <div>{/* offbox-ignore-next-line remote-resource -- our CDN */}</div>;'],
+    );
   });
 
   it('take the reason from `--` written without a space before it', () => {

@@ -111,6 +111,17 @@ export interface Finding {
   verdict?: Verdict;
   /** With --baseline: whether the finding was already in the baseline. */
   baselineState?: 'new' | 'unchanged';
+  /** Edits that mend what the finding says (ESLint's suggestions): offered, never applied unasked. */
+  suggestions?: Suggestion[];
+}
+
+/** One way to mend a finding: edits to its own file, none overlapping. */
+export interface Suggestion {
+  /** What the edits do, as a quick fix's title. */
+  title: string;
+  edits: Array<{ range: Range; text: string }>;
+  /** A placeholder the edits leave to type over (`<reason>`), where it stands once they are applied. */
+  placeholder?: Range;
 }
 
 /** Renders `{{name}}` placeholders, as ESLint messages do. */

@@ -1,7 +1,7 @@
 import { dirname, relative, resolve } from 'node:path';
 import ignore from 'ignore';
 import type { Catalog } from './catalog';
-import { compareFindings, fingerprintOf, formatMessage, type Finding, type Range } from './finding';
+import { compareFindings, fingerprintOf, formatMessage, type Finding, type Range, type Suggestion } from './finding';
 import { toPosix } from './files';
 import { expandBraces } from './globs';
 import type { LevelledFinding } from './format/json';
@@ -12,6 +12,7 @@ import type { PrivacyConfig, PrivacyMode } from './privacy-config';
 import { inventoryLevel, ruleMetas } from './rules';
 import type { ScanResult } from './scan';
 import { closestName } from './suggest';
+import { commentRemovalFixes, directiveWordFixes, reasonFixes, ruleIdFixes, ruleRemovalFixes } from './suppression-fixes';
 import { coveringDirective, type SuppressionDirective } from './suppressions';
 
 export interface PolicyOptions {
@@ -172,24 +173,28 @@ function policyFinding(ruleId: string, messageId: string, data: Record<string, s
  * cover one, alone and with the rule id), and a missing reason.
  */
 function directiveProblems(directive: SuppressionDirective, file: string, used: ReadonlySet<string> | undefined): LevelledFinding[] {
-  const at = (ruleId: string, messageId: string, data: Record<string, string>, key: string) => policyFinding(ruleId, messageId, data, file, lineRange(directive.line), 'warning', key);
-  if (directive.scope === 'unknown') return [at('malformed-suppression', 'unknownDirective', { directive: directive.directive ?? 'offbox-ignore' }, `${file}:${directive.line}`)];
+  const at = (ruleId: string, messageId: string, data: Record<string, string>, key: string, suggestions: Suggestion[]) => {
+    const problem = policyFinding(ruleId, messageId, data, file, lineRange(directive.line), 'warning', key);
+    return suggestions.length > 0 ? { ...problem, suggestions } : problem;
+  };
+  if (directive.scope === 'unknown') return [at('malformed-suppression', 'unknownDirective', { directive: directive.directive ?? 'offbox-ignore' }, `${file}:${directive.line}`, directiveWordFixes(directive))];
   const problems = directive.rules
     .filter((id) => !RULE_IDS.includes(id))
     .map((id) => {
       const near = closestName(id, RULE_IDS);
-      return at('malformed-suppression', 'unknownRule', { rule: id, hint: near ? ` Did you mean \`${near}\`?` : ` The rule ids: ${RULE_IDS.join(', ')}.` }, `${file}:${directive.line}:${id}`);
+      return at('malformed-suppression', 'unknownRule', { rule: id, hint: near ? ` Did you mean \`${near}\`?` : ` The rule ids: ${RULE_IDS.join(', ')}.` }, `${file}:${directive.line}:${id}`, ruleIdFixes(directive, id, RULE_IDS));
     });
   // A stale one would hide the next send written where it stands; one already reported as naming an
   // unknown rule is not reported again.
   const written = `offbox-ignore-${directive.scope}`;
   const key = `${file}\u0000${directive.line}`;
   if (used && problems.length === 0) {
-    if (!used.has(key)) problems.push(at('unused-suppression', 'unused', { directive: written, rules: directive.rules.length > 0 ? ` ${directive.rules.join(', ')}` : '' }, `${file}:${directive.line}`));
+    if (!used.has(key)) problems.push(at('unused-suppression', 'unused', { directive: written, rules: directive.rules.length > 0 ? ` ${directive.rules.join(', ')}` : '' }, `${file}:${directive.line}`, commentRemovalFixes(directive)));
     // `network-call, sdk-call` where only the send is left: the other id waits to hide an SDK call.
-    else if (directive.rules.length > 1) for (const id of directive.rules) if (!used.has(`${key}\u0000${id}`)) problems.push(at('unused-suppression', 'unusedRule', { directive: written, rule: id }, `${file}:${directive.line}:${id}`));
+    else if (directive.rules.length > 1)
+      for (const id of directive.rules) if (!used.has(`${key}\u0000${id}`)) problems.push(at('unused-suppression', 'unusedRule', { directive: written, rule: id }, `${file}:${directive.line}:${id}`, ruleRemovalFixes(directive, id)));
   }
-  if (!directive.reason) problems.push(at('unjustified-suppression', 'noReason', { directive: written, rules: directive.rules.join(', ') || '<rule-id>' }, `${file}:${directive.line}`));
+  if (!directive.reason) problems.push(at('unjustified-suppression', 'noReason', { directive: written, rules: directive.rules.join(', ') || '<rule-id>' }, `${file}:${directive.line}`, reasonFixes(directive)));
   return problems;
 }
 

@@ -379,8 +379,9 @@ export function contentHash(text: string): string {
 // same version (2: prefiltered entries mark their re-exports; 3: the prefilter reads package names only
 // where a module is named, and an unparsed file's imports past comments; 4: an analysis's suppressions
 // hold `offbox-ignore-line` and unknown directives; 5: trees in oxc's JavaScript shape, and a call's
-// argument that is an imported identifier or member alone is a marker read when bound).
-const ENTRY_FORMAT = 5;
+// argument that is an imported identifier or member alone is a marker read when bound; 6: a suppression
+// holds its line's text, which its fixes edit).
+const ENTRY_FORMAT = 6;
 
 /** The cache key: anything that changes what an analysis would produce. */
 export function cacheKey(parts: unknown[]): string {

@@ -15,14 +15,18 @@ export interface SuppressionDirective {
   reason?: string;
   /** For an `unknown` one, the word it starts with (`offbox-ignore-nextline`). */
   directive?: string;
+  /** The comment's whole line (without its line break): what a fix of the comment edits (suppression-fixes.ts). */
+  lineText?: string;
 }
 
 /** What every directive starts with: a file without it has none (and the prefilter lets one with it through). */
 export const SUPPRESSION_MARK = 'offbox-ignore';
 
 // A comment that starts with an `offbox-ignore…` word; a mention later in a comment is prose.
-const DIRECTIVE = /(\/\/|\/\*)\s*(offbox-ignore[\w-]*)([^\n]*)/;
+export const DIRECTIVE = /(\/\/|\/\*)\s*(offbox-ignore[\w-]*)([^\n]*)/;
 const SCOPES: Record<string, 'next-line' | 'line' | 'file'> = { 'offbox-ignore-next-line': 'next-line', 'offbox-ignore-line': 'line', 'offbox-ignore-file': 'file' };
+/** The directives Offbox knows, as written. */
+export const SCOPE_WORDS = Object.keys(SCOPES);
 const QUOTES = ["'", '"', '`'];
 
 /**
@@ -63,6 +67,7 @@ export function readSuppressions(text: string, jsx = true): SuppressionDirective
       // `-- <reason>` is the placeholder the editor's quick-fix inserts: not a reason yet.
       reason: reason.length > 0 && !/^<[^>]*>$/.test(reason) ? reason : undefined,
       ...(scope ? {} : { directive: word }),
+      lineText,
     });
   });
   return directives;
@@ -70,8 +75,8 @@ export function readSuppressions(text: string, jsx = true): SuppressionDirective
 
 /**
  * Where the offbox-ignore comment on a line stands, as [start, end) offsets in the line: a line
- * comment to the line's end, a block comment through its `*\/`, a JSX one with its braces. For the
- * editor's quick fix that removes an unused one.
+ * comment to the line's end, a block comment through its `*\/`, a JSX one with its braces: what the
+ * fix for an unused one takes out (suppression-fixes.ts).
  */
 export function directiveCommentSpan(lineText: string): { start: number; end: number } | undefined {
   const match = DIRECTIVE.exec(lineText);

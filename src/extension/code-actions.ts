@@ -1,5 +1,6 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import type { Range, Suggestion } from '../core/finding';
 import type { Controller } from './controller';
 import type { LevelledFinding } from './engine';
 
@@ -39,11 +40,8 @@ export class OffboxCodeActions implements vscode.CodeActionProvider {
       }
       // A finding about a suppression comment is mended in that comment, not suppressed by another.
       if (!SUPPRESSION_RULES.has(finding.ruleId)) actions.push(this.suppress(document, diagnostic, finding));
-      // Not for one rule id left over in a comment that covers others (messageId `unusedRule`).
-      if (finding.ruleId === 'unused-suppression' && finding.messageId === 'unused') {
-        const removal = this.removeComment(document, diagnostic, finding);
-        if (removal) actions.push(removal);
-      }
+      // The core's own mends of what the finding says (a typo in a rule id, a missing reason, a stale comment).
+      for (const suggestion of finding.suggestions ?? []) actions.push(this.suggested(document, diagnostic, suggestion));
       const docs = new vscode.CodeAction(`Offbox: Open documentation for ${finding.ruleId}`, vscode.CodeActionKind.QuickFix);
       docs.diagnostics = [diagnostic];
       docs.command = { command: 'offbox.openRuleDoc', title: docs.title, arguments: [finding.ruleId] };
@@ -70,24 +68,15 @@ export class OffboxCodeActions implements vscode.CodeActionProvider {
     return action;
   }
 
-  /** Removes an offbox-ignore comment that covers nothing: its whole line when nothing else stands on it. */
-  private removeComment(document: vscode.TextDocument, diagnostic: vscode.Diagnostic, finding: LevelledFinding): vscode.CodeAction | undefined {
-    const line = finding.range.start.line - 1;
-    if (line < 0 || line >= document.lineCount) return undefined;
-    const text = document.lineAt(line).text;
-    const span = this.controller.engine().directiveCommentSpan(text);
-    if (!span) return undefined;
-    const action = new vscode.CodeAction('Offbox: Remove this offbox-ignore comment', vscode.CodeActionKind.QuickFix);
+  /** A suggestion the finding carries (src/core/suppression-fixes.ts), as a quick fix: its edits, then its placeholder selected. */
+  private suggested(document: vscode.TextDocument, diagnostic: vscode.Diagnostic, suggestion: Suggestion): vscode.CodeAction {
+    const action = new vscode.CodeAction(`Offbox: ${suggestion.title}`, vscode.CodeActionKind.QuickFix);
     action.diagnostics = [diagnostic];
     action.isPreferred = true;
     action.edit = new vscode.WorkspaceEdit();
-    const alone = text.slice(0, span.start).trim() === '' && text.slice(span.end).trim() === '';
-    if (alone) action.edit.delete(document.uri, line + 1 < document.lineCount ? new vscode.Range(line, 0, line + 1, 0) : document.lineAt(line).rangeIncludingLineBreak);
-    else {
-      // `call(); // offbox-ignore-line …`: the code stays, with the spaces before the comment gone.
-      const start = text.slice(0, span.start).trimEnd().length;
-      action.edit.delete(document.uri, new vscode.Range(line, start, line, span.end));
-    }
+    // Clamped to the document: a range may end at the start of a line past the last (a whole last line taken out).
+    for (const edit of suggestion.edits) action.edit.replace(document.uri, document.validateRange(toRange(edit.range)), edit.text);
+    if (suggestion.placeholder) action.command = { command: 'offbox.selectRange', title: 'Type over the placeholder', arguments: [document.uri, toRange(suggestion.placeholder)] };
     return action;
   }
 
@@ -105,6 +94,11 @@ export class OffboxCodeActions implements vscode.CodeActionProvider {
     action.command = { command: 'offbox.selectRange', title: 'Type the reason', arguments: [document.uri, new vscode.Range(line, start, line, start + '<reason>'.length)] };
     return action;
   }
+}
+
+/** A finding's range (1-based lines, 0-based columns) as the editor's. */
+function toRange(range: Range): vscode.Range {
+  return new vscode.Range(range.start.line - 1, range.start.column, range.end.line - 1, range.end.column);
 }
 
 function indentUnit(document: vscode.TextDocument): string {

@@ -33,7 +33,6 @@ import { VERSION } from '../core/version';
 import { starterConfig } from '../core/starter-config';
 
 // For the quick fix that removes an unused offbox-ignore comment (code-actions.ts).
-export { directiveCommentSpan } from '../core/suppressions';
 
 export type { LevelledFinding, PrivacyConfig, PrivacyMode, ScanResult };
 

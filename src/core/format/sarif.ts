@@ -1,5 +1,5 @@
 import { pathToFileURL } from 'node:url';
-import type { Range, RelatedLocation } from '../finding';
+import type { Range, RelatedLocation, Suggestion } from '../finding';
 import { ruleDoc, ruleMetas, type Level } from '../rules';
 import type { ScanResult } from '../scan';
 import { VERSION } from '../version';
@@ -36,6 +36,7 @@ export function formatSarif(result: ScanResult, findings: LevelledFinding[], cwd
     locations: [location(finding.file, finding.range)],
     partialFingerprints: { [FINGERPRINT_KEY]: finding.fingerprint },
     ...(finding.related.length > 0 ? { relatedLocations: finding.related.map((related, index) => relatedLocation(related, index + 1)) } : {}),
+    ...(finding.suggestions?.length ? { fixes: finding.suggestions.map((suggestion) => fix(finding.file, suggestion)) } : {}),
     properties: {
       ...(finding.verdict ? { verdict: finding.verdict.rule, mode: finding.verdict.mode, reason: finding.verdict.reason } : {}),
       ...(finding.guards?.length ? { guards: finding.guards.map((guard) => ({ match: guard.match, kind: guard.kind, when: guard.when, line: guard.range.start.line })) } : {}),
@@ -80,11 +81,26 @@ export function formatSarif(result: ScanResult, findings: LevelledFinding[], cwd
 function location(file: string, range?: Range) {
   return {
     physicalLocation: {
-      artifactLocation: { uri: encodeURI(file), uriBaseId: 'SRCROOT' },
-      ...(range
-        ? { region: { startLine: range.start.line, startColumn: range.start.column + 1, endLine: range.end.line, endColumn: range.end.column + 1 } }
-        : {}),
+      artifactLocation: artifact(file),
+      ...(range ? { region: region(range) } : {}),
     },
+  };
+}
+
+function artifact(file: string) {
+  return { uri: encodeURI(file), uriBaseId: 'SRCROOT' };
+}
+
+/** SARIF's columns count from 1; an empty region (start = end) is an insertion point. */
+function region(range: Range) {
+  return { startLine: range.start.line, startColumn: range.start.column + 1, endLine: range.end.line, endColumn: range.end.column + 1 };
+}
+
+/** A suggestion as a SARIF fix: the replacements a viewer can apply to the finding's file. */
+function fix(file: string, suggestion: Suggestion) {
+  return {
+    description: { text: suggestion.title },
+    artifactChanges: [{ artifactLocation: artifact(file), replacements: suggestion.edits.map((edit) => ({ deletedRegion: region(edit.range), insertedContent: { text: edit.text } })) }],
   };
 }
 

@@ -96,6 +96,33 @@ suite('quick fixes', () => {
     await waitForDiagnostics(document.uri, 'the network-call diagnostic to be suppressed', (all) => !all.some((d) => ruleOf(d) === 'network-call'));
   });
 
+  // The comment's own findings carry their mends (src/core/suppression-fixes.ts): a typo in the rule id
+  // (the comment then suppresses nothing), then the missing reason, whose placeholder is left selected.
+  test('Change a mistyped rule id, then Add a reason, in an offbox-ignore comment', async () => {
+    const uri = fileUri('src/typo-suppression.ts');
+    await vscode.workspace.fs.writeFile(uri, Buffer.from("export async function ping(): Promise<void> {\n  // offbox-ignore-next-line netwrk-call\n  await fetch('https://status.acme-monitor.io/ping');\n}\n"));
+    try {
+      const editor = await vscode.window.showTextDocument(uri, { preview: false });
+      const { document } = editor;
+      await waitForRule(uri, 'network-call');
+      const typo = await waitForRule(uri, 'malformed-suppression', WARNING);
+      await applyQuickFix(await findQuickFix(uri, typo.range, 'Offbox: Change `netwrk-call` to `network-call`'));
+      assert.equal(textOf(document).split('\n')[1], '  // offbox-ignore-next-line network-call');
+      await waitForDiagnostics(uri, 'the send to be suppressed', (all) => !all.some((d) => ['network-call', 'malformed-suppression'].includes(ruleOf(d) ?? '')));
+
+      const unjustified = await waitForRule(uri, 'unjustified-suppression', WARNING);
+      await applyQuickFix(await findQuickFix(uri, unjustified.range, 'Offbox: Add a reason to this offbox-ignore comment'));
+      assert.equal(textOf(document).split('\n')[1], '  // offbox-ignore-next-line network-call -- <reason>');
+      assert.equal(document.getText(editor.selection), '<reason>', 'the placeholder is selected to type over');
+      await vscode.commands.executeCommand('type', { text: 'the status page, reached from the customer network' });
+      assert.equal(textOf(document).split('\n')[1], '  // offbox-ignore-next-line network-call -- the status page, reached from the customer network');
+      await waitUntilCleared(uri, 'unjustified-suppression');
+      await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+    } finally {
+      await vscode.workspace.fs.delete(uri);
+    }
+  });
+
   test('Open documentation for <rule-id>', async () => {
     const { document } = await open('src/analytics.ts');
     const diagnostic = await waitForRule(document.uri, 'sdk-call', ERROR);
