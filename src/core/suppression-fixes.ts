@@ -19,8 +19,8 @@ interface CommentLayout {
  * Reads the comment as readSuppressions does (same expression, same `--` split), keeping offsets.
  * Undefined when the line holds no directive (a directive from an older cache entry, without its line).
  */
-function layoutOf(lineText: string): CommentLayout | undefined {
-  const match = DIRECTIVE.exec(lineText);
+function layoutOf(lineText: string | undefined): CommentLayout | undefined {
+  const match = lineText === undefined ? null : DIRECTIVE.exec(lineText);
   if (!match) return undefined;
   const [whole, marker, word, rest] = match;
   const wordStart = match.index + whole.length - rest.length - word.length;
@@ -42,7 +42,7 @@ const on = (line: number, start: number, end = start): Range => ({ start: { line
 
 /** `offbox-ignore-nextline` → `offbox-ignore-next-line`, when one directive is that near. */
 export function directiveWordFixes(directive: SuppressionDirective): Suggestion[] {
-  const layout = directive.lineText === undefined ? undefined : layoutOf(directive.lineText);
+  const layout = layoutOf(directive.lineText);
   const near = layout && closestName(layout.word.text, SCOPE_WORDS);
   if (!layout || !near) return [];
   return [{ title: `Change \`${layout.word.text}\` to \`${near}\``, edits: [{ range: on(directive.line, layout.word.start, layout.word.end), text: near }] }];
@@ -50,7 +50,7 @@ export function directiveWordFixes(directive: SuppressionDirective): Suggestion[
 
 /** An unknown rule id replaced by the known one it is a typo of (`netwrk-call`). */
 export function ruleIdFixes(directive: SuppressionDirective, id: string, known: readonly string[]): Suggestion[] {
-  const layout = directive.lineText === undefined ? undefined : layoutOf(directive.lineText);
+  const layout = layoutOf(directive.lineText);
   const written = layout?.rules.find((rule) => rule.id === id);
   const near = closestName(id, known);
   if (!written || !near) return [];
@@ -59,7 +59,7 @@ export function ruleIdFixes(directive: SuppressionDirective, id: string, known: 
 
 /** One of several rule ids taken out with its comma (`network-call, sdk-call` → `network-call`). */
 export function ruleRemovalFixes(directive: SuppressionDirective, id: string): Suggestion[] {
-  const layout = directive.lineText === undefined ? undefined : layoutOf(directive.lineText);
+  const layout = layoutOf(directive.lineText);
   const at = layout?.rules.findIndex((rule) => rule.id === id) ?? -1;
   // The last id is never taken out: a comment naming none covers every rule.
   if (!layout || at === -1 || layout.rules.length < 2) return [];
@@ -82,7 +82,7 @@ export function commentRemovalFixes(directive: SuppressionDirective): Suggestion
 
 /** ` -- <reason>` after the rule ids (or after a `--` left empty), the placeholder selected to type over. */
 export function reasonFixes(directive: SuppressionDirective): Suggestion[] {
-  const layout = directive.lineText === undefined ? undefined : layoutOf(directive.lineText);
+  const layout = layoutOf(directive.lineText);
   if (!layout) return [];
   const line = directive.line;
   // An empty `--`, or one followed by the placeholder, is completed in place; otherwise one is added.
