@@ -12,12 +12,12 @@ import { tempDir } from './helpers/temp';
 
 const SEND = "export const a = () => fetch('https://stats.acme-tools.io/usage');";
 
-/** The findings of `src/a.ts` holding `text`, judged on-prem, each with the suggestions it carries. */
-function judge(text: string) {
+/** The findings of a file (`src/a.ts`) holding `text`, judged on-prem, each with the suggestions it carries. */
+function judge(text: string, file = 'src/a.ts') {
   const root = tempDir('offbox-fixes-');
-  mkdirSync(join(root, 'src'));
+  mkdirSync(join(root, file, '..'), { recursive: true });
   writeFileSync(join(root, 'privacy.json'), '{ "mode": "on-prem" }');
-  writeFileSync(join(root, 'src/a.ts'), text);
+  writeFileSync(join(root, file), text);
   const { config } = loadPrivacyConfig(join(root, 'privacy.json'));
   const result = scanPaths(['.'], loadCatalog(), detectors, { cwd: root });
   return applyPolicy(result, { config, configFile: 'privacy.json', catalog: loadCatalog(), cwd: root }).findings;
@@ -92,11 +92,7 @@ describe('fixes for offbox-ignore comments', () => {
 
   it('add the reason inside a JSX comment, before its `*/}`', () => {
     const text = ['export const Page = () => (', '  <div>', '    {/* offbox-ignore-next-line remote-resource */}', '    <img src="https://pixel.acme-ads.io/p.gif" />', '  </div>', ');', ''].join('\n');
-    const root = tempDir('offbox-fixes-');
-    writeFileSync(join(root, 'privacy.json'), '{ "mode": "on-prem" }');
-    writeFileSync(join(root, 'page.tsx'), text);
-    const { config } = loadPrivacyConfig(join(root, 'privacy.json'));
-    const findings = applyPolicy(scanPaths(['.'], loadCatalog(), detectors, { cwd: root }), { config, configFile: 'privacy.json', catalog: loadCatalog(), cwd: root }).findings;
+    const findings = judge(text, 'src/page.tsx');
     const fix = findings.find((finding) => finding.ruleId === 'unjustified-suppression')!.suggestions![0];
     assert.equal(apply(text, fix).text.split('\n')[2], '    {/* offbox-ignore-next-line remote-resource -- <reason> */}');
     assert.ok(findings.find((finding) => finding.ruleId === 'remote-resource')?.suppression, 'the comment covers the pixel');
