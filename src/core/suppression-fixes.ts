@@ -3,7 +3,7 @@ import { closestName } from './suggest';
 import { DIRECTIVE, SCOPE_WORDS, directiveCommentSpan, type SuppressionDirective } from './suppressions';
 
 /** What a quick fix leaves for the reason, selected to type over; readSuppressions reads it as none. */
-export const REASON_PLACEHOLDER = '<reason>';
+const REASON_PLACEHOLDER = '<reason>';
 
 /** Where the parts of an offbox-ignore comment stand in its line, as [start, end) offsets. */
 interface CommentLayout {
