@@ -1,7 +1,7 @@
 import type { FileAnalysis } from './analyze';
 import type { ReExport } from './module-links';
 import type { ModuleResolver } from './module-resolver';
-import { fileUnder } from './wrapper-rounds';
+import { fileUnder } from './file-under';
 
 /** A file's re-export with the module it resolves to. */
 interface ResolvedReExport {

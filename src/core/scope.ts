@@ -1,6 +1,7 @@
 import type { Origin } from './origin';
 import { AST_NODE_TYPES, type Node, isFunctionNode, literalString, moduleSource, parentOf, propertyKeyName, unwrap } from './ast';
 import type { TSESTree } from '@typescript-eslint/typescript-estree';
+import { fileUnder } from './file-under';
 
 export type BindingKind = 'import' | 'var' | 'let' | 'const' | 'param' | 'function' | 'class' | 'catch';
 
@@ -129,14 +130,14 @@ export class ScopeMap {
         break;
       case AST_NODE_TYPES.AssignmentExpression:
         if (node.left.type === AST_NODE_TYPES.MemberExpression && !node.left.computed && node.left.property.type === AST_NODE_TYPES.Identifier) {
-          addTo(this.propertyValues, node.left.property.name, node.right);
+          fileUnder(this.propertyValues, node.left.property.name, node.right);
         } else if (node.left.type === AST_NODE_TYPES.Identifier && node.operator === '=') {
-          addTo(this.assignedValues, node.left.name, { target: node.left, value: node.right });
+          fileUnder(this.assignedValues, node.left.name, { target: node.left, value: node.right });
         }
         break;
       case AST_NODE_TYPES.PropertyDefinition: {
         const name = propertyKeyName(node);
-        if (name && node.value) addTo(this.propertyValues, name, node.value);
+        if (name && node.value) fileUnder(this.propertyValues, name, node.value);
         break;
       }
       default:
@@ -210,14 +211,6 @@ export class ScopeMap {
     // The first declaration wins: `var x = a; var x = b;` keeps a, overloads keep the implementation's name.
     if (!names.has(binding.name)) names.set(binding.name, binding);
   }
-
-}
-
-/** Adds `item` to the list `map` keeps under `key`. */
-function addTo<T>(map: Map<string, T[]>, key: string, item: T): void {
-  const items = map.get(key);
-  if (items) items.push(item);
-  else map.set(key, [item]);
 }
 
 function functionScopeOf(node: Node): Node {

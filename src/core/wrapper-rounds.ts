@@ -1,5 +1,6 @@
 import type { ImportedNames } from './analysis-job';
 import type { ModuleResolver } from './module-resolver';
+import { fileUnder } from './file-under';
 
 // The helpers of the wrapper rounds (scan.ts, step 3): which files the prefilter let go must be
 // read because they import a key that reaches a sink, and which analysed files must be redone
@@ -117,13 +118,6 @@ export function importersIndexFor(deferred: ReadonlyMap<string, { imports: reado
   // Marked filed once they are: a file the index failed to take is filed again by the next call.
   for (const [relative, entry] of changed) kept.imports.set(relative, entry.imports);
   return kept.index;
-}
-
-/** Files `item` under `key`, once when the same item comes again in a row (the importers of one file, an export's calls). */
-export function fileUnder<T>(index: Map<string, T[]>, key: string, item: T): void {
-  const items = index.get(key);
-  if (!items) index.set(key, [item]);
-  else if (items[items.length - 1] !== item) items.push(item);
 }
 
 /**

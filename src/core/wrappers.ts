@@ -7,7 +7,7 @@ import { wrapperCallMeta } from '../analyzers/wrapper-call';
 import type { Detector, Refinement } from './detector';
 import { expandDeferredArguments, parseRendered, renderDeferredArgument, type DeferredArgument } from './evaluate';
 import { Barrels } from './barrels';
-import { fileUnder } from './wrapper-rounds';
+import { fileUnder } from './file-under';
 
 /** Replaces `{param:name}` in a rendered argument by the caller's argument at that parameter's position. */
 function substituteParams(rendered: string, params: string[], callerArgs: string[]): string {
