@@ -14,12 +14,13 @@
 // Peak RSS comes from /usr/bin/time -v (ru_maxrss of the child), or, without it, from
 // the child's own process.resourceUsage(). Corpus: the argument, else $OFFBOX_CORPUS,
 // else /work/corpus/rocketchat. Full runs write bench/results.md.
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
 import { listCorpusFiles, MiB } from './lib/files.mjs';
+import { ESLINT_RUNS, measurer, pairedRatio, RUNS, runsNote } from './lib/measure.mjs';
 
 const repo = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const args = process.argv.slice(2);
@@ -50,95 +51,8 @@ writeFileSync(listFile, files.join('\n') + '\n');
 for (const f of files) readFileSync(f);
 
 const loadAtStart = readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
-const hasGnuTime = spawnSync('/usr/bin/time', ['-v', 'true'], { stdio: 'ignore' }).status === 0;
-
-/** Runs one row; resolves to { wall, rssMB, code, json, stderr }. */
-function measure(label, argv) {
-  return new Promise((done) => {
-    const timeFile = join(tmp, `${label}.time`);
-    const rssFile = join(tmp, `${label}.rss`);
-    // argv[0] is node: without GNU time, preload the RSS probe instead.
-    const [cmd, ...rest] = hasGnuTime
-      ? ['/usr/bin/time', '-v', '-o', timeFile, ...argv]
-      : [argv[0], '--import', pathToFileURL(join(repo, 'bench/lib/rss-preload.mjs')).href, ...argv.slice(1)];
-    const env = { ...process.env, OFFBOX_BENCH_RSS_FILE: rssFile };
-    process.stderr.write(`running ${label} ...\n`);
-    const t0 = performance.now();
-    const child = spawn(cmd, rest, { cwd: repo, env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (d) => (out += d));
-    child.stderr.on('data', (d) => (err += d));
-    child.on('close', (code) => {
-      const wall = (performance.now() - t0) / 1000;
-      // Peers print a JSON line last; Offbox's stdout is not ours to parse.
-      let json = null;
-      try { json = JSON.parse(out.trim().split('\n').pop()); } catch {}
-      let rssKiB = null;
-      if (existsSync(timeFile)) {
-        rssKiB = /Maximum resident set size \(kbytes\): (\d+)/.exec(readFileSync(timeFile, 'utf8'))?.[1];
-      } else if (existsSync(rssFile)) {
-        rssKiB = readFileSync(rssFile, 'utf8');
-      }
-      const rssMB = rssKiB ? Number(rssKiB) / 1024 : null;
-      done({ wall, rssMB, code, json, stderr: err });
-    });
-  });
-}
-
-/**
- * The short rows (a few seconds or less) are timed RUNS times and the median run is kept, as transient
- * load on a shared machine moves a two-second run by ±10%. ESLint's runs are longer, and fewer.
- */
-const RUNS = 5;
-// ESLint takes 15-45 s a run: three, and the median kept.
-const ESLINT_RUNS = 3;
-async function measureMedian(label, argv, before = () => {}, count = RUNS) {
-  const runs = [];
-  for (let index = 0; index < count; index += 1) {
-    before(index);
-    runs.push(await measure(`${label}-${index}`, argv));
-  }
-  return medianOf(runs);
-}
-
-/**
- * Rows timed in turns (`{ label, argv, count }` each): one run of each per round, a row with fewer
- * runs in the middle rounds, so that the medians come from the same minutes. Run one after the
- * other, a ratio of two rows also measured how the shared machine's speed moved between them.
- */
-async function measureInterleaved(specs) {
-  const rounds = Math.max(...specs.map((spec) => spec.count));
-  // A row of no runs is returned as null.
-  const runs = specs.map(() => []);
-  for (let round = 0; round < rounds; round += 1) {
-    for (const [at, { label, argv, count }] of specs.entries()) {
-      const first = Math.floor((rounds - count) / 2);
-      if (round >= first && round < first + count) runs[at].push({ ...(await measure(`${label}-${round - first}`, argv)), round });
-    }
-  }
-  return runs.map((done) => (done.length > 0 ? { ...medianOf(done), byRound: new Map(done.map((run) => [run.round, run.wall])) } : null));
-}
-
-/**
- * The ratio of two interleaved rows round by round (`slower` over `faster`, each pair timed back to
- * back), then the median of those: beside the ratio of the two medians, which may pair runs from
- * minutes apart, it shows what the machine's drift within the run did to that ratio.
- */
-function pairedRatio(slower, faster) {
-  const ratios = [...slower.byRound].filter(([round]) => faster.byRound.has(round)).map(([round, wall]) => wall / faster.byRound.get(round));
-  if (ratios.length === 0) return null;
-  ratios.sort((a, b) => a - b);
-  return { median: ratios[Math.floor(ratios.length / 2)], all: ratios };
-}
+const { hasGnuTime, measure, measureMedian, measureInterleaved } = measurer(repo, tmp);
 const pairedNote = (paired) => (paired ? `; round by round ${paired.all.map((ratio) => fmt(ratio)).join(', ')}×, median ${fmt(paired.median)}×` : '');
-
-function medianOf(runs) {
-  const sorted = [...runs].sort((a, b) => a.wall - b.wall);
-  const median = sorted[Math.floor(sorted.length / 2)];
-  return { ...median, walls: runs.map((run) => run.wall), rssMB: Math.max(...runs.map((run) => run.rssMB ?? 0)) || null, code: runs.find((run) => run.code !== 0)?.code ?? median.code };
-}
-const runsNote = (r) => `median of ${r.walls.length}: ${r.walls.map((wall) => wall.toFixed(2)).join(', ')} s`;
 
 const rows = [];
 const row = (tool, r, hits, notes) => rows.push({ tool, wall: r.wall, rssMB: r.rssMB, hits, notes, ok: r.code === 0 || r.ok });
@@ -153,13 +67,18 @@ const withOffbox = !peersOnly && existsSync(bin);
 const help = withOffbox ? spawnSync(process.execPath, [bin, 'scan', '--help'], { cwd: repo, encoding: 'utf8' }) : undefined;
 const noCache = help && /--no-cache\b/.test(`${help.stdout}${help.stderr}`) ? ['--no-cache'] : [];
 const coldOutput = join(tmp, 'offbox.json');
-const [coldRun, eslintRun, floorRun] = await measureInterleaved([
+// Node's own start, which every row pays: on these machines NODE_EXTRA_CA_CERTS is set, and Node reads
+// and parses that certificate file at every start, whether or not the program uses TLS.
+const extraCaCerts = process.env.NODE_EXTRA_CA_CERTS;
+const [coldRun, eslintRun, floorRun, nodeStartRun, bareNodeStartRun] = await measureInterleaved([
   // Skipped (count 0) with --peers-only or without a build.
   { label: 'offbox', argv: [process.execPath, bin, 'scan', corpus, '--format', 'json', '--output', coldOutput, '--include-tests', ...noCache], count: withOffbox ? RUNS : 0 },
   // Three runs: one run of twenty seconds once took half again as long as the others on this VM,
   // and every ratio is divided by it.
   { label: 'eslint', argv: [process.execPath, 'bench/eslint-peer.mjs', listFile, corpus], count: ESLINT_RUNS },
   { label: 'ts-floor', argv: [process.execPath, 'bench/ts-floor.mjs', listFile], count: RUNS },
+  { label: 'node-start', argv: [process.execPath, '-e', '0'], count: RUNS },
+  { label: 'node-start-bare', argv: [process.execPath, '-e', '0'], count: extraCaCerts ? RUNS : 0, env: { NODE_EXTRA_CA_CERTS: undefined } },
 ]);
 
 // ---- 1. Offbox, cold --------------------------------------------------------------
@@ -326,6 +245,10 @@ if (offbox && peer('watch')) ratios.push(`Offbox scan --watch re-scan / cold sca
 if (offbox && peer('resident')) ratios.push(`Offbox re-scan in the extension's resident scan worker / cold scan: ${((peer('resident').wall / offbox.wall) * 100).toFixed(1)}% (of the CLI's cold scan); ${((peer('resident').wall / peer('resident').firstScan) * 100).toFixed(1)}% of the worker's own first scan`);
 if (offbox && peer('eslint')) ratios.push(`Offbox vs ESLint (ESLint time / Offbox time): ${fmt(peer('eslint').wall / offbox.wall)}×${pairedNote(pairedRatio(eslintRun, coldRun))}`);
 if (offbox && peer('floor')) ratios.push(`Offbox vs createSourceFile (floor time / Offbox time): ${fmt(peer('floor').wall / offbox.wall)}×`);
+if (nodeStartRun?.code === 0) {
+  const bare = bareNodeStartRun?.code === 0 ? `; ${fmt(bareNodeStartRun.wall)} s without NODE_EXTRA_CA_CERTS (${runsNote(bareNodeStartRun)}), which is set here to ${extraCaCerts}: Node reads and parses that file at every start` : '';
+  ratios.push(`Node's own start (\`node -e 0\`, timed in the same turns), which every row includes: ${fmt(nodeStartRun.wall)} s (${runsNote(nodeStartRun)})${offbox ? `, ${((nodeStartRun.wall / offbox.wall) * 100).toFixed(0)}% of Offbox's cold scan` : ''}${bare}`);
+}
 if (!offbox && peer('eslint') && peer('floor')) ratios.push(`ESLint vs createSourceFile (ESLint time / floor time): ${fmt(peer('eslint').wall / peer('floor').wall)}×`);
 
 if (large?.ok) ratios.push(`At scale (${large.files} files, ${fmt(large.mib)} MiB): Offbox ${fmt(large.cold.wall)} s, ${fmt(large.cold.rssMB, 0)} MB; vs ESLint ${fmt(large.eslint.wall / large.cold.wall)}×${pairedNote(pairedRatio(large.eslint, large.cold))}; vs createSourceFile ${fmt(large.floor.wall / large.cold.wall)}×`);
