@@ -165,6 +165,47 @@ describe('incremental parsing of an open document', () => {
     assert.equal(parser.spliced, 1);
   });
 
+  // A function's statements are re-read alone only where their neighbours end on their own.
+  const STATEMENT_EDITS: Array<[string, string, (base: string) => string]> = [
+    ['a call typed after a statement without a semicolon', 'export function f() {\n  a()\n  go();\n}\n', (base) => base.replace('a()\n', 'a()\n(z)\n')],
+    ['an array typed after a statement without a semicolon', 'export function f() {\n  a = b\n  go();\n}\n', (base) => base.replace('a = b\n', 'a = b\n[1].map(g)\n')],
+    ['a regular expression typed after a statement without a semicolon', 'export function f() {\n  a = b\n  go();\n}\n', (base) => base.replace('a = b\n', 'a = b\n/re/g.test(x)\n')],
+    ['a template typed after a statement without a semicolon', 'export function f() {\n  a = tag\n  go();\n}\n', (base) => base.replace('a = tag\n', 'a = tag\n`t`\n')],
+    ['++ typed after a statement without a semicolon', 'export function f() {\n  a = b\n  go();\n}\n', (base) => base.replace('a = b\n', 'a = b\n++c\n')],
+    ['a statement without a semicolon typed before another', 'export function f() {\n  a();\n  (b || c).go();\n}\n', (base) => base.replace('a();\n', 'a();\n  x = y\n')],
+    ['the semicolon of a statement removed', 'export function f() {\n  a();\n  x = y;\n  [1].map(g);\n}\n', (base) => base.replace('x = y;', 'x = y')],
+    ['an else typed after an if', 'export function f() {\n  if (a) {\n    b();\n  }\n  go();\n}\n', (base) => base.replace('  }\n  go', '  } else {\n    c();\n  }\n  go')],
+    ['a catch typed after a try', 'export function f() {\n  try {\n    b();\n  } finally {\n  }\n  go();\n}\n', (base) => base.replace('  } finally', '  } catch {\n  } finally')],
+    ['a statement typed after an if whose branch has no semicolon', 'export function f() {\n  if (a) x = b\n  go();\n}\n', (base) => base.replace('x = b\n', 'x = b\n(c)\n')],
+    ['a blank line typed between two statements', 'export function f() {\n  a();\n\n  go();\n}\n', (base) => base.replace('a();\n', 'a();\n\n')],
+    ['a comment typed between two statements', 'export function f() {\n  a();\n  go();\n}\n', (base) => base.replace('a();\n', 'a(); // why\n')],
+    ['a statement deleted', 'export function f() {\n  a();\n  b();\n  go();\n}\n', (base) => base.replace('  b();\n', '')],
+    ['the directive before another made a statement', "export function f() {\n  'use strict';\n  'use client';\n  go();\n}\n", (base) => base.replace("'use strict';", "'use strict' + x;")],
+    ['the statement before a string made a string', "export function f() {\n  a();\n  'use client';\n  go();\n}\n", (base) => base.replace('a();', "'use strict';")],
+    ['a string typed after a directive', "export function f() {\n  'use strict';\n  go();\n}\n", (base) => base.replace("'use strict';\n", "'use strict';\n  'use client';\n")],
+    ['a string typed after a statement', 'export function f() {\n  a();\n  go();\n}\n', (base) => base.replace('a();\n', "a();\n  'use client';\n")],
+    ['a string typed in a block', 'export function f(a: boolean) {\n  if (a) {\n    b();\n    go();\n  }\n}\n', (base) => base.replace('b();\n', "b();\n    'use client';\n")],
+  ];
+  for (const [name, base, change] of STATEMENT_EDITS) {
+    it(`re-reads ${name} as a whole parse does`, () => {
+      const text = change(base);
+      assert.notEqual(text, base);
+      editReadsAsWhole('statements.ts', base, text);
+    });
+  }
+
+  it('re-reads only the gap an edit between two statements of a long body falls in', () => {
+    const statements = Array.from({ length: 400 }, (_, index) => `  const v${index} = use(${index});\n`);
+    const base = `export function Page() {\n${statements.join('')}  return v1;\n}\n`;
+    const at = base.indexOf('  const v200');
+    for (const typed of ['\n', '  // why\n', '  const w = use(1);\n']) {
+      const { parser, whole } = editReadsAsWhole('page.ts', base, `${base.slice(0, at)}${typed}${base.slice(at)}`);
+      assert.equal(whole.partial, undefined);
+      assert.equal(parser.spliced, 1);
+      assert.ok(parser.lastReread < 100, `${parser.lastReread} characters read again for ${JSON.stringify(typed)}`);
+    }
+  });
+
   // Typed after a member and a space: it extends that member, not the stand-in for its neighbour.
   for (const typed of ['(z)', '.q', '+ 1', '`t`', 'as any', '!']) {
     it(`reads \`${typed}\` typed after a member and a space as a whole parse does`, () => {

@@ -1,24 +1,13 @@
-import { visitorKeys } from '@typescript-eslint/visitor-keys';
 import type { TSESTree } from '@typescript-eslint/typescript-estree';
 import { setLineStarts, type Node } from './ast';
 import { parseSnippetWithOxc, parseSource, type ParseResult } from './parse';
-
-/** An oxc node as this module sees it: a type and offsets (typescript-estree's trees have `range` and are never spliced). */
-interface Positioned {
-  type: string;
-  start: number;
-  end: number;
-  loc?: unknown;
-}
+import { childSpanning, commonPrefix, commonSuffix, moveBy, shiftAfter, type Positioned } from './positioned-tree';
 
 interface FunctionWithBody extends Positioned {
   async?: boolean;
   generator?: boolean;
   body: Positioned & { body: Positioned[] };
 }
-
-// Read once: a bundled import is a getter, and the shift reads it for every node.
-const VISITOR_KEYS: Record<string, readonly string[] | undefined> = visitorKeys;
 
 const FUNCTION_TYPES = new Set(['FunctionDeclaration', 'FunctionExpression', 'ArrowFunctionExpression']);
 
@@ -38,6 +27,8 @@ export class IncrementalParser {
   private previous: { text: string; program: TSESTree.Program } | undefined;
   /** Parses answered by a splice, for tests and the log. */
   spliced = 0;
+  /** How many characters of the file the last splice parsed again, for tests. */
+  lastReread = 0;
 
   constructor(private readonly fileName: string) {}
 
@@ -77,6 +68,10 @@ export class IncrementalParser {
     const container = innermostContainer(program as unknown as Positioned, start, oldEnd);
     if (!container) return undefined;
     if (container.kind === 'object') return this.spliceMembers(program, container.node, text, start, oldEnd, delta);
+    if (container.kind === 'function') {
+      const statements = this.spliceStatements(program, container, oldText, text, start, oldEnd, delta);
+      if (statements) return statements;
+    }
     const { node, field, kind } = container;
     const contentStart = node.start + 1;
     const content = text.slice(contentStart, node.end - 1 + delta);
@@ -84,6 +79,7 @@ export class IncrementalParser {
     if (content.includes('<!--') || content.includes('-->')) return undefined;
     const [prefix, suffix] = container.wrapper;
     const snippet = parseSnippetWithOxc(this.fileName, `${prefix}${content}${suffix}`, 'module');
+    this.lastReread = content.length;
     const items = wrappedList(snippet, kind, prefix.length - 1, prefix.length + content.length + 1);
     if (!items) return undefined;
     // The old list goes; everything after the edit moves by delta; the new items move into place.
@@ -93,8 +89,50 @@ export class IncrementalParser {
     for (const item of items) moveBy(item, contentStart - prefix.length);
     // Parsed as a function's body, a block's leading strings came back as directives; in a block they
     // are not, and oxc's JavaScript-shaped statement then has no `directive` at all.
-    if (container.block) for (const item of items) if ((item as { directive?: unknown }).directive) delete (item as { directive?: unknown }).directive;
+    if (container.block) dropDirectives(items);
     list[field] = items;
+    setLineStarts(program as unknown as Node, text);
+    return program;
+  }
+
+  /**
+   * An edit in a function's or a block's statements: only the statements the edit touches are parsed
+   * again (an edit between two statements, just that gap), not the whole body, which in a page's
+   * component is most of the file. A statement reads alone as in the file when the one before it ends
+   * on its own (statementEnds: a `;`, a declaration's or a block's `}`), so that nothing typed after
+   * it can continue it (`a⏎(b)` is a call), and so does the last new one when another follows. Else
+   * the whole body is parsed again, as are edits a snippet cannot tell (a parse error).
+   */
+  private spliceStatements(program: TSESTree.Program, container: Container, oldText: string, text: string, start: number, oldEnd: number, delta: number): TSESTree.Program | undefined {
+    const statements = (container.node as unknown as { body: Positioned[] }).body;
+    // Statements first..last are replaced; last is first - 1 when the edit falls between two statements.
+    let first = statements.findIndex((statement) => statement.end >= start);
+    if (first === -1) first = statements.length;
+    let last = statements.length - 1;
+    while (last >= 0 && statements[last].start > oldEnd) last -= 1;
+    if (last < first - 1) return undefined;
+    // The whole list is what the caller re-reads anyway.
+    if (first === 0 && last === statements.length - 1) return undefined;
+    if (first > 0 && !statementEnds(statements[first - 1], oldText)) return undefined;
+    // Whether a string after the edit is a directive depends on every statement before it.
+    if (last + 1 < statements.length && isStringStatement(statements[last + 1])) return undefined;
+    const before = first > 0 ? statements[first - 1].end : container.node.start + 1;
+    const after = last + 1 < statements.length ? statements[last + 1].start : container.node.end - 1;
+    const content = text.slice(before, after + delta);
+    if (content.includes('<!--') || content.includes('-->')) return undefined;
+    const [prefix, suffix] = container.wrapper;
+    const source = `${prefix}${content}${suffix}`;
+    const snippet = parseSnippetWithOxc(this.fileName, source, 'module');
+    this.lastReread = content.length;
+    const items = wrappedList(snippet, 'function', prefix.length - 1, prefix.length + content.length + 1);
+    if (!items) return undefined;
+    if (last + 1 < statements.length && items.length > 0 && !statementEnds(items[items.length - 1], source)) return undefined;
+    shiftAfter(program as unknown as Positioned, start, oldEnd, delta);
+    for (const item of items) moveBy(item, before - prefix.length);
+    // At the top of the snippet's function, leading strings read as directives: in the file they are
+    // only where every statement before them is one (and never in a block).
+    if (container.block || !statements.slice(0, first).every(isDirective)) dropDirectives(items);
+    statements.splice(first, last - first + 1, ...items);
     setLineStarts(program as unknown as Node, text);
     return program;
   }
@@ -258,103 +296,32 @@ function wrappedList(snippet: TSESTree.Program | undefined, kind: ContainerKind,
   return undefined;
 }
 
-/** The length of the common prefix: string comparisons of halving spans (native), then characters. */
-function commonPrefix(a: string, b: string): number {
-  let low = 0;
-  let high = Math.min(a.length, b.length);
-  // Invariant: the first `low` characters are equal; the answer is at most `high`.
-  while (high - low > 64) {
-    const middle = (low + high) >> 1;
-    if (a.slice(low, middle) === b.slice(low, middle)) low = middle;
-    else high = middle;
-  }
-  while (low < high && a.charCodeAt(low) === b.charCodeAt(low)) low += 1;
-  return low;
+// Statements that end at their own `}`: nothing typed after them continues them (an `else` or a `catch`
+// after an if's or a try's block reads as an error alone, and the body is parsed whole).
+const ENDS_AT_BRACE = new Set(['FunctionDeclaration', 'ClassDeclaration', 'BlockStatement', 'SwitchStatement', 'TryStatement', 'TSInterfaceDeclaration', 'TSEnumDeclaration', 'TSModuleDeclaration']);
+
+/** Whether what follows the statement (in `text`, where its offsets point) starts another: it ends with `;`, or ends at its own `}`, or ends with a body that does. */
+function statementEnds(statement: Positioned, text: string): boolean {
+  if (text.charCodeAt(statement.end - 1) === 0x3b) return true;
+  if (ENDS_AT_BRACE.has(statement.type)) return true;
+  const node = statement as unknown as { alternate?: Positioned | null; consequent?: Positioned; body?: Positioned };
+  if (statement.type === 'IfStatement') return statementEnds(node.alternate ?? node.consequent!, text);
+  if (LOOPS.has(statement.type)) return statementEnds(node.body!, text);
+  return false;
 }
 
-/** The length of the common suffix, not reaching into the first `floor` characters of either. */
-function commonSuffix(a: string, b: string, floor: number): number {
-  let low = 0;
-  let high = Math.min(a.length, b.length) - floor;
-  while (high - low > 64) {
-    const middle = (low + high) >> 1;
-    if (a.slice(a.length - middle, a.length - low) === b.slice(b.length - middle, b.length - low)) low = middle;
-    else high = middle;
-  }
-  while (low < high && a.charCodeAt(a.length - 1 - low) === b.charCodeAt(b.length - 1 - low)) low += 1;
-  return low;
+const LOOPS = new Set(['ForStatement', 'ForInStatement', 'ForOfStatement', 'WhileStatement', 'LabeledStatement', 'WithStatement']);
+
+function isStringStatement(statement: Positioned): boolean {
+  const expression = (statement as unknown as { expression?: { type: string; value?: unknown } }).expression;
+  return statement.type === 'ExpressionStatement' && expression?.type === 'Literal' && typeof expression.value === 'string';
 }
 
-/** The node-valued fields of a node type (visitor keys; for a type they do not know, every field). */
-function keysOf(node: Positioned): readonly string[] {
-  return VISITOR_KEYS[node.type] ?? Object.keys(node).filter((key) => key !== 'parent' && key !== 'loc');
+function isDirective(statement: Positioned): boolean {
+  return typeof (statement as { directive?: unknown }).directive === 'string';
 }
 
-/** The child whose span holds [start, end], if one does. */
-function childSpanning(node: Positioned, start: number, end: number): Positioned | undefined {
-  let found: Positioned | undefined;
-  forEachChild(node, (child) => {
-    if (child.start > start || end > child.end) return true;
-    found = child;
-    return false;
-  });
-  return found;
-}
-
-/** Calls `visit` on each child node, in field order. */
-function forEachChild(node: Positioned, visit: (child: Positioned) => boolean | void): void {
-  const keys = keysOf(node);
-  for (let index = 0; index < keys.length; index += 1) {
-    const value = (node as unknown as Record<string, unknown>)[keys[index]];
-    if (Array.isArray(value)) {
-      for (let item = 0; item < value.length; item += 1) if (isNode(value[item]) && visit(value[item]) === false) return;
-    } else if (isNode(value) && visit(value) === false) return;
-  }
-}
-
-function isNode(value: unknown): value is Positioned {
-  return typeof value === 'object' && value !== null && typeof (value as Positioned).type === 'string' && typeof (value as Positioned).start === 'number';
-}
-
-/** Moves every offset at or after `oldEnd` by `delta`; subtrees that end before the edit are left alone. */
-function shiftAfter(root: Positioned, start: number, oldEnd: number, delta: number): void {
-  const stack = [root];
-  while (stack.length > 0) {
-    const node = stack.pop()!;
-    if (node.end < start) continue;
-    let moved = false;
-    if (node.start >= oldEnd) {
-      node.start += delta;
-      moved = true;
-    }
-    if (node.end >= oldEnd) {
-      node.end += delta;
-      moved = true;
-    }
-    // A line and column computed before the edit are stale (cleared, not deleted: a delete would
-    // turn the node into a slow dictionary object).
-    if (moved && node.loc !== undefined) node.loc = undefined;
-    pushChildren(stack, node);
-  }
-}
-
-function moveBy(root: Positioned, offset: number): void {
-  const stack = [root];
-  while (stack.length > 0) {
-    const node = stack.pop()!;
-    node.start += offset;
-    node.end += offset;
-    pushChildren(stack, node);
-  }
-}
-
-/** Pushes a node's children: the loops of forEachChild without a closure per node, for the walks over every node after an edit. */
-function pushChildren(stack: Positioned[], node: Positioned): void {
-  const keys = keysOf(node);
-  for (let index = 0; index < keys.length; index += 1) {
-    const value = (node as unknown as Record<string, unknown>)[keys[index]];
-    if (Array.isArray(value)) {
-      for (let item = 0; item < value.length; item += 1) if (isNode(value[item])) stack.push(value[item]);
-    } else if (isNode(value)) stack.push(value);
-  }
+/** oxc's JavaScript-shaped statement that is no directive has no `directive` at all. */
+function dropDirectives(items: Positioned[]): void {
+  for (const item of items) if ((item as { directive?: unknown }).directive !== undefined) delete (item as { directive?: unknown }).directive;
 }
