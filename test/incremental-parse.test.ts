@@ -206,6 +206,38 @@ describe('incremental parsing of an open document', () => {
     }
   });
 
+  // Inside a function, an edit in a JSX element re-reads that element alone.
+  const PAGE = 'export async function Page({ items }) {\n  const x = use(1);\n  return (\n    <div className="a">\n      <ul>\n        {items.map((item) => (\n          <li key={item.id}>{item.name}</li>\n        ))}\n      </ul>\n      <p>{await load()}</p>\n      <>\n        <b>x</b>\n      </>\n    </div>\n  );\n}\n';
+  const ELEMENT_EDITS: Array<[string, string]> = [
+    ['text typed in an element', PAGE.replace('<p>{await', '<p>hello {await')],
+    ['an attribute changed', PAGE.replace('className="a"', 'className="b"')],
+    ['an attribute added', PAGE.replace('<ul>', '<ul role="list">')],
+    ['an expression typed in an element', PAGE.replace('<b>x</b>', '<b>{fetch("https://t.example.org")}</b>')],
+    ['text typed in a fragment', PAGE.replace('<b>x</b>', '<b>x</b> y')],
+    ['a closing tag removed', PAGE.replace('</p>', '')],
+    ['an element split in two', PAGE.replace('<b>x</b>', '<b>x</b><b>y</b>')],
+    ['a sibling typed after an element an arrow returns', PAGE.replace('{item.name}</li>', '{item.name}</li><li>z</li>')],
+    ['a brace typed in text', PAGE.replace('<b>x</b>', '<b>x {</b>')],
+    ['a tag opened in text', PAGE.replace('<b>x</b>', '<b>x <i></b>')],
+    ['an element made a fragment', PAGE.replace('<p>{await load()}</p>', '<>{await load()}</>')],
+  ];
+  for (const [name, text] of ELEMENT_EDITS) {
+    it(`re-reads ${name} as a whole parse does`, () => {
+      assert.notEqual(text, PAGE);
+      editReadsAsWhole('page.tsx', PAGE, text);
+    });
+  }
+
+  it('re-reads only the element an edit in a long markup falls in', () => {
+    const rows = Array.from({ length: 300 }, (_, index) => `      <li className="row">{v${index}}</li>\n`);
+    const base = `export function Page() {\n  return (\n    <ul>\n${rows.join('')}    </ul>\n  );\n}\n`;
+    const at = base.indexOf('{v150}');
+    const { parser, whole } = editReadsAsWhole('page.tsx', base, `${base.slice(0, at)}item ${base.slice(at)}`);
+    assert.equal(whole.partial, undefined);
+    assert.equal(parser.spliced, 1);
+    assert.ok(parser.lastReread < 100, `${parser.lastReread} characters read again`);
+  });
+
   // Typed after a member and a space: it extends that member, not the stand-in for its neighbour.
   for (const typed of ['(z)', '.q', '+ 1', '`t`', 'as any', '!']) {
     it(`reads \`${typed}\` typed after a member and a space as a whole parse does`, () => {

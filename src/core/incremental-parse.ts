@@ -1,7 +1,7 @@
 import type { TSESTree } from '@typescript-eslint/typescript-estree';
 import { setLineStarts, type Node } from './ast';
 import { parseSnippetWithOxc, parseSource, type ParseResult } from './parse';
-import { childSpanning, commonPrefix, commonSuffix, moveBy, shiftAfter, type Positioned } from './positioned-tree';
+import { childSpanning, commonPrefix, commonSuffix, moveBy, nodeSpanning, shiftAfter, slotOf, type Positioned } from './positioned-tree';
 
 interface FunctionWithBody extends Positioned {
   async?: boolean;
@@ -65,7 +65,11 @@ export class IncrementalParser {
     const oldEnd = oldText.length - same;
     const newEnd = text.length - same;
     const delta = newEnd - oldEnd;
-    const container = innermostContainer(program as unknown as Positioned, start, oldEnd);
+    const { container, element } = innermostContainer(program as unknown as Positioned, start, oldEnd);
+    if (element) {
+      const spliced = this.spliceElement(program, element, text, start, oldEnd, delta);
+      if (spliced) return spliced;
+    }
     if (!container) return undefined;
     if (container.kind === 'object') return this.spliceMembers(program, container.node, text, start, oldEnd, delta);
     if (container.kind === 'function') {
@@ -91,6 +95,33 @@ export class IncrementalParser {
     // are not, and oxc's JavaScript-shaped statement then has no `directive` at all.
     if (container.block) dropDirectives(items);
     list[field] = items;
+    setLineStarts(program as unknown as Node, text);
+    return program;
+  }
+
+  /**
+   * An edit inside a JSX element (its children or its attributes) in a function: the element alone is
+   * parsed again, as an expression where the function's body would hold it. A page's markup is one
+   * `return (…)` of hundreds of lines, which the statements' splice would read whole. JSX reads the
+   * same wherever it stands, its tags bracketing it; what does not parse alone (a tag left open, two
+   * elements where one was) goes to the splices around it.
+   */
+  private spliceElement(program: TSESTree.Program, element: ElementContainer, text: string, start: number, oldEnd: number, delta: number): TSESTree.Program | undefined {
+    const { node, parent, wrapper } = element;
+    const slot = slotOf(parent, node);
+    if (!slot) return undefined;
+    const content = text.slice(node.start, node.end + delta);
+    if (content.includes('<!--') || content.includes('-->')) return undefined;
+    const [prefix, suffix] = wrapper;
+    const source = `${prefix}(${content});${suffix}`;
+    const snippet = parseSnippetWithOxc(this.fileName, source, 'module');
+    this.lastReread = content.length;
+    const open = prefix.length + 1;
+    const replacement = snippet?.body.length === 1 ? nodeSpanning(snippet.body[0] as unknown as Positioned, open, open + content.length, JSX_ELEMENTS) : undefined;
+    if (!replacement) return undefined;
+    shiftAfter(program as unknown as Positioned, start, oldEnd, delta);
+    moveBy(replacement, node.start - open);
+    slot.set(replacement);
     setLineStarts(program as unknown as Node, text);
     return program;
   }
@@ -233,9 +264,22 @@ function hasModuleSyntax(program: TSESTree.Program): boolean {
   return program.sourceType === 'module' && program.body.some((statement) => MODULE_SYNTAX.has(statement.type));
 }
 
-/** The innermost container whose braces hold [start, end) strictly inside. */
-function innermostContainer(root: Positioned, start: number, end: number): Container | undefined {
+/** A JSX element or fragment the edit falls in, inside a function, and the function's wrapper. */
+interface ElementContainer {
+  node: Positioned;
+  parent: Positioned;
+  wrapper: [string, string];
+}
+
+const JSX_ELEMENTS = new Set(['JSXElement', 'JSXFragment']);
+
+/**
+ * The innermost container whose braces hold [start, end) strictly inside, and the innermost JSX
+ * element that does, when it lies deeper than that container.
+ */
+function innermostContainer(root: Positioned, start: number, end: number): { container?: Container; element?: ElementContainer } {
   let found: Container | undefined;
+  let element: ElementContainer | undefined;
   let context: Context = 'module';
   // Inside any function, arrows included: an object's or class's members could hold an `await` or a
   // `yield` that reads differently there than at the top of a module.
@@ -251,7 +295,10 @@ function innermostContainer(root: Positioned, start: number, end: number): Conta
       const isMethod = parent?.type === 'MethodDefinition' || (parent?.type === 'Property' && ((parent as unknown as { method?: boolean }).method || (parent as unknown as { kind?: string }).kind !== 'init'));
       const isConstructor = parent?.type === 'MethodDefinition' && (parent as unknown as { kind?: string }).kind === 'constructor';
       enclosing = functionWrapper(fn, context, isMethod, isConstructor);
-      if (fn.body?.type === 'BlockStatement' && inside(fn.body)) found = enclosing ? { kind: 'function', node: fn.body, field: 'body', wrapper: enclosing } : undefined;
+      if (fn.body?.type === 'BlockStatement' && inside(fn.body)) {
+        found = enclosing ? { kind: 'function', node: fn.body, field: 'body', wrapper: enclosing } : undefined;
+        element = undefined;
+      }
       if (fn.type !== 'ArrowFunctionExpression') context = isConstructor ? 'other' : isMethod ? 'method' : 'function';
       inFunction = true;
     } else if (node.type === 'BlockStatement' && enclosing && inside(node) && !FUNCTION_TYPES.has(parent?.type ?? '')) {
@@ -259,6 +306,9 @@ function innermostContainer(root: Positioned, start: number, end: number): Conta
       // would hold them; a break or continue that needs the loop around it is an error there, and the
       // whole file is parsed instead.
       found = { kind: 'function', node, field: 'body', wrapper: enclosing, block: true };
+      element = undefined;
+    } else if (JSX_ELEMENTS.has(node.type) && enclosing && parent && inside(node)) {
+      element = { node, parent, wrapper: enclosing };
     } else if (!inFunction && context === 'module' && node.type === 'ObjectExpression' && inside(node)) {
       found = { kind: 'object', node, field: 'properties', wrapper: ['({', '})'] };
     } else if (!inFunction && context === 'module' && (node.type === 'ClassDeclaration' || node.type === 'ClassExpression')) {
@@ -275,25 +325,21 @@ function innermostContainer(root: Positioned, start: number, end: number): Conta
     parent = node;
     node = childSpanning(node, start, end);
   }
-  return found;
+  return { container: found, element };
 }
 
-const LIST_FIELD: Record<ContainerKind, { type: string; field: string }> = {
-  function: { type: 'BlockStatement', field: 'body' },
-  object: { type: 'ObjectExpression', field: 'properties' },
-  class: { type: 'ClassBody', field: 'body' },
+const LIST_FIELD: Record<ContainerKind, { types: ReadonlySet<string>; field: string }> = {
+  function: { types: new Set(['BlockStatement']), field: 'body' },
+  object: { types: new Set(['ObjectExpression']), field: 'properties' },
+  class: { types: new Set(['ClassBody']), field: 'body' },
 };
 
 /** The list inside the snippet's wrapper: the node of the container's type whose braces stand exactly where the wrapper put them. */
 function wrappedList(snippet: TSESTree.Program | undefined, kind: ContainerKind, open: number, close: number): Positioned[] | undefined {
   if (snippet?.body.length !== 1) return undefined;
-  const { type, field } = LIST_FIELD[kind];
-  let node: Positioned | undefined = snippet.body[0] as unknown as Positioned;
-  while (node) {
-    if (node.type === type && node.start === open && node.end === close) return (node as unknown as Record<string, Positioned[]>)[field];
-    node = childSpanning(node, open, close);
-  }
-  return undefined;
+  const { types, field } = LIST_FIELD[kind];
+  const node = nodeSpanning(snippet.body[0] as unknown as Positioned, open, close, types);
+  return node && (node as unknown as Record<string, Positioned[]>)[field];
 }
 
 // Statements that end at their own `}`: nothing typed after them continues them (an `else` or a `catch`

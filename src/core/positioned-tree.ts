@@ -116,3 +116,27 @@ function pushChildren(stack: Positioned[], node: Positioned): void {
     } else if (isNode(value)) stack.push(value);
   }
 }
+
+/** The node of one of `types` spanning exactly [start, end) at or under `root`, if there is one. */
+export function nodeSpanning(root: Positioned, start: number, end: number, types: ReadonlySet<string>): Positioned | undefined {
+  let node: Positioned | undefined = root;
+  while (node) {
+    if (types.has(node.type) && node.start === start && node.end === end) return node;
+    node = childSpanning(node, start, end);
+  }
+  return undefined;
+}
+
+/** Where `parent` holds `child` (a field, or an item of a list field), as a setter; undefined if it does not. */
+export function slotOf(parent: Positioned, child: Positioned): { set(replacement: Positioned): void } | undefined {
+  const fields = parent as unknown as Record<string, unknown>;
+  for (const key of keysOf(parent)) {
+    const value = fields[key];
+    if (value === child) return { set: (replacement) => (fields[key] = replacement) };
+    if (Array.isArray(value)) {
+      const index = value.indexOf(child);
+      if (index !== -1) return { set: (replacement) => (value[index] = replacement) };
+    }
+  }
+  return undefined;
+}
