@@ -79,12 +79,8 @@ export class IncrementalParser {
     const { node, field, kind } = container;
     const contentStart = node.start + 1;
     const content = text.slice(contentStart, node.end - 1 + delta);
-    // `<!--` and `-->` read as comments in a script and as operators in a module: leave them to a whole parse.
-    if (content.includes('<!--') || content.includes('-->')) return undefined;
     const [prefix, suffix] = container.wrapper;
-    const snippet = parseSnippetWithOxc(this.fileName, `${prefix}${content}${suffix}`, 'module');
-    this.lastReread = content.length;
-    const items = wrappedList(snippet, kind, prefix.length - 1, prefix.length + content.length + 1);
+    const items = wrappedList(this.parseWrapped(prefix, content, suffix)?.snippet, kind, prefix.length - 1, prefix.length + content.length + 1);
     if (!items) return undefined;
     // The old list goes; everything after the edit moves by delta; the new items move into place.
     const list = node as unknown as Record<string, Positioned[]>;
@@ -100,6 +96,17 @@ export class IncrementalParser {
   }
 
   /**
+   * Parses `content` between the text that makes it read as in the file; undefined for content with
+   * `<!--` or `-->`, which read as comments in a script and as operators in a module (a whole parse tells).
+   */
+  private parseWrapped(prefix: string, content: string, suffix: string): { snippet: TSESTree.Program | undefined; source: string } | undefined {
+    if (content.includes('<!--') || content.includes('-->')) return undefined;
+    const source = `${prefix}${content}${suffix}`;
+    this.lastReread = content.length;
+    return { snippet: parseSnippetWithOxc(this.fileName, source, 'module'), source };
+  }
+
+  /**
    * An edit inside a JSX element (its children or its attributes) in a function: the element alone is
    * parsed again, as an expression where the function's body would hold it. A page's markup is one
    * `return (…)` of hundreds of lines, which the statements' splice would read whole. JSX reads the
@@ -111,11 +118,8 @@ export class IncrementalParser {
     const slot = slotOf(parent, node);
     if (!slot) return undefined;
     const content = text.slice(node.start, node.end + delta);
-    if (content.includes('<!--') || content.includes('-->')) return undefined;
     const [prefix, suffix] = wrapper;
-    const source = `${prefix}(${content});${suffix}`;
-    const snippet = parseSnippetWithOxc(this.fileName, source, 'module');
-    this.lastReread = content.length;
+    const snippet = this.parseWrapped(`${prefix}(`, content, `);${suffix}`)?.snippet;
     const open = prefix.length + 1;
     const replacement = snippet?.body.length === 1 ? nodeSpanning(snippet.body[0] as unknown as Positioned, open, open + content.length, JSX_ELEMENTS) : undefined;
     if (!replacement) return undefined;
@@ -136,28 +140,19 @@ export class IncrementalParser {
    */
   private spliceStatements(program: TSESTree.Program, container: Container, oldText: string, text: string, start: number, oldEnd: number, delta: number): TSESTree.Program | undefined {
     const statements = (container.node as unknown as { body: Positioned[] }).body;
-    // Statements first..last are replaced; last is first - 1 when the edit falls between two statements.
-    let first = statements.findIndex((statement) => statement.end >= start);
-    if (first === -1) first = statements.length;
-    let last = statements.length - 1;
-    while (last >= 0 && statements[last].start > oldEnd) last -= 1;
-    if (last < first - 1) return undefined;
+    const touched = touchedItems(statements, container.node, text, start, oldEnd, delta);
+    if (!touched) return undefined;
+    const { first, last, before, content } = touched;
     // The whole list is what the caller re-reads anyway.
     if (first === 0 && last === statements.length - 1) return undefined;
     if (first > 0 && !statementEnds(statements[first - 1], oldText)) return undefined;
     // Whether a string after the edit is a directive depends on every statement before it.
     if (last + 1 < statements.length && isStringStatement(statements[last + 1])) return undefined;
-    const before = first > 0 ? statements[first - 1].end : container.node.start + 1;
-    const after = last + 1 < statements.length ? statements[last + 1].start : container.node.end - 1;
-    const content = text.slice(before, after + delta);
-    if (content.includes('<!--') || content.includes('-->')) return undefined;
     const [prefix, suffix] = container.wrapper;
-    const source = `${prefix}${content}${suffix}`;
-    const snippet = parseSnippetWithOxc(this.fileName, source, 'module');
-    this.lastReread = content.length;
-    const items = wrappedList(snippet, 'function', prefix.length - 1, prefix.length + content.length + 1);
-    if (!items) return undefined;
-    if (last + 1 < statements.length && items.length > 0 && !statementEnds(items[items.length - 1], source)) return undefined;
+    const parsed = this.parseWrapped(prefix, content, suffix);
+    const items = wrappedList(parsed?.snippet, 'function', prefix.length - 1, prefix.length + content.length + 1);
+    if (!parsed || !items) return undefined;
+    if (last + 1 < statements.length && items.length > 0 && !statementEnds(items[items.length - 1], parsed.source)) return undefined;
     shiftAfter(program as unknown as Positioned, start, oldEnd, delta);
     for (const item of items) moveBy(item, before - prefix.length);
     // At the top of the snippet's function, leading strings read as directives: in the file they are
@@ -175,21 +170,15 @@ export class IncrementalParser {
    */
   private spliceMembers(program: TSESTree.Program, node: Positioned, text: string, start: number, oldEnd: number, delta: number): TSESTree.Program | undefined {
     const members = (node as unknown as { properties: Positioned[] }).properties;
-    // Members first..last are replaced; last is first - 1 when the edit falls between two members.
-    let first = members.findIndex((member) => member.end >= start);
-    if (first === -1) first = members.length;
-    let last = members.length - 1;
-    while (last >= 0 && members[last].start > oldEnd) last -= 1;
-    if (last < first - 1) return undefined;
-    const before = first > 0 ? members[first - 1].end : node.start + 1;
-    const after = last + 1 < members.length ? members[last + 1].start : node.end - 1;
-    const content = text.slice(before, after + delta);
-    if (content.includes('<!--') || content.includes('-->')) return undefined;
+    const touched = touchedItems(members, node, text, start, oldEnd, delta);
+    if (!touched) return undefined;
+    const { first, last, before, content } = touched;
     const prefix = first > 0 ? '({ offbox__before: 0' : '({';
     const suffix = last + 1 < members.length ? 'offbox__after: 0 })' : '})';
-    const source = `${prefix}${content}${suffix}`;
-    const snippet = parseSnippetWithOxc(this.fileName, source, 'module');
-    const items = wrappedList(snippet, 'object', 1, source.length - 1);
+    const parsed = this.parseWrapped(prefix, content, suffix);
+    if (!parsed) return undefined;
+    const { source } = parsed;
+    const items = wrappedList(parsed.snippet, 'object', 1, source.length - 1);
     if (!items) return undefined;
     // The stand-ins must be where they were put, and be all that is not the content.
     const standIns = (first > 0 ? 1 : 0) + (last + 1 < members.length ? 1 : 0);
@@ -340,6 +329,22 @@ function wrappedList(snippet: TSESTree.Program | undefined, kind: ContainerKind,
   const { types, field } = LIST_FIELD[kind];
   const node = nodeSpanning(snippet.body[0] as unknown as Positioned, open, close, types);
   return node && (node as unknown as Record<string, Positioned[]>)[field];
+}
+
+/**
+ * The items of a braced list an edit touches, first..last (last is first - 1 when the edit falls
+ * between two), and the text after the edit from the end of the item before them (or the opening
+ * brace) to the start of the one after (or the closing brace).
+ */
+function touchedItems(items: readonly Positioned[], braced: Positioned, text: string, start: number, oldEnd: number, delta: number): { first: number; last: number; before: number; content: string } | undefined {
+  let first = items.findIndex((item) => item.end >= start);
+  if (first === -1) first = items.length;
+  let last = items.length - 1;
+  while (last >= 0 && items[last].start > oldEnd) last -= 1;
+  if (last < first - 1) return undefined;
+  const before = first > 0 ? items[first - 1].end : braced.start + 1;
+  const after = last + 1 < items.length ? items[last + 1].start : braced.end - 1;
+  return { first, last, before, content: text.slice(before, after + delta) };
 }
 
 // Statements that end at their own `}`: nothing typed after them continues them (an `else` or a `catch`
