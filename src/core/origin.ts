@@ -164,7 +164,10 @@ function extend(origin: Origin | undefined, step: PathStep): Origin | undefined 
   if (!origin || origin.kind === 'function') return undefined;
   // A member of the global object is the global itself: `window.fetch`, `const { fetch } = window`.
   if (origin.kind === 'global' && origin.steps.length === 1 && GLOBAL_OBJECTS.has(origin.steps[0].name) && !step.call) return { kind: 'global', steps: [step] };
-  return { ...origin, steps: [...origin.steps, step] };
+  // Built field by field, not spread: every member and call of every chain makes one, and spreading
+  // these objects was about a tenth of a keystroke's analysis.
+  const steps = [...origin.steps, step];
+  return origin.kind === 'module' ? { kind: 'module', source: origin.source, steps, declaration: origin.declaration } : { kind: 'global', steps };
 }
 
 /**
