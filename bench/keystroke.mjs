@@ -1,9 +1,11 @@
 // Per-keystroke analysis of an open file, as the editor does it: dist/engine.js's analyzeDocument on
 // a ~2,000-line file, after each of 1,000 one-character edits. Prints p50/p95/max in milliseconds.
-//   node bench/keystroke.mjs [file] [--sends] [--json]
+//   node bench/keystroke.mjs [file] [--sends | --jsx] [--json]
 // Default file: the corpus file closest to 2,000 lines; with --sends, the closest among files that
-// call fetch or an HTTP client and have a finding (so the whole analysis runs, not only the prefilter). --json prints
-// the figures as one JSON line last (bench/run.mjs reads it).
+// call fetch or an HTTP client and have a finding (so the whole analysis runs, not only the prefilter);
+// with --jsx, the closest .tsx or .jsx file that passes the prefilter (a React page: edits land in its
+// markup, which the editor re-parses element by element). --json prints the figures as one JSON line
+// last (bench/run.mjs reads it).
 import { createRequire } from 'node:module';
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -17,18 +19,26 @@ const corpus = process.env.OFFBOX_CORPUS ?? '/work/corpus/rocketchat';
 
 const args = process.argv.slice(2);
 const withSends = args.includes('--sends');
+const jsx = args.includes('--jsx');
 let file = args.find((arg) => !arg.startsWith('--'));
 if (!file) {
   // A real file near 2,000 lines: the closest to that in the corpus.
   const sends = /\bfetch\(|\bHTTP\.(?:call|get|post)\(|\baxios\b/;
   const candidates = listCorpusFiles(corpus)
-    .files.map((path) => ({ path, text: readFileSync(path, 'utf8') }))
+    .files.filter((path) => !jsx || /\.[jt]sx$/.test(path))
+    .map((path) => ({ path, text: readFileSync(path, 'utf8') }))
     .filter(({ text }) => !withSends || sends.test(text))
     .map(({ path, text }) => ({ path, lines: text.split('\n').length }));
   candidates.sort((a, b) => Math.abs(a.lines - 2000) - Math.abs(b.lines - 2000));
-  // With --sends, the closest file in which the editor reports at least one send.
-  const hasFindings = ({ path }) => engine.analyzeDocument({ root: dirname(path), config: { mode: 'on-prem' } }, path.split('/').pop(), readFileSync(path, 'utf8')).findings.length > 0;
-  file = (withSends ? candidates.find(hasFindings) : candidates[0])?.path ?? candidates[0].path;
+  const analysed = ({ path }) => engine.analyzeDocument({ root: dirname(path), config: { mode: 'on-prem' } }, path.split('/').pop(), readFileSync(path, 'utf8'));
+  // With --sends, the closest file in which the editor reports at least one send; with --jsx, the
+  // closest one it parses (one the prefilter lets go is never parsed, and its markup never re-read).
+  const chosen = withSends ? candidates.find((candidate) => analysed(candidate).findings.length > 0) : jsx ? candidates.find((candidate) => engine.passesPrefilter(candidate.path.split('/').pop(), readFileSync(candidate.path, 'utf8'))) : candidates[0];
+  file = (chosen ?? candidates[0])?.path;
+  if (!file) {
+    console.error(`no ${jsx ? '.tsx or .jsx ' : ''}file in ${corpus}`);
+    process.exit(1);
+  }
 }
 const original = readFileSync(file, 'utf8');
 const lines = original.split('\n');

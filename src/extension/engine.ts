@@ -136,6 +136,11 @@ export function analyzeDocument(policy: FolderPolicy, relativePath: string, text
   return { findings, partial: analysis.partial, skipped: analysis.skipped, documentError };
 }
 
+/** Whether analyzeDocument parses this text: it shows a sign of a send (the scan's prefilter). The bench picks its keystroke files by it. */
+export function passesPrefilter(relativePath: string, text: string): boolean {
+  return prefilterFor(loadCatalog(), detectors).test(text, relativePath);
+}
+
 /** Whether the text imports, by name or whole, a key a module exports a client under (as the scan's rounds tell). */
 function importsClient(relativePath: string, text: string, clients: ReadonlyMap<string, ReadonlySet<string>>, resolver: ModuleResolver): boolean {
   return clientSignature(relativePath, inRepoImports(text, resolver), clients, resolver) !== '';
