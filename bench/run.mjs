@@ -320,11 +320,11 @@ ${keystrokes.map((k) => `| ${k.kind}: \`${relative(k.corpus, k.file)}\` | ${k.li
 
 ## Memory as the codebase grows
 
-Cold scans of the first N files of \`${memory?.corpus ?? memoryCorpus}\` (sorted; \`bench/memory-curve.mjs\`):
+Cold scans of the first N files of \`${memory?.corpus ?? memoryCorpus}\` (sorted, with the package.json and tsconfig files above them; \`bench/memory-curve.mjs\`):
 
-| files | MiB | wall s | peak RSS MB | MB per 1k files |
-|---|---|---|---|---|
-${(memory?.rows ?? []).map((r) => `| ${r.files} | ${r.MiB} | ${r.wall} | ${r.rssMB} | ${(r.rssMB / (r.files / 1000)).toFixed(0)} |`).join('\n')}
+| files | MiB | wall s | peak RSS MB | MB per 1k files | findings |
+|---|---|---|---|---|---|
+${(memory?.rows ?? []).map((r) => `| ${r.files} | ${r.MiB} | ${r.wall} | ${r.rssMB} | ${(r.rssMB / (r.files / 1000)).toFixed(0)} | ${r.findings ?? '—'} |`).join('\n')}
 `;
 if (peersOnly) {
   console.log('\n(--peers-only: bench/results.md not written)');
