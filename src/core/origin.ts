@@ -165,7 +165,7 @@ function extend(origin: Origin | undefined, step: PathStep): Origin | undefined 
   // A member of the global object is the global itself: `window.fetch`, `const { fetch } = window`.
   if (origin.kind === 'global' && origin.steps.length === 1 && GLOBAL_OBJECTS.has(origin.steps[0].name) && !step.call) return { kind: 'global', steps: [step] };
   // Built field by field, not spread: every member and call of every chain makes one, and spreading
-  // these objects was about a tenth of a keystroke's analysis.
+  // them made this 6% of a keystroke's analysis (Livechat.js, self time).
   const steps = [...origin.steps, step];
   return origin.kind === 'module' ? { kind: 'module', source: origin.source, steps, declaration: origin.declaration } : { kind: 'global', steps };
 }

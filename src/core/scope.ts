@@ -172,8 +172,8 @@ export class ScopeMap {
     }
   }
 
-  // The bindings are built field by field, in one shape, not spread from `base`: a monorepo declares
-  // hundreds of thousands of names, and spreading was a tenth of the scope's cost.
+  // The bindings are built field by field, in one shape, not spread from `base`: spreading made this
+  // 6% of a keystroke's analysis (Livechat.js, self time).
   private declarePattern(scope: Node, pattern: Node, base: PatternBase): void {
     switch (pattern.type) {
       case AST_NODE_TYPES.Identifier:
