@@ -1,7 +1,8 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { Range, Suggestion } from '../core/finding';
+import type { Suggestion } from '../core/finding';
 import type { Controller } from './controller';
+import { toEditorRange } from './diagnostics';
 import type { LevelledFinding } from './engine';
 
 // Findings about an offbox-ignore comment itself.
@@ -75,8 +76,8 @@ export class OffboxCodeActions implements vscode.CodeActionProvider {
     action.isPreferred = true;
     action.edit = new vscode.WorkspaceEdit();
     // Clamped to the document: a range may end at the start of a line past the last (a whole last line taken out).
-    for (const edit of suggestion.edits) action.edit.replace(document.uri, document.validateRange(toRange(edit.range)), edit.text);
-    if (suggestion.placeholder) action.command = { command: 'offbox.selectRange', title: 'Type over the placeholder', arguments: [document.uri, toRange(suggestion.placeholder)] };
+    for (const edit of suggestion.edits) action.edit.replace(document.uri, document.validateRange(toEditorRange(edit.range)), edit.text);
+    if (suggestion.placeholder) action.command = { command: 'offbox.selectRange', title: 'Type over the placeholder', arguments: [document.uri, toEditorRange(suggestion.placeholder)] };
     return action;
   }
 
@@ -94,11 +95,6 @@ export class OffboxCodeActions implements vscode.CodeActionProvider {
     action.command = { command: 'offbox.selectRange', title: 'Type the reason', arguments: [document.uri, new vscode.Range(line, start, line, start + '<reason>'.length)] };
     return action;
   }
-}
-
-/** A finding's range (1-based lines, 0-based columns) as the editor's. */
-function toRange(range: Range): vscode.Range {
-  return new vscode.Range(range.start.line - 1, range.start.column, range.end.line - 1, range.end.column);
 }
 
 function indentUnit(document: vscode.TextDocument): string {

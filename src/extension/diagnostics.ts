@@ -1,5 +1,6 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import type { Range } from '../core/finding';
 import type { FolderPolicy, LevelledFinding } from './engine';
 
 const SEVERITIES: Record<string, vscode.DiagnosticSeverity | undefined> = {
@@ -9,6 +10,11 @@ const SEVERITIES: Record<string, vscode.DiagnosticSeverity | undefined> = {
   hint: vscode.DiagnosticSeverity.Hint,
   none: undefined,
 };
+
+/** A finding's range (1-based lines, 0-based columns) as the editor's: for diagnostics, hovers and quick fixes alike. */
+export function toEditorRange(range: Range): vscode.Range {
+  return new vscode.Range(range.start.line - 1, range.start.column, range.end.line - 1, range.end.column);
+}
 
 /**
  * A finding as a diagnostic: source Offbox, the rule id as code with its documentation as target,
@@ -24,7 +30,7 @@ export function toDiagnostic(
   const level = finding.level === 'none' ? 'note' : finding.level;
   const severity = level === 'note' && settings.showAllowedAsHints ? vscode.DiagnosticSeverity.Hint : SEVERITIES[settings.severity[level] ?? level];
   if (severity === undefined) return undefined;
-  const range = new vscode.Range(finding.range.start.line - 1, finding.range.start.column, finding.range.end.line - 1, finding.range.end.column);
+  const range = toEditorRange(finding.range);
   const message = finding.verdict ? `${finding.message} ${finding.verdict.reason}` : finding.message;
   const diagnostic = new vscode.Diagnostic(range, message, severity);
   diagnostic.source = 'Offbox';

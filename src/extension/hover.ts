@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import type { Controller } from './controller';
+import { toEditorRange } from './diagnostics';
 
 /** Hover on a finding: vendor, category, destination, data sent, the mode's rule and why. */
 export class FindingHoverProvider implements vscode.HoverProvider {
@@ -7,9 +8,7 @@ export class FindingHoverProvider implements vscode.HoverProvider {
 
   provideHover(document: vscode.TextDocument, position: vscode.Position): vscode.Hover | undefined {
     const findings = this.controller.findingsByUri.get(document.uri.toString()) ?? [];
-    const finding = findings.find((candidate) =>
-      new vscode.Range(candidate.range.start.line - 1, candidate.range.start.column, candidate.range.end.line - 1, candidate.range.end.column).contains(position),
-    );
+    const finding = findings.find((candidate) => toEditorRange(candidate.range).contains(position));
     if (!finding) return undefined;
     const destination = finding.destination.kind === 'host' ? `\`${finding.destination.host}\`${finding.destination.source ? ` (can be replaced by \`${finding.destination.source}\`)` : ''}` : `decided at run time by \`${finding.destination.source}\``;
     const lines = [
