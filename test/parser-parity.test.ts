@@ -1,4 +1,5 @@
 import { strict as assert } from 'node:assert';
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -40,6 +41,19 @@ describe('how oxc hands its tree over', () => {
   it('uses raw transfer on Node 22 and later, JSON before', () => {
     const major = Number(process.versions.node.split('.')[0]);
     assert.deepEqual(parserInfo(), { parser: 'oxc', rawTransfer: major >= 22 && process.env.OFFBOX_OXC_RAW !== '0' });
+  });
+
+  // Without raw transfer only the native binding is needed: oxc-parser's ES modules (and the module
+  // loader they start) are not loaded. With it, oxc-parser is. The built engine, in a process of its own.
+  it('loads only the native binding where raw transfer cannot apply', () => {
+    const script = "const e = require('./dist/engine.js'); const found = e.analyzeDocument({ root: '.', config: { mode: 'on-prem' } }, 'a.ts', 'fetch(\\'https://x.io\\')').findings.length; const info = e.parserInfo(); console.log(JSON.stringify({ found, info, loaded: Object.keys(require.cache).filter((path) => /oxc-parser/.test(path)).map((path) => path.replace(/^.*node_modules\\//, '')) }))";
+    for (const raw of ['1', '0']) {
+      const { found, info, loaded } = JSON.parse(execFileSync(process.execPath, ['-e', script], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, OFFBOX_OXC_RAW: raw } })) as { found: number; info: { rawTransfer: boolean }; loaded: string[] };
+      assert.equal(found, 1);
+      const packageLoaded = loaded.includes('oxc-parser/src-js/index.js');
+      assert.equal(packageLoaded, info.rawTransfer, `OFFBOX_OXC_RAW=${raw}: ${loaded.join(', ')}`);
+      assert.ok(loaded.some((path) => path.endsWith('.node')), `a native binding is loaded: ${loaded.join(', ')}`);
+    }
   });
 
   // Without raw transfer parse.ts reads the binding's JSON itself (runOxc): the tree must be the one

@@ -1,6 +1,7 @@
 import type * as TypeScript from 'typescript';
 import { setLineStarts, spanOf, type Node } from './ast';
 import { commentsBlanked } from './regexp';
+import { loadOxc, useRawTransfer, type Oxc, type OxcModule } from './oxc-binding';
 import type { TSESTree } from '@typescript-eslint/typescript-estree';
 import type { ParseSettings } from '@typescript-eslint/typescript-estree/use-at-your-own-risk';
 
@@ -119,7 +120,7 @@ export function parseSnippetWithOxc(fileName: string, text: string, sourceType: 
  * time (bench/README.md). The one such field that is read, `importKind`, is restored from the text
  * (restoreImportKinds).
  */
-function oxcOptions(oxc: OxcModule, fileName: string, sourceType?: 'module' | 'script'): Parameters<OxcModule['parseSync']>[2] {
+function oxcOptions(oxc: Oxc, fileName: string, sourceType?: 'module' | 'script'): Parameters<OxcModule['parseSync']>[2] {
   const extension = fileName.slice(fileName.lastIndexOf('.')).toLowerCase();
   return { lang: OXC_LANG[extension] ?? 'ts', astType: 'js', ...(sourceType ? { sourceType } : {}), preserveParens: false, showSemanticErrors: false, experimentalRawTransfer: useRawTransfer(oxc) } as Parameters<OxcModule['parseSync']>[2];
 }
@@ -198,18 +199,6 @@ const YIELD = /\byield\b/g;
 
 const BENIGN_OXC_ERRORS = new Set(["A 'return' statement can only be used within a function body."]);
 
-type OxcModule = typeof import('oxc-parser');
-/** oxc-parser's native binding, whose `program` is the tree as JSON, and oxc-parser's own reader of that JSON. */
-interface OxcJson {
-  parseSync(fileName: string, text: string, options: Parameters<OxcModule['parseSync']>[2]): { program: string; errors: ReadonlyArray<{ message: string }> };
-  jsonParseAst(json: string): unknown;
-}
-interface Oxc {
-  module: OxcModule;
-  json?: OxcJson;
-}
-let loadedOxc: Oxc | null | undefined;
-
 /** One oxc parse: its errors, and the tree's JSON (read only once the errors allow) or, with raw transfer, the tree itself. */
 type OxcRun = { errors: ReadonlyArray<{ message: string }>; json: string } | { errors: ReadonlyArray<{ message: string }>; wrapped: { program: unknown } };
 
@@ -222,47 +211,17 @@ type OxcRun = { errors: ReadonlyArray<{ message: string }>; json: string } | { e
  * longer, CPU falls by 1 to 2% (bench/README.md).
  */
 function runOxc(oxc: Oxc, fileName: string, text: string, sourceType?: 'module' | 'script'): OxcRun {
-  const options = oxcOptions(oxc.module, fileName, sourceType);
-  if (oxc.json && !useRawTransfer(oxc.module)) {
+  const options = oxcOptions(oxc, fileName, sourceType);
+  if (oxc.json && !useRawTransfer(oxc)) {
     const result = oxc.json.parseSync(fileName, text, options);
     return { errors: result.errors, json: result.program };
   }
-  const wrapped = oxc.module.parseSync(fileName, text, options);
+  const wrapped = oxc.module!.parseSync(fileName, text, options);
   return { errors: wrapped.errors, wrapped };
 }
 
 function oxcProgram(oxc: Oxc, run: OxcRun): TSESTree.Program {
   return ('json' in run ? oxc.json!.jsonParseAst(run.json) : run.wrapped.program) as TSESTree.Program;
-}
-
-/**
- * oxc-parser ships a native binding per platform, so it is loaded at run time from node_modules and
- * never bundled. Where it is missing (another platform, a trimmed install) the reference parser
- * serves every file: slower, same findings.
- */
-function loadOxc(): Oxc | undefined {
-  if (loadedOxc === undefined) {
-    try {
-      // eslint-disable-next-line @typescript-eslint/no-require-imports
-      loadedOxc = { module: require('oxc-parser') as OxcModule, json: loadOxcJson() };
-    } catch {
-      loadedOxc = null;
-    }
-  }
-  return loadedOxc ?? undefined;
-}
-
-/** The binding and JSON reader runOxc calls, from the same oxc-parser; undefined (parseSync then serves) if its layout differs. */
-function loadOxcJson(): OxcJson | undefined {
-  try {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const { parseSync } = require('oxc-parser/src-js/bindings') as Pick<OxcJson, 'parseSync'>;
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const { jsonParseAst } = require('oxc-parser/src-js/wrap.js') as Pick<OxcJson, 'jsonParseAst'>;
-    return typeof parseSync === 'function' && typeof jsonParseAst === 'function' ? { parseSync, jsonParseAst } : undefined;
-  } catch {
-    return undefined;
-  }
 }
 
 /** Loads the parser that will serve files here, ahead of the first file (a pool worker, while the scan discovers files). */
@@ -273,20 +232,7 @@ export function preloadParser(): void {
 /** Which parser serves files here and how oxc hands its tree over: for the extension's log and its tests. */
 export function parserInfo(): { parser: ParserName; rawTransfer: boolean } {
   const oxc = defaultParser() === 'oxc' ? loadOxc() : undefined;
-  return { parser: oxc ? 'oxc' : 'typescript', rawTransfer: oxc ? useRawTransfer(oxc.module) : false };
-}
-
-let rawTransfer: boolean | undefined;
-
-/**
- * oxc hands its tree over as JSON, and JSON.parse is most of the cost of a parse (about 5 of 6 ms
- * for a 1,400-line file). Where the runtime allows (Node 22 and later: VS Code's extension host
- * since 1.101, current CI images), raw transfer reads the tree straight from oxc's memory instead:
- * the same nodes, about 5x faster. OFFBOX_OXC_RAW=0 turns it off.
- */
-function useRawTransfer(oxc: OxcModule): boolean {
-  rawTransfer ??= process.env.OFFBOX_OXC_RAW !== '0' && oxc.rawTransferSupported();
-  return rawTransfer;
+  return { parser: oxc ? 'oxc' : 'typescript', rawTransfer: oxc ? useRawTransfer(oxc) : false };
 }
 
 function defaultParser(): ParserName {
