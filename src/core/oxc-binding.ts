@@ -21,15 +21,15 @@ let loadedOxc: Oxc | null | undefined;
  *
  * Where raw transfer cannot apply (Node before 22), the JSON path needs only the binding: loaded
  * from its package here, it spares the ES module loader that requiring oxc-parser's modules starts
- * (13 of Node's internal modules: loading oxc took 14 to 26 ms here, now 5 to 9 ms). Anything unexpected (a
- * binding of another version, a platform not listed) loads oxc-parser itself.
+ * (13 of Node's internal modules: loading oxc took 14 to 26 ms here, now 5 to 9 ms). Anything
+ * unexpected (a binding of another version, a platform not listed) loads oxc-parser itself.
  */
 export function loadOxc(): Oxc | undefined {
   if (loadedOxc === undefined) {
     try {
-      const binding = rawTransferPossible() ? undefined : nativeBinding();
+      const json = rawTransferPossible() ? undefined : nativeBinding();
       // eslint-disable-next-line @typescript-eslint/no-require-imports
-      loadedOxc = binding ? { json: { parseSync: binding.parseSync, jsonParseAst } } : { module: require('oxc-parser') as OxcModule, json: loadOxcJson() };
+      loadedOxc = json ? { json } : { module: require('oxc-parser') as OxcModule, json: loadOxcJson() };
     } catch {
       loadedOxc = null;
     }
@@ -59,21 +59,25 @@ const NATIVE_BINDINGS: Readonly<Record<string, readonly string[]>> = {
   'win32-arm64': ['win32-arm64-msvc'],
 };
 
-/** oxc's native binding for this platform, of oxc-parser's own version; undefined when there is none such. */
-function nativeBinding(): Pick<OxcJson, 'parseSync'> | undefined {
+/** oxc's native binding for this platform, of oxc-parser's own version, with the JSON reader; undefined when there is none such. */
+function nativeBinding(): OxcJson | undefined {
   // NAPI_RS_NATIVE_LIBRARY_PATH names another binding, which only oxc-parser's loader reads.
   if (process.env.NAPI_RS_NATIVE_LIBRARY_PATH) return undefined;
-  const names = NATIVE_BINDINGS[`${process.platform}-${process.arch}`] ?? [];
-  for (const name of names) {
+  let version: string;
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    version = (require('oxc-parser/package.json') as { version: string }).version;
+  } catch {
+    return undefined;
+  }
+  for (const name of NATIVE_BINDINGS[`${process.platform}-${process.arch}`] ?? []) {
     try {
       // A binding speaks the JSON of its own version: one left behind by an upgrade is not used.
       // eslint-disable-next-line @typescript-eslint/no-require-imports
-      const { version } = require('oxc-parser/package.json') as { version: string };
-      // eslint-disable-next-line @typescript-eslint/no-require-imports
       if ((require(`@oxc-parser/binding-${name}/package.json`) as { version: string }).version !== version) continue;
       // eslint-disable-next-line @typescript-eslint/no-require-imports
-      const binding = require(`@oxc-parser/binding-${name}`) as Partial<Pick<OxcJson, 'parseSync'>>;
-      if (typeof binding.parseSync === 'function') return { parseSync: binding.parseSync };
+      const { parseSync } = require(`@oxc-parser/binding-${name}`) as Partial<Pick<OxcJson, 'parseSync'>>;
+      if (typeof parseSync === 'function') return { parseSync, jsonParseAst };
     } catch {
       // Not installed here, or not loadable (glibc's on musl): the next.
     }
