@@ -1,5 +1,5 @@
 import type { TSESTree } from '@typescript-eslint/typescript-estree';
-import { AST_NODE_TYPES, type Node, calleeLabel, literalString, memberName, propertyKeyName, staticPath, unwrap } from '../core/ast';
+import { AST_NODE_TYPES, type Node, calleeLabel, literalString, memberName, parentOf, propertyKeyName, staticPath, unwrap } from '../core/ast';
 import { defineDetector, type DetectorContext } from '../core/detector';
 import { evaluateString, leadingText } from '../core/evaluate';
 import { originOf, packageName } from '../core/origin';
@@ -91,7 +91,9 @@ export default defineDetector({
         }
       },
       Property(node) {
-        // `headers: { 'Set-Cookie': … }` in a Response, NextResponse or fetch handler result.
+        // `headers: { 'Set-Cookie': … }` in a Response, NextResponse or fetch handler result; not
+        // `const { 'set-cookie': sent } = res.headers`, a pattern's key, which reads the header.
+        if (parentOf(node)?.type !== AST_NODE_TYPES.ObjectExpression) return;
         if (propertyKeyName(node)?.toLowerCase() !== 'set-cookie' || isLibraryValue(node.value as Node, context)) return;
         report(context, node, 'Set-Cookie header', headerCookieName(node.value as Node, context), [node.value as Node]);
       },
