@@ -233,6 +233,21 @@ describe('the prefilter reads module names and markup where they can reach a det
     ["(cookies as Store).set('sid', id);", 'a.ts'],
     ['document\n  // the theme\n  . /* c */ cookie = `theme=${theme}`;', 'a.ts'],
     ["return new Response(body, { headers: { 'Set-Cookie': value } });", 'a.ts'],
+    // Whatever the tree leaves out between the word and the write: parentheses, `!`, brackets, a
+    // type assertion, an optional call, type arguments, an assignment operator.
+    ["(document.cookie as any) = 'a=b';", 'a.ts'],
+    ['(document.cookie) = v;', 'a.js'],
+    ['document.cookie! = v;', 'a.ts'],
+    ["document.cookie += '; path=/';", 'a.js'],
+    ["res.cookie?.('sid', id);", 'a.ts'],
+    ["reply['setCookie']<Options>('sid', id);", 'a.ts'],
+    ["(res.cookie)\n  // the session\n  ('sid', id);", 'a.js'],
+    ["ctx.cookies?.['set']('sid', id);", 'a.ts'],
+    ["ctx['cookies'].set('sid', id);", 'a.js'],
+    ["ctx.cookies!\n  .set('sid', id);", 'a.ts'],
+    ["res.setHeader(('Set-Cookie') as const, v);", 'a.ts'],
+    ["res.setHeader(/* header */ 'set-cookie' /* name */, v);", 'a.js'],
+    ["return { headers: { ['set-cookie']: v } };", 'a.js'],
     ["import Cookies from 'universal-cookie';", 'a.ts'],
     // A header name's hyphen written as an escape: the word after it stands alone all the same.
     ["res.setHeader('Set\\u002dCookie', 'sid=1');", 'a.ts'],
@@ -322,6 +337,12 @@ describe('the prefilter reads module names and markup where they can reach a det
     ["const emoji = { ':cookie:': '🍪' };", 'a.ts'],
     ['// read from the cookie at submission\nsubmit(form);', 'a.ts'],
     ["const cookie = new Store(req);\ncookie.get('sid');", 'a.ts'],
+    // Reads of cookies and of the header, which write none.
+    ['const sid = req.cookies.sid;', 'a.js'],
+    ["const token = ctx.cookies.get('accessToken');", 'a.ts'],
+    ['const raw = req.headers.cookie;', 'a.js'],
+    ["expect(res.headers['set-cookie']).toBeDefined();", 'a.ts'],
+    ["if (document.cookie === '') init();", 'a.js'],
     // Type-only imports, which TypeScript erases whole: no detector reads what they bind.
     ["import type Stripe from 'stripe';\nexport function total(invoice: Stripe.Invoice) { return invoice.total; }", 'a.ts'],
     ["import type { IncomingMessage } from 'node:http';", 'a.ts'],

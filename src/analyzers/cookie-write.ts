@@ -17,20 +17,39 @@ const COOKIE_LIBRARIES: Record<string, Record<string, number>> = {
   'hono/cookie': { setCookie: 1, setSignedCookie: 1 },
   'next/headers': { 'cookies.().set': 0 },
 };
-// Every write below names the word so: a member (`document.cookie`, `res.cookie(`, `reply.setCookie(`,
-// `ctx.cookies.set(`), a string that is all of it (`document['cookie']`, a `Set-Cookie` header in any
-// case: header names are compared in lower case), or `cookies` itself (`cookies.set(`, next/headers'
-// `(await cookies()).set(`). `fortune_cookie`, `cookieConsent`, `':cookie:'` or a `cookie` in prose is none.
-// A string's letters may be escaped (`'Set-\Cookie'`, `'\cookie'`; `\u0043`, `\x43` and a line
-// continuation let any file through, prefilter.ts); U+212A, the Kelvin sign, lowers to `k`.
+// Every write below names the word so, then writes or calls through it: a member assigned to or
+// called (`document.cookie = …`, `res.cookie(`, `reply.setCookie<T>(`, `res.cookie?.(`), a `cookies`
+// whose `set` is taken or that is called (`ctx.cookies.set(`, `cookies?.['set'](`, `cookies()`), or
+// a `Set-Cookie` header name (in any case: header names are compared in lower case) where a call's
+// first argument or a property's key stands (`setHeader('Set-Cookie', …)`, `{ 'Set-Cookie': … }`).
+// A read (`req.cookies.sid`, `headers.cookie`, `res.headers['set-cookie']`) is none, nor is
+// `fortune_cookie`, `cookieConsent`, `':cookie:'` or a `cookie` in prose. Between the word and the
+// sign stands only what the tree leaves out: space, comments, parentheses, brackets, `!`, a closing
+// quote; a type assertion after it (`(document.cookie as any) = …`) lets the text through, whatever
+// the type. A string's letters may be escaped (`'Set-\Cookie'`, `'\cookie'`; `\u0043`, `\x43` and a
+// line continuation let any file through, prefilter.ts); U+212A, the Kelvin sign, lowers to `k`.
 const caseless = (char: string) => (char === '-' ? '-' : `[${char}${char.toUpperCase()}${char === 'k' ? '\\u212A' : ''}]`);
 const inCode = (word: string) => [...word].map(caseless).join('');
 const inString = (word: string) => [...word].map((char) => String.raw`\\?` + caseless(char)).join('');
+const QUOTE = '["\'`]';
+const SPACE = String.raw`(?:\s|${COMMENT})*`;
+const CLOSING = String.raw`(?:[\s)\]!"'\x60]|${COMMENT})*`;
+const TYPE_ASSERTION = String.raw`(?:as|satisfies)(?![\w$])`;
+const ASSIGNMENT = String.raw`(?:[-+*/%&|^]|\*\*|<<|>>>?|&&|\|\||\?\?)?=(?!=)`;
+// `document.cookie = …`, `res.cookie(…)`, `reply['setCookie']<T>(…)`, `res.cookie?.(…)`.
+const WRITTEN_OR_CALLED = String.raw`${CLOSING}(?:\?\.${SPACE})?(?:[(<]|${TYPE_ASSERTION}|${ASSIGNMENT})`;
+// `ctx.cookies.set(…)`, `cookies?.set(…)`, `ctx['cookies']['set'](…)`; and a call, `(await cookies()).set(…)`
+// of next/headers' store, which the module's name or an in-repo module handing it on tells.
+const SET_TAKEN = String.raw`${CLOSING}(?:\??\.${SPACE}(?:set(?![\w$])|\[)|[[(]|${TYPE_ASSERTION})`;
+// `setHeader('Set-Cookie', …)`, `{ 'Set-Cookie': … }`, `{ ['set-cookie']: … }`, `{ 'set-cookie'() {} }`.
+const HEADER_NAMED = String.raw`(?:[\s)\]!?]|${COMMENT})*(?:[:,(<]|${TYPE_ASSERTION})`;
 const WRITE_WORDS = new RegExp(
   [
-    String.raw`\.(?:\s|${COMMENT})*(?:${inCode('set')})?${inCode('cookie')}[sS]?(?![\w$])`,
-    String.raw`["'\`](?:${inString('set')}(?:${inString('-')})?)?${inString('cookie')}(?:${inString('s')})?["'\`]`,
-    String.raw`(?<![\w$])cookies(?![\w$])`,
+    String.raw`\.${SPACE}(?:${inCode('set')})?${inCode('cookie')}(?![\w$])${WRITTEN_OR_CALLED}`,
+    String.raw`${QUOTE}(?:${inString('set')})?${inString('cookie')}${QUOTE}${WRITTEN_OR_CALLED}`,
+    String.raw`(?<![\w$])cookies(?![\w$])${SET_TAKEN}`,
+    String.raw`${QUOTE}${inString('cookies')}${QUOTE}${SET_TAKEN}`,
+    String.raw`${QUOTE}${inString('set')}${inString('-')}${inString('cookie')}${QUOTE}${HEADER_NAMED}`,
   ].join('|'),
 );
 // What every write word spells, in any case, its letters escaped or not: a far cheaper test than
