@@ -28,12 +28,16 @@ if (!file) {
     .files.filter((path) => !jsx || /\.[jt]sx$/.test(path))
     .map((path) => ({ path, text: readFileSync(path, 'utf8') }))
     .filter(({ text }) => !withSends || sends.test(text))
-    .map(({ path, text }) => ({ path, lines: text.split('\n').length }));
+    .map(({ path, text }) => ({ path, text, lines: text.split('\n').length }));
   candidates.sort((a, b) => Math.abs(a.lines - 2000) - Math.abs(b.lines - 2000));
-  const analysed = ({ path }) => engine.analyzeDocument({ root: dirname(path), config: { mode: 'on-prem' } }, path.split('/').pop(), readFileSync(path, 'utf8'));
+  const fileName = ({ path }) => path.split('/').pop();
   // With --sends, the closest file in which the editor reports at least one send; with --jsx, the
   // closest one it parses (one the prefilter lets go is never parsed, and its markup never re-read).
-  const chosen = withSends ? candidates.find((candidate) => analysed(candidate).findings.length > 0) : jsx ? candidates.find((candidate) => engine.passesPrefilter(candidate.path.split('/').pop(), readFileSync(candidate.path, 'utf8'))) : candidates[0];
+  const chosen = withSends
+    ? candidates.find((candidate) => engine.analyzeDocument({ root: dirname(candidate.path), config: { mode: 'on-prem' } }, fileName(candidate), candidate.text).findings.length > 0)
+    : jsx
+      ? candidates.find((candidate) => engine.passesPrefilter(fileName(candidate), candidate.text))
+      : candidates[0];
   file = (chosen ?? candidates[0])?.path;
   if (!file) {
     console.error(`no ${jsx ? '.tsx or .jsx ' : ''}file in ${corpus}`);

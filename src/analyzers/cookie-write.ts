@@ -3,7 +3,7 @@ import { AST_NODE_TYPES, type Node, calleeLabel, literalString, memberName, pare
 import { defineDetector, type DetectorContext } from '../core/detector';
 import { evaluateString, leadingText } from '../core/evaluate';
 import { originOf, packageName } from '../core/origin';
-import { COMMENT } from '../core/regexp';
+import { COMMENT, SPACE_OR_COMMENTS } from '../core/regexp';
 import { vendorDestination } from './sdk-call';
 import { own } from '../core/own';
 
@@ -32,20 +32,19 @@ const caseless = (char: string) => (char === '-' ? '-' : `[${char}${char.toUpper
 const inCode = (word: string) => [...word].map(caseless).join('');
 const inString = (word: string) => [...word].map((char) => String.raw`\\?` + caseless(char)).join('');
 const QUOTE = '["\'`]';
-const SPACE = String.raw`(?:\s|${COMMENT})*`;
 const CLOSING = String.raw`(?:[\s)\]!"'\x60]|${COMMENT})*`;
 const TYPE_ASSERTION = String.raw`(?:as|satisfies)(?![\w$])`;
 const ASSIGNMENT = String.raw`(?:[-+*/%&|^]|\*\*|<<|>>>?|&&|\|\||\?\?)?=(?!=)`;
 // `document.cookie = …`, `res.cookie(…)`, `reply['setCookie']<T>(…)`, `res.cookie?.(…)`.
-const WRITTEN_OR_CALLED = String.raw`${CLOSING}(?:\?\.${SPACE})?(?:[(<]|${TYPE_ASSERTION}|${ASSIGNMENT})`;
+const WRITTEN_OR_CALLED = String.raw`${CLOSING}(?:\?\.${SPACE_OR_COMMENTS})?(?:[(<]|${TYPE_ASSERTION}|${ASSIGNMENT})`;
 // `ctx.cookies.set(…)`, `cookies?.set(…)`, `ctx['cookies']['set'](…)`; and a call, `(await cookies()).set(…)`
 // of next/headers' store, which the module's name or an in-repo module handing it on tells.
-const SET_TAKEN = String.raw`${CLOSING}(?:\??\.${SPACE}(?:set(?![\w$])|\[)|[[(]|${TYPE_ASSERTION})`;
+const SET_TAKEN = String.raw`${CLOSING}(?:\??\.${SPACE_OR_COMMENTS}(?:set(?![\w$])|\[)|[[(]|${TYPE_ASSERTION})`;
 // `setHeader('Set-Cookie', …)`, `{ 'Set-Cookie': … }`, `{ ['set-cookie']: … }`, `{ 'set-cookie'() {} }`.
 const HEADER_NAMED = String.raw`(?:[\s)\]!?]|${COMMENT})*(?:[:,(<]|${TYPE_ASSERTION})`;
 const WRITE_WORDS = new RegExp(
   [
-    String.raw`\.${SPACE}(?:${inCode('set')})?${inCode('cookie')}(?![\w$])${WRITTEN_OR_CALLED}`,
+    String.raw`\.${SPACE_OR_COMMENTS}(?:${inCode('set')})?${inCode('cookie')}(?![\w$])${WRITTEN_OR_CALLED}`,
     String.raw`${QUOTE}(?:${inString('set')})?${inString('cookie')}${QUOTE}${WRITTEN_OR_CALLED}`,
     String.raw`(?<![\w$])cookies(?![\w$])${SET_TAKEN}`,
     String.raw`${QUOTE}${inString('cookies')}${QUOTE}${SET_TAKEN}`,

@@ -5,7 +5,7 @@ import { renderDeferredArgument, type DeferredArgument } from './evaluate';
 import { readSource } from './files';
 import type { ModuleResolver } from './module-resolver';
 import { originOf, type Origin } from './origin';
-import { COMMENT, wholeIdentifiers } from './regexp';
+import { SPACE_OR_COMMENTS, wholeIdentifiers } from './regexp';
 import type { ImportOriginResolver, ImportResolver, ScopeMap } from './scope';
 
 interface ParsedModule {
@@ -245,7 +245,7 @@ export class ModuleValues {
 }
 
 // `export * from`, with whatever may stand between (`export /* values */ * from`, `export type * from`).
-const STAR_EXPORT = new RegExp(String.raw`\bexport(?:\s|${COMMENT})*(?:type\b(?:\s|${COMMENT})*)?\*`);
+const STAR_EXPORT = new RegExp(String.raw`\bexport${SPACE_OR_COMMENTS}(?:type\b${SPACE_OR_COMMENTS})?\*`);
 
 const wordTests = new Map<string, RegExp>();
 

@@ -4,7 +4,7 @@ import { CodeRegions } from './code-regions';
 import { GLOBAL_OBJECTS, type Origin } from './origin';
 import { mayHoldJsx } from './parse';
 import { SUPPRESSION_MARK } from './suppressions';
-import { BLOCK_COMMENT, COMMENT, LINE_COMMENT, LINE_TERMINATOR, alternationTrie, commentsOverrun, escapeRegExp } from './regexp';
+import { BLOCK_COMMENT, COMMENT, LINE_COMMENT, LINE_TERMINATOR, SPACE_OR_COMMENTS, alternationTrie, commentsOverrun, escapeRegExp } from './regexp';
 
 /** A text test that every file with a finding passes, so files that fail it are never parsed. */
 export interface Prefilter {
@@ -240,7 +240,7 @@ function alternatives(keywords: ReadonlyArray<string | RegExp>): string | undefi
 // `window!['ga']`, `(window as any).fetch`), or taken as a value (`const { track } = analytics`,
 // `custom ?? fetch`, `(0, fetch)(url)`, `() => fetch`, `[fetch]`, `return fetch`, `...fetch`): a
 // bare `H` in a string or a type is no sign.
-const USED_AFTER = new RegExp(String.raw`(?:\s|${COMMENT})*(?:\(|\.|\?\.|\[|!|<(?!\/[^*/]))`, 'y');
+const USED_AFTER = new RegExp(String.raw`${SPACE_OR_COMMENTS}(?:\(|\.|\?\.|\[|!|<(?!\/[^*/]))`, 'y');
 // A key read off an object, however the parser reaches its string: `window['ga']`, `window[('ga')]`,
 // `window[<const>'ga']`, `globalThis[ // c \n 'fetch']`.
 const OFF_AN_OBJECT = String.raw`\s*(?:!\s*)?(?:\?\.\s*|\.\s*|(?:\?\.\s*)?\[[^\]]*["'${'`'}])`;

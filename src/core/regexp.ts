@@ -11,6 +11,8 @@ export const LINE_TERMINATOR = String.raw`[\n\r\u2028\u2029]`;
 export const BLOCK_COMMENT = String.raw`\/\*(?:[^*]|\*(?!\/))*\*\/`;
 export const LINE_COMMENT = String.raw`\/\/[^\n\r\u2028\u2029]*${LINE_TERMINATOR}`;
 export const COMMENT = `${BLOCK_COMMENT}|${LINE_COMMENT}`;
+/** What the parser reads past between two tokens: space and comments, any number of them. */
+export const SPACE_OR_COMMENTS = `(?:\\s|${COMMENT})*`;
 const COMMENTS = new RegExp(COMMENT, 'g');
 
 /** A short piece of code (an import clause, the words before a name) with each comment read as a space; one without a `/` holds none. */
