@@ -1,5 +1,6 @@
 // Loading oxc: its native binding alone where the tree comes as JSON, oxc-parser's package where raw
-// transfer applies (parse.ts runs it; see ARCHITECTURE.md, "Two parsers, one tree").
+// transfer applies, whose steps readRaw strings together (parse.ts runs it; see ARCHITECTURE.md,
+// "Two parsers, one tree").
 
 export type OxcModule = typeof import('oxc-parser');
 /** oxc-parser's native binding, whose `program` is the tree as JSON, and a reader of that JSON. */
@@ -7,10 +8,22 @@ interface OxcJson {
   parseSync(fileName: string, text: string, options: Parameters<OxcModule['parseSync']>[2]): { program: string; errors: ReadonlyArray<{ message: string }> };
   jsonParseAst(json: string): unknown;
 }
-/** oxc as loaded: its package (absent where only the native binding was loaded, see loadOxc) and the JSON path. */
+/** The pieces of oxc-parser's raw transfer that its parseSync strings together, called one by one (readRaw). */
+interface OxcRaw {
+  prepareRaw(text: string): { buffer: RawBuffer; sourceStartPos: number; sourceByteLen: number };
+  parseRawSync(fileName: string, block: Uint8Array, sourceStartPos: number, sourceByteLen: number, options: Parameters<OxcModule['parseSync']>[2]): void;
+  isJsAst(buffer: RawBuffer): boolean;
+  deserializeJs: RawDeserialize;
+  deserializeTs: RawDeserialize;
+  returnBufferToCache(buffer: RawBuffer): void;
+}
+type RawBuffer = Uint8Array & { block: Uint8Array };
+type RawDeserialize = (buffer: RawBuffer, text: string, sourceStartPos: number, sourceByteLen: number) => { program: unknown; errors: ReadonlyArray<{ message: string }> };
+/** oxc as loaded: its package (absent where only the native binding was loaded, see loadOxc), the JSON path and the raw one. */
 export interface Oxc {
   module?: OxcModule;
   json?: OxcJson;
+  raw?: OxcRaw;
 }
 let loadedOxc: Oxc | null | undefined;
 
@@ -29,7 +42,7 @@ export function loadOxc(): Oxc | undefined {
     try {
       const json = rawTransferPossible() ? undefined : nativeBinding();
       // eslint-disable-next-line @typescript-eslint/no-require-imports
-      loadedOxc = json ? { json } : { module: require('oxc-parser') as OxcModule, json: loadOxcJson() };
+      loadedOxc = json ? { json } : { module: require('oxc-parser') as OxcModule, json: loadOxcJson(), raw: loadOxcRaw() };
     } catch {
       loadedOxc = null;
     }
@@ -46,6 +59,37 @@ function loadOxcJson(): OxcJson | undefined {
   } catch {
     return undefined;
   }
+}
+
+/**
+ * Raw transfer's pieces, from the same oxc-parser; undefined (its parseSync then serves) if its layout
+ * differs. oxc-parser's own parseSync hands the tree out through getters that close over it, and on
+ * V8 12 (Node 22) making such an object, read or not, kept that tree alive through young-generation
+ * collections: a scan at scale promoted 62-77 MB to the old generation (bench/README.md).
+ */
+function loadOxcRaw(): OxcRaw | undefined {
+  try {
+    /* eslint-disable @typescript-eslint/no-require-imports */
+    const common = require('oxc-parser/src-js/raw-transfer/common') as Partial<Pick<OxcRaw, 'prepareRaw' | 'isJsAst' | 'returnBufferToCache'>>;
+    const { parseRawSync } = require('oxc-parser/src-js/bindings') as Partial<Pick<OxcRaw, 'parseRawSync'>>;
+    const js = require('oxc-parser/src-js/generated/deserialize/js') as { deserialize?: RawDeserialize };
+    const ts = require('oxc-parser/src-js/generated/deserialize/ts') as { deserialize?: RawDeserialize };
+    /* eslint-enable @typescript-eslint/no-require-imports */
+    const { prepareRaw, isJsAst, returnBufferToCache } = common;
+    if (!prepareRaw || !isJsAst || !returnBufferToCache || !parseRawSync || !js.deserialize || !ts.deserialize) return undefined;
+    return { prepareRaw, parseRawSync, isJsAst, returnBufferToCache, deserializeJs: js.deserialize, deserializeTs: ts.deserialize };
+  } catch {
+    return undefined;
+  }
+}
+
+/** One raw-transfer parse, as oxc-parser's parseSync makes it, with the tree and its errors handed back as they are. */
+export function readRaw(raw: OxcRaw, fileName: string, text: string, options: Parameters<OxcModule['parseSync']>[2]): { program: unknown; errors: ReadonlyArray<{ message: string }> } {
+  const { buffer, sourceStartPos, sourceByteLen } = raw.prepareRaw(text);
+  raw.parseRawSync(fileName, buffer.block, sourceStartPos, sourceByteLen, options);
+  const data = (raw.isJsAst(buffer) ? raw.deserializeJs : raw.deserializeTs)(buffer, text, sourceStartPos, sourceByteLen);
+  raw.returnBufferToCache(buffer);
+  return { program: data.program, errors: data.errors };
 }
 
 // The binding packages oxc-parser lists for the platforms VS Code ships on, in the order its own

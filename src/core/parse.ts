@@ -1,7 +1,7 @@
 import type * as TypeScript from 'typescript';
 import { setLineStarts, spanOf, type Node } from './ast';
 import { commentsBlanked } from './regexp';
-import { loadOxc, useRawTransfer, type Oxc, type OxcModule } from './oxc-binding';
+import { loadOxc, readRaw, useRawTransfer, type Oxc, type OxcModule } from './oxc-binding';
 import type { TSESTree } from '@typescript-eslint/typescript-estree';
 import type { ParseSettings } from '@typescript-eslint/typescript-estree/use-at-your-own-risk';
 
@@ -203,18 +203,23 @@ const BENIGN_OXC_ERRORS = new Set(["A 'return' statement can only be used within
 type OxcRun = { errors: ReadonlyArray<{ message: string }>; json: string } | { errors: ReadonlyArray<{ message: string }>; wrapped: { program: unknown } };
 
 /**
- * Without raw transfer, the native binding is called directly and its JSON read here, as oxc-parser's
- * own parseSync does, but without the getter it hands the tree out through: that getter's closure
- * kept the last tree alive past its file, so a young-generation collection moved it to the old
- * generation. Parsing 653 corpus files in a row, 211 MB were promoted that way against 8 MB, and
- * parse and walk took a quarter longer; in a whole scan, whose analysis keeps its own tree alive
- * longer, CPU falls by 1 to 2% (bench/README.md).
+ * The native binding is called directly and its JSON read here (or, with raw transfer, oxc's buffer
+ * deserialized, readRaw), as oxc-parser's own parseSync does, but without the getters it hands the
+ * tree out through: their closure kept the last tree alive past its file, so a young-generation
+ * collection moved it to the old generation. Parsing 653 corpus files in a row, 211 MB were promoted
+ * that way against 8 MB, and parse and walk took a quarter longer. With raw transfer on Node 22,
+ * making that object, read or not, kept every tree to the next full collection: at scale the worker
+ * promoted 62-77 MB against 13 MB, and a scan took 1.58 s against 1.42 s (bench/README.md).
  */
 function runOxc(oxc: Oxc, fileName: string, text: string, sourceType?: 'module' | 'script'): OxcRun {
   const options = oxcOptions(oxc, fileName, sourceType);
   if (oxc.json && !useRawTransfer(oxc)) {
     const result = oxc.json.parseSync(fileName, text, options);
     return { errors: result.errors, json: result.program };
+  }
+  if (oxc.raw) {
+    const { program, errors } = readRaw(oxc.raw, fileName, text, options);
+    return { errors, wrapped: { program } };
   }
   const wrapped = oxc.module!.parseSync(fileName, text, options);
   return { errors: wrapped.errors, wrapped };
