@@ -199,8 +199,11 @@ const YIELD = /\byield\b/g;
 
 const BENIGN_OXC_ERRORS = new Set(["A 'return' statement can only be used within a function body."]);
 
-/** One oxc parse: its errors, and the tree's JSON (read only once the errors allow) or, with raw transfer, the tree itself. */
-type OxcRun = { errors: ReadonlyArray<{ message: string }>; json: string } | { errors: ReadonlyArray<{ message: string }>; wrapped: { program: unknown } };
+/**
+ * One oxc parse: its errors, and the tree's JSON (read only once the errors allow), or with raw
+ * transfer the tree itself, or oxc-parser's parseSync result where its pieces could not be loaded.
+ */
+type OxcRun = { errors: ReadonlyArray<{ message: string }> } & ({ json: string } | { program: unknown } | { wrapped: { program: unknown } });
 
 /**
  * The native binding is called directly and its JSON read here (or, with raw transfer, oxc's buffer
@@ -217,16 +220,13 @@ function runOxc(oxc: Oxc, fileName: string, text: string, sourceType?: 'module' 
     const result = oxc.json.parseSync(fileName, text, options);
     return { errors: result.errors, json: result.program };
   }
-  if (oxc.raw) {
-    const { program, errors } = readRaw(oxc.raw, fileName, text, options);
-    return { errors, wrapped: { program } };
-  }
+  if (oxc.raw && useRawTransfer(oxc)) return readRaw(oxc.raw, fileName, text, options);
   const wrapped = oxc.module!.parseSync(fileName, text, options);
   return { errors: wrapped.errors, wrapped };
 }
 
 function oxcProgram(oxc: Oxc, run: OxcRun): TSESTree.Program {
-  return ('json' in run ? oxc.json!.jsonParseAst(run.json) : run.wrapped.program) as TSESTree.Program;
+  return ('json' in run ? oxc.json!.jsonParseAst(run.json) : 'program' in run ? run.program : run.wrapped.program) as TSESTree.Program;
 }
 
 /** Loads the parser that will serve files here, ahead of the first file (a pool worker, while the scan discovers files). */
