@@ -216,11 +216,12 @@ type OxcRun = { errors: ReadonlyArray<{ message: string }> } & ({ json: string }
  */
 function runOxc(oxc: Oxc, fileName: string, text: string, sourceType?: 'module' | 'script'): OxcRun {
   const options = oxcOptions(oxc, fileName, sourceType);
-  if (oxc.json && !useRawTransfer(oxc)) {
+  const raw = useRawTransfer(oxc);
+  if (!raw && oxc.json) {
     const result = oxc.json.parseSync(fileName, text, options);
     return { errors: result.errors, json: result.program };
   }
-  if (oxc.raw && useRawTransfer(oxc)) return readRaw(oxc.raw, fileName, text, options);
+  if (raw && oxc.raw) return readRaw(oxc.raw, fileName, text, options);
   const wrapped = oxc.module!.parseSync(fileName, text, options);
   return { errors: wrapped.errors, wrapped };
 }
