@@ -4,7 +4,7 @@ import fc from 'fast-check';
 import ignore from 'ignore';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { discoverFiles } from '../src/core/files';
+import { discoverFiles } from '../src/core/discovery';
 import { IgnoreRules } from '../src/core/ignore-rules';
 import { scanSettings } from '../src/core/scan';
 import { tempDir } from './helpers/temp';

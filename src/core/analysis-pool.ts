@@ -4,11 +4,14 @@ import { AnalysisContext, type AnalysisJob, type JobOutcome, type ReadFile, type
 import type { Catalog } from './catalog';
 import type { Detector } from './detector';
 import { preloadParser } from './parse';
+import { serveWalk, WorkerWalkHelper, type WalkRequest } from './walk-helper';
+import type { DiscoveryHelper } from './discovery';
 
 /** workerData that makes a bundle entry (dist/cli.js, dist/scan-worker.js) serve as a pool worker. */
 export const ANALYSIS_WORKER_ROLE = 'offbox-analysis';
 
 type ToWorker =
+  | WalkRequest
   | { type: 'spec'; id: number; spec: RootSpec }
   | { type: 'jobs'; spec: number; batch: number; jobs: AnalysisJob[] }
   | { type: 'analyse'; spec: number; batch: number; items: TriagedItem[]; claims: Int32Array };
@@ -68,6 +71,7 @@ export class AnalysisPool {
   private specs = new Map<RootSpec, number>();
   private batches = 0;
   private local: AnalysisContext | undefined;
+  private readonly walkHelper: WorkerWalkHelper | undefined;
 
   /** Starts the workers at once, so they load while the caller discovers files; `prestarted`, started earlier still, is the first. */
   constructor(script: string, size: number, private readonly catalog: Catalog, private readonly detectors: readonly Detector[], prestarted?: PrestartedWorker) {
@@ -87,6 +91,18 @@ export class AnalysisPool {
     // Unref'd until now, so that a CLI that stops before scanning can exit: once every worker is
     // made (the pool owns them all, and close() ends them), it is held like the others.
     prestarted?.worker.ref();
+    const first = this.workers[0];
+    try {
+      this.walkHelper = first && !first.failed ? new WorkerWalkHelper(first.worker) : undefined;
+    } catch {
+      // Files are then found on the scan's thread alone.
+      this.walkHelper = undefined;
+    }
+  }
+
+  /** A worker's help in finding files, while it has nothing else to do (discoverFiles). */
+  get discoveryHelper(): DiscoveryHelper | undefined {
+    return this.walkHelper;
   }
 
   get size(): number {
@@ -297,6 +313,7 @@ export class AnalysisPool {
 
   /** Ends every worker. */
   async close(): Promise<void> {
+    this.walkHelper?.close();
     await Promise.all(this.workers.map((entry) => entry.worker.terminate().catch(() => undefined)));
   }
 
@@ -370,6 +387,10 @@ export function runAnalysisWorker(catalog: Catalog, detectors: readonly Detector
 
   let context: AnalysisContext | undefined;
   parentPort?.on('message', (message: ToWorker) => {
+    if (message.type === 'walk-channel' || message.type === 'walk') {
+      serveWalk(message);
+      return;
+    }
     if (message.type === 'spec') {
       specs.set(message.id, message.spec);
       return;

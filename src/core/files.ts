@@ -1,168 +1,12 @@
-import { closeSync, constants, existsSync, fstatSync, lstatSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, statSync, type Stats } from 'node:fs';
-import { dirname, join, sep } from 'node:path';
+import { closeSync, constants, existsSync, fstatSync, lstatSync, mkdirSync, openSync, readFileSync, readSync, type Stats } from 'node:fs';
+import { dirname, sep } from 'node:path';
 import { SOURCE_EXTENSIONS } from './parse';
-import { IgnoreRules } from './ignore-rules';
-import { expandBraces } from './globs';
-
-export interface DiscoveryOptions {
-  /** Files larger than this are skipped (bytes). */
-  maxFileSize: number;
-  /** Scan tests, specs, stories and mocks too (they do not ship). */
-  includeTests: boolean;
-  /** Extra gitignore-style patterns to leave out, relative to the root. */
-  exclude: string[];
-}
-
-export const DEFAULT_DISCOVERY: DiscoveryOptions = { maxFileSize: 1024 * 1024, includeTests: false, exclude: [] };
-
-export interface SourceFile {
-  /** Absolute path. */
-  path: string;
-  /** Path relative to the scan root, with forward slashes: what findings name. */
-  relative: string;
-}
-
-export interface SkippedFile {
-  file: string;
-  reason: string;
-}
 
 /** Where `offbox scan --cache` keeps its cache, below the current directory. */
 export const CACHE_DIRECTORY = '.offbox-cache';
 
-// Dependencies, VCS data, build output and Offbox's own cache: never the product's own source. The
-// cache's directory changes with every journal it starts: read as part of the tree, it would make
-// the next scan list the whole tree again.
-const SKIPPED_DIRECTORIES = new Set(['node_modules', '.git', '.hg', '.svn', 'dist', 'out', '.next', '.nuxt', '.output', '.svelte-kit', '.turbo', '.cache', '.yarn', '.pnpm-store', 'coverage', 'bower_components', 'vendor', 'storybook-static', '.vercel', '.meteor', CACHE_DIRECTORY]);
-const TEST_DIRECTORIES = new Set(['__tests__', '__mocks__', '__fixtures__', 'test', 'tests', 'e2e', 'cypress', 'playwright', 'spec', '__snapshots__']);
 // Files that tell how imports resolve: tsconfig paths aliases and monorepo workspace packages.
 export const PROJECT_FILES: ReadonlySet<string> = new Set(['tsconfig.json', 'jsconfig.json', 'package.json']);
-// Bundler output with a content hash in the name: `0.chunk.44660.js`, `polyfills.b843f.js`, `main-3f9a2c1b.js`.
-const GENERATED_BUNDLE = /(^|[.-])(chunk|bundle)\.|[.-][0-9a-f]{5,}\.[cm]?js$/;
-const TEST_FILE = /\.(test|spec|stories|story|cy|e2e)\.[cm]?[jt]sx?$/;
-
-/** What discovery found, and (when asked) the state of the tree it read: enough to tell later that nothing moved. */
-export interface Discovery {
-  files: SourceFile[];
-  skipped: SkippedFile[];
-  projectFiles: string[];
-  /** Every directory read, .gitignore applied and project file listed, with its mtime when it was read. */
-  watched?: Record<string, number>;
-  /** The folder `relative` paths start from when it is not the root: a file's, for a file given as the root. */
-  folder?: string;
-}
-
-/**
- * Lists the source files below each root, honouring .gitignore files at every level, skipping
- * dependencies, build output, symbolic links (they may loop or leave the tree) and, unless asked,
- * tests. Every file passed over for a reason a user may not expect is listed with that reason, and so
- * is a root that is no source file or folder (README.md, a pipe).
- */
-export function discoverFiles(root: string, options: DiscoveryOptions = DEFAULT_DISCOVERY, watch = false): Discovery {
-  const files: SourceFile[] = [];
-  const projectFiles: string[] = [];
-  const skipped: SkippedFile[] = [];
-  // Written as globs (--exclude, the editor's offbox.exclude and files.exclude): braces expand.
-  const extra = new IgnoreRules(options.exclude.flatMap(expandBraces));
-  let rootStat;
-  try {
-    rootStat = statSync(root);
-  } catch (error) {
-    return { files, projectFiles, skipped: [{ file: root, reason: `cannot be read: ${(error as NodeJS.ErrnoException).code ?? String(error)}` }] };
-  }
-  if (rootStat.isFile()) {
-    const name = root.split(sep).pop()!;
-    // Named on purpose (`offbox scan $(git diff --name-only)` names README.md too): said, not dropped.
-    if (isSourceName(name)) files.push({ path: root, relative: name });
-    else skipped.push({ file: root, reason: `not a JavaScript or TypeScript file (${SOURCE_EXTENSIONS.join(', ')})` });
-    return { files, skipped, projectFiles, folder: dirname(root) };
-  }
-  if (!rootStat.isDirectory()) return { files, projectFiles, skipped: [{ file: root, reason: `not a file or folder to scan (${kindOf(rootStat)})` }] };
-  // mtimes are taken before a directory is read, so a change while it is read shows up as a change.
-  const watched: Record<string, number> | undefined = watch ? {} : undefined;
-  const note = (path: string) => {
-    if (!watched) return;
-    try {
-      watched[path] = statSync(path).mtimeMs;
-    } catch {
-      watched[path] = -1;
-    }
-  };
-  const excluded = options.exclude.length > 0 ? (path: string) => extra.ignores(path) : () => false;
-  const stack: Array<{ directory: string; relativeDirectory: string; rules: IgnoreLevel[] }> = [{ directory: root, relativeDirectory: '', rules: [] }];
-  while (stack.length > 0) {
-    const { directory, relativeDirectory, rules: inherited } = stack.pop()!;
-    const rules = [...inherited];
-    note(directory);
-    let entries;
-    try {
-      entries = readdirSync(directory, { withFileTypes: true });
-    } catch (error) {
-      skipped.push({ file: relativeDirectory || '.', reason: `directory cannot be read: ${(error as NodeJS.ErrnoException).code ?? String(error)}` });
-      continue;
-    }
-    // The listing tells whether there is a .gitignore: no stat per directory to ask.
-    if (entries.some((entry) => entry.name === '.gitignore')) {
-      const gitignore = join(directory, '.gitignore');
-      note(gitignore);
-      // As git reads it: a regular file only (a repository can commit a link to a pipe or /dev/zero there).
-      const read = readTextFile(gitignore, MAX_GITIGNORE_BYTES, { followLinks: false });
-      if ('text' in read) rules.push({ offset: relativeDirectory ? relativeDirectory.length + 1 : 0, matcher: new IgnoreRules(read.text) });
-      else skipped.push({ file: relativeDirectory ? `${relativeDirectory}/.gitignore` : '.gitignore', reason: `.gitignore ${read.problem}; its rules were not applied` });
-    }
-    const hasPackageJson = entries.some((entry) => entry.name === 'package.json');
-    // The directory is already normalised and a name holds no separator: joining need not normalise
-    // again (path.join did, for each of the tens of thousands of entries of a monorepo).
-    const prefix = directory.endsWith(sep) ? directory : `${directory}${sep}`;
-    for (const entry of entries.sort((a, b) => (a.name < b.name ? 1 : -1))) {
-      const isDirectory = entry.isDirectory();
-      // Names that could never be scanned or listed are passed over before the (costlier) ignore rules.
-      if (!isDirectory && !isSourceName(entry.name) && !(entry.isFile() && PROJECT_FILES.has(entry.name)) && !(entry.isSymbolicLink() && !entry.name.includes('.'))) continue;
-      if (isDirectory && SKIPPED_DIRECTORIES.has(entry.name)) continue;
-      const path = `${prefix}${entry.name}`;
-      const relativePath = relativeDirectory ? `${relativeDirectory}/${entry.name}` : entry.name;
-      // As ignore rules read it: a directory's path ends in `/`.
-      const rulePath = isDirectory ? `${relativePath}/` : relativePath;
-      if (isIgnored(rules, rulePath) || excluded(rulePath)) continue;
-      if (entry.isSymbolicLink()) {
-        if (isSourceName(entry.name) || !entry.name.includes('.')) skipped.push({ file: relativePath, reason: 'symbolic link (not followed)' });
-        continue;
-      }
-      if (isDirectory) {
-        if (entry.name === 'build' && hasPackageJson) continue;
-        if (!options.includeTests && TEST_DIRECTORIES.has(entry.name)) {
-          skipped.push({ file: `${relativePath}/`, reason: 'test directory (use --include-tests)' });
-          continue;
-        }
-        stack.push({ directory: path, relativeDirectory: relativePath, rules });
-        continue;
-      }
-      if (entry.isFile() && PROJECT_FILES.has(entry.name)) {
-        projectFiles.push(relativePath);
-        // Their aliases and package names decide how imports resolve: a change must be seen.
-        note(path);
-      }
-      if (!entry.isFile() || !isSourceName(entry.name) || entry.name.endsWith('.d.ts')) continue;
-      if (!options.includeTests && TEST_FILE.test(entry.name)) {
-        skipped.push({ file: relativePath, reason: 'test file (use --include-tests)' });
-        continue;
-      }
-      if (/\.min\.[cm]?js$/.test(entry.name) || GENERATED_BUNDLE.test(entry.name)) {
-        skipped.push({ file: relativePath, reason: 'minified or generated bundle' });
-        continue;
-      }
-      // Sizes are checked when a file is read (every file is read for the prefilter): no stat per file.
-      files.push({ path, relative: relativePath });
-    }
-  }
-  files.sort((a, b) => byPath(a.relative, b.relative));
-  return { files, skipped, projectFiles, ...(watched ? { watched } : {}) };
-}
-
-/** The order discovery lists files in: by relative path, code unit by code unit. */
-export function byPath(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
-}
 
 /**
  * Makes a directory and the missing ones above it, one level at a time: Node's recursive mkdirSync
@@ -240,12 +84,12 @@ export function notWritable(path: string): string | undefined {
 }
 
 /** What a path that is neither a file nor a folder is, for a message. */
-function kindOf(stat: Stats): string {
+export function kindOf(stat: Stats): string {
   return stat.isFIFO() ? 'a named pipe' : stat.isSocket() ? 'a socket' : 'a device';
 }
 
 // Rules for a tree, not data: a .gitignore past this is no .gitignore anyone wrote.
-const MAX_GITIGNORE_BYTES = 16 * 1024 * 1024;
+export const MAX_GITIGNORE_BYTES = 16 * 1024 * 1024;
 
 export type ReadResult = { text: string } | { skipped: string };
 
@@ -332,26 +176,6 @@ function looksMinified(text: string): boolean {
   let lines = 1;
   for (let index = text.indexOf('\n'); index !== -1 && lines <= enough; index = text.indexOf('\n', index + 1)) lines += 1;
   return lines < enough;
-}
-
-/** A .gitignore's rules, with where its folder's path ends in the root-relative paths below it. */
-interface IgnoreLevel {
-  offset: number;
-  matcher: IgnoreRules;
-}
-
-/**
- * Whether the .gitignore files above an entry leave it out, as git reads them: the deepest one with
- * a rule for it decides, so a nested `!keep.gen.ts` takes back a parent folder's `*.gen.ts`.
- * `rulePath`: the entry's root-relative path as rules read it; each level reads it from its own folder down.
- */
-function isIgnored(rules: readonly IgnoreLevel[], rulePath: string): boolean {
-  for (let level = rules.length - 1; level >= 0; level -= 1) {
-    const { offset, matcher } = rules[level];
-    const verdict = matcher.decide(rulePath.slice(offset));
-    if (verdict !== undefined) return verdict;
-  }
-  return false;
 }
 
 const SOURCE_EXTENSION_SET = new Set(SOURCE_EXTENSIONS);

@@ -3,7 +3,8 @@ import { appendFileSync, closeSync, existsSync, lstatSync, openSync, readSync, s
 import { dirname, resolve } from 'node:path';
 import type { FileAnalysis } from './analyze';
 import type { ImportedNames } from './analysis-job';
-import { makeDirectories, notWritable, readTextFile, type Discovery } from './files';
+import { makeDirectories, notWritable, readTextFile } from './files';
+import type { Discovery } from './discovery';
 
 /** What a scan learnt about one file, and the file's state when it learnt it. */
 export interface CacheEntry {

@@ -44,7 +44,8 @@ export async function scanPathsInParallel(paths: string[], catalog: Catalog, det
   };
   try {
     if (poolable && !settings.cache) pool = startPool();
-    const steps = scanSteps(paths, catalog, detectors, settings);
+    // The pool's first worker helps find the files it is about to analyse.
+    const steps = scanSteps(paths, catalog, detectors, pool?.discoveryHelper ? { ...settings, discoveryHelper: pool.discoveryHelper } : settings);
     for (let next = steps.next(); ; ) {
       if (next.done) return next.value;
       const { spec, jobs, counted, whileAnalysing } = next.value;

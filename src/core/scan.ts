@@ -3,7 +3,8 @@ import type { FileAnalysis } from './analyze';
 import { AnalysisContext, type AnalysisJob, type ImportedNames, type JobOutcome, type RootSpec } from './analysis-job';
 import type { Catalog } from './catalog';
 import type { Detector } from './detector';
-import { DEFAULT_DISCOVERY, byPath, discoverFiles, toPosix, type Discovery, type DiscoveryOptions, type SkippedFile, type SourceFile } from './files';
+import { toPosix } from './files';
+import { DEFAULT_DISCOVERY, byPath, discoverFiles, type Discovery, type DiscoveryHelper, type DiscoveryOptions, type SkippedFile, type SourceFile } from './discovery';
 import { compareFindings, type Finding } from './finding';
 import { ModuleResolver } from './module-resolver';
 import { ModuleValues } from './module-values';
@@ -32,6 +33,8 @@ export interface ScanOptions extends DiscoveryOptions {
    * without a stat; without this set, each is stat'ed.
    */
   changedPaths?: ReadonlySet<string>;
+  /** Another thread that walks some of the folders while this one walks the rest (a pool worker: scanPathsInParallel). */
+  discoveryHelper?: DiscoveryHelper;
 }
 
 export interface ScanResult {
@@ -124,7 +127,7 @@ export function* scanSteps(paths: string[], catalog: Catalog, detectors: readonl
     // A cache remembers the tree as well: while no directory changed, discovery is a stat per directory.
     const remembered = cache?.discovery(root, settings.changedPaths);
     const discoveryStarted = Date.now();
-    const discovered = remembered ?? discoverFiles(root, settings, cache !== undefined);
+    const discovered = remembered ?? discoverFiles(root, settings, cache !== undefined, settings.discoveryHelper);
     if (!remembered) cache?.storeDiscovery(root, discovered, discoveryStarted);
     // A file added or removed, or a project file changed, may change how any import resolves.
     const treeChanged = !remembered && cache !== undefined && cache.treeChanged(root, discovered);
