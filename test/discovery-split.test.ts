@@ -111,6 +111,19 @@ describe('discovery with another thread walking some folders lists what one thre
       }
     }
   }
+  it('walks the tree here alone when the helper fails', () => {
+    const options = scanSettings({ cwd: root });
+    const broken: DiscoveryHelper = {
+      begin: () => ({
+        handOver: () => 1,
+        finish: () => {
+          throw new Error('lost');
+        },
+      }),
+    };
+    assert.deepEqual(listing(discoverFiles(root, options, false, broken)), listing(discoverFiles(root, options)));
+  });
+
   it('the tree holds what the walk must pass over and list', () => {
     const found = discoverFiles(root, scanSettings({ cwd: root }));
     const files = found.files.map((file) => file.relative);

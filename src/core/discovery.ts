@@ -106,13 +106,20 @@ export function discoverFiles(root: string, options: DiscoveryOptions = DEFAULT_
   }
   if (!rootStat.isDirectory()) return { files: [], projectFiles: [], skipped: [{ file: root, reason: `not a file or folder to scan (${kindOf(rootStat)})` }] };
   const task: WalkTask = { directory: root, relativeDirectory: '', rules: [] };
-  let output: WalkOutput;
-  const run = helper?.begin(options, watch);
-  if (run) {
-    const walker = new Walker(options, watch);
-    const own = walker.walk(task, run.handOver);
-    output = assembleWalk(own, run.finish((handed) => walker.walk(handed, run.handOver)));
-  } else output = new Walker(options, watch).walk(task);
+  let output: WalkOutput | undefined;
+  if (helper) {
+    try {
+      const run = helper.begin(options, watch);
+      const walker = new Walker(options, watch);
+      const own = walker.walk(task, run.handOver);
+      output = assembleWalk(own, run.finish((handed) => walker.walk(handed, run.handOver)));
+    } catch {
+      // The threads' bookkeeping failed (ours, not the tree's: a folder that cannot be read is a
+      // skip, never a throw): the tree is walked again here alone rather than the scan lost.
+      output = undefined;
+    }
+  }
+  output ??= new Walker(options, watch).walk(task);
   const { files, skipped, projectFiles, watched } = output;
   files.sort((a, b) => byPath(a.relative, b.relative));
   return { files, skipped, projectFiles, ...(watched ? { watched } : {}) };
