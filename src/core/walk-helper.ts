@@ -62,7 +62,6 @@ export class WorkerWalkHelper implements DiscoveryHelper {
         return undefined;
       }
       atWorker.set(id, task);
-      if (process.env.OFFBOX_TRACE) process.stderr.write(`T ${performance.now().toFixed(0)} handed ${task.relativeDirectory}\n`);
       return id;
     };
     const finish = (walkHere: (task: WalkTask) => WalkOutput): Map<number, WalkOutput> => {
@@ -70,7 +69,6 @@ export class WorkerWalkHelper implements DiscoveryHelper {
       let beat = Atomics.load(this.state, BEAT);
       let lastSign = performance.now();
       Atomics.store(this.state, HERE_WAITING, 1);
-      if (process.env.OFFBOX_TRACE) process.stderr.write(`T ${performance.now().toFixed(0)} waiting\n`);
       try {
         while (atWorker.size > 0) {
           const reply = receiveMessageOnPort(this.port)?.message as WalkReply | undefined;
@@ -103,7 +101,6 @@ export class WorkerWalkHelper implements DiscoveryHelper {
       } finally {
         Atomics.store(this.state, HERE_WAITING, 0);
       }
-      if (process.env.OFFBOX_TRACE) process.stderr.write(`T ${performance.now().toFixed(0)} walk: handed ${handed}, back ${[...outputs.keys()].filter((id) => id < 0).length}\n`);
       return outputs;
     };
     return { handOver, finish };
@@ -123,7 +120,6 @@ let handedBack = 0;
 export function serveWalk(request: WalkRequest): void {
   if (request.type === 'walk-channel') {
     channel = { port: request.port, state: request.state };
-    if (process.env.OFFBOX_TRACE) process.stderr.write(`W ${Date.now() % 100000} channel\n`);
     Atomics.store(request.state, WORKER_FREE, 1);
     return;
   }
