@@ -69,10 +69,10 @@ function tierUpLater() {
 
 /**
  * The flag for "many times the work" in this V8. V8 11.3 (Node 20) counts bytecode run
- * (`--interrupt-budget`, default 67,584; 1,000,000 was measured slower at scale than 2,500,000, and
- * 4,000,000 no faster); from 11.8 (Node 21 on) it counts invocations
- * (`--invocation-count-for-turbofan`, default 3,000; 90,000 and 150,000 no faster than 45,000). A flag V8 does not know is not an error it
- * throws: it prints "unrecognized flag" on stderr, so the name is chosen by the version.
+ * (`--interrupt-budget`, default 67,584; 1,000,000 measured slower at scale than 2,500,000, and
+ * 4,000,000 no faster); from 11.8 (Node 21 on) it counts invocations (`--invocation-count-for-turbofan`,
+ * default 3,000; 90,000 and 150,000 no faster than 45,000). A flag V8 does not know is not an error
+ * it throws: it prints "unrecognized flag" on stderr, so the name is chosen by the version.
  */
 function tierUpFlag(v8Version) {
   const [major, minor] = String(v8Version).split('.').map(Number);
