@@ -67,9 +67,9 @@ function inThreadHelper(takeEvery: number, backEvery: number): DiscoveryHelper &
       let offered = 0;
       let ids = 0;
       return {
-        handOver: (task: WalkTask) => {
+        handOver: (makeTask: () => WalkTask) => {
           if (++offered % takeEvery !== 0) return undefined;
-          tasks.set(++ids, task);
+          tasks.set(++ids, makeTask());
           helper.taken += 1;
           return ids;
         },
@@ -82,7 +82,7 @@ function inThreadHelper(takeEvery: number, backEvery: number): DiscoveryHelper &
               if (++asked % backEvery !== 0) return undefined;
               const backId = -(++ids);
               helper.back += 1;
-              outputs.set(backId, walkHere(back));
+              outputs.set(backId, walkHere(back()));
               return backId;
             });
             outputs.set(id, output);

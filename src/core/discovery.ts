@@ -72,8 +72,11 @@ export interface WalkOutput {
   handedOver: number[];
 }
 
-/** Another thread that may take a folder to walk: its id when it takes it, else undefined. */
-export type HandOver = (task: WalkTask) => number | undefined;
+/**
+ * Another thread that may take a folder to walk: its id when it takes it, else undefined. Asked
+ * before every folder, and mostly busy: the task is made only once it is taken.
+ */
+export type HandOver = (task: () => WalkTask) => number | undefined;
 
 /**
  * Walks folders on another thread while this one walks the rest (a scan's pool worker, idle while
@@ -194,7 +197,7 @@ export class Walker {
       // The folder walked last, when another thread is free to take it: the largest part left, most often.
       if (handOver && stack.length > 1) {
         const { directory, relativeDirectory, rules } = stack[0];
-        const id = handOver({ directory, relativeDirectory, rules: rules.map(({ offset, text }) => ({ offset, text })) });
+        const id = handOver(() => ({ directory, relativeDirectory, rules: rules.map(({ offset, text }) => ({ offset, text })) }));
         if (id !== undefined) {
           stack.shift();
           output.handedOver.push(id);

@@ -52,8 +52,9 @@ export class WorkerWalkHelper implements DiscoveryHelper {
     const { maxFileSize, includeTests, exclude } = options;
     const atWorker = new Map<number, WalkTask>();
     let handed = 0;
-    const handOver: HandOver = (task) => {
+    const handOver: HandOver = (makeTask) => {
       if (Atomics.compareExchange(this.state, WORKER_FREE, 1, 0) !== 1) return undefined;
+      const task = makeTask();
       const id = (handed += 1);
       try {
         this.worker.postMessage({ type: 'walk', discovery, id, task, options: { maxFileSize, includeTests, exclude }, watch } satisfies WalkRequest);
@@ -133,7 +134,7 @@ export function serveWalk(request: WalkRequest): void {
   let output: WalkOutput | undefined;
   try {
     if (current?.discovery !== discovery) current = { discovery, walker: new Walker(request.options, request.watch) };
-    output = current.walker.walk(request.task, (task) => {
+    output = current.walker.walk(request.task, (makeTask) => {
       if (Atomics.compareExchange(state, HERE_WAITING, 1, 0) !== 1) {
         // A sign of life, at every folder (this is asked before each).
         Atomics.add(state, BEAT, 1);
@@ -141,7 +142,7 @@ export function serveWalk(request: WalkRequest): void {
       }
       // Negative, so that they never meet the ids the scan's thread gives.
       const id = -(handedBack += 1);
-      port.postMessage({ type: 'walk-task', discovery, id, task } satisfies WalkReply);
+      port.postMessage({ type: 'walk-task', discovery, id, task: makeTask() } satisfies WalkReply);
       signal();
       return id;
     });
