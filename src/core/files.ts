@@ -1,5 +1,5 @@
 import { closeSync, constants, existsSync, fstatSync, lstatSync, mkdirSync, openSync, readFileSync, readSync, type Stats } from 'node:fs';
-import { dirname, sep } from 'node:path';
+import { dirname, relative, resolve, sep } from 'node:path';
 import { SOURCE_EXTENSIONS } from './parse';
 
 /** Where `offbox scan --cache` keeps its cache, below the current directory. */
@@ -189,6 +189,32 @@ export function isSourceName(name: string): boolean {
 
 export function toPosix(path: string): string {
   return sep === '/' ? path : path.split(sep).join('/');
+}
+
+// A path the tree's walk gives (`apps/x.ts`): no `.` or `..` segment, no empty one, nothing absolute.
+const PLAIN_RELATIVE = /^(?!\/)(?!\.\.?(?:\/|$))(?!.*\/\.\.?(?:\/|$))(?!.*\/\/)[^\\:]+$/;
+
+/**
+ * Root-relative paths as the user's working directory sees them (`rocketchat/apps/x.ts` from the
+ * parent folder), each worked out once. A scan asks for every location of every finding, and
+ * path.relative normalises both paths on every call (16 ms at scale); a plain path from the walk
+ * only needs the root's own relative path before it. Where the working directory lies inside the
+ * root, or the path is not a plain one, path.relative tells.
+ */
+export function cwdRelativePaths(cwd: string, root: string): (file: string) => string {
+  const rootFromCwd = toPosix(relative(cwd, root));
+  // Only `..` segments: the working directory is inside the root, and a file may lie below it.
+  const inside = /^\.\.(?:\/\.\.)*$/.test(rootFromCwd);
+  const known = new Map<string, string>();
+  return (file) => {
+    let path = known.get(file);
+    if (path === undefined) {
+      if (!inside && PLAIN_RELATIVE.test(file)) path = rootFromCwd === '' ? file : `${rootFromCwd}/${file}`;
+      else path = toPosix(relative(cwd, resolve(root, file))) || file;
+      known.set(file, path);
+    }
+    return path;
+  };
 }
 
 function formatBytes(bytes: number): string {

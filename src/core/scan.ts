@@ -3,7 +3,7 @@ import type { FileAnalysis } from './analyze';
 import { AnalysisContext, type AnalysisJob, type ImportedNames, type JobOutcome, type RootSpec } from './analysis-job';
 import type { Catalog } from './catalog';
 import type { Detector } from './detector';
-import { toPosix } from './files';
+import { cwdRelativePaths, toPosix } from './files';
 import { DEFAULT_DISCOVERY, byPath, discoverFiles, type Discovery, type DiscoveryHelper, type DiscoveryOptions, type SkippedFile, type SourceFile } from './discovery';
 import { compareFindings, type Finding } from './finding';
 import { ModuleResolver } from './module-resolver';
@@ -134,13 +134,7 @@ export function* scanSteps(paths: string[], catalog: Catalog, detectors: readonl
     if (discovered.watched) (result.watchedPaths ??= []).push(...Object.keys(discovered.watched));
     // A file given as the root is scanned from its folder, which its findings name it relative to.
     const base = discovered.folder ?? root;
-    // Asked for every location of every finding, of a few hundred files: each path is worked out once.
-    const cwdPaths = new Map<string, string>();
-    const toCwd = (file: string) => {
-      let path = cwdPaths.get(file);
-      if (path === undefined) cwdPaths.set(file, (path = toPosix(relative(settings.cwd, resolve(base, file))) || file));
-      return path;
-    };
+    const toCwd = cwdRelativePaths(settings.cwd, base);
     for (const skip of discovered.skipped) {
       const file = toCwd(skip.file);
       if (skippedSeen.has(file)) continue;
