@@ -317,6 +317,26 @@ describe('the prefilter reads module names and markup where they can reach a det
     ["const cp = Object.assign({}, ...require('child_process'));", 'a.js'],
     ["const client = x./* later */from('axios');", 'a.js'],
     ["const cp = Npm.require('child_process');", 'a.js'],
+    // Imports of a module whose detectors read some of its names only (an entry: `request` of http,
+    // `exec` of child_process, `Client` of ssh2, `WebSocket` of ws): an entry, a default, a namespace
+    // or `default` brings in what they read; so do a clause with a comment, a subpath, a re-export.
+    ["import { request as send, IncomingMessage } from 'node:https';", 'a.ts'],
+    ["import http, { IncomingMessage } from 'http';", 'a.ts'],
+    ["import * as http from 'http';", 'a.ts'],
+    ["import { default as http } from 'http';", 'a.ts'],
+    ["import { /* request */ IncomingMessage } from 'http';", 'a.ts'],
+    ["import { IncomingMessage } from 'http/lib';", 'a.ts'],
+    ["export { IncomingMessage } from 'http';", 'a.ts'],
+    ["const { IncomingMessage } = require('http');", 'a.js'],
+    ["import { type ChildProcess, exec } from 'child_process';", 'a.ts'],
+    ["import { Client } from 'ssh2';", 'a.ts'],
+    ["import { WebSocket, WebSocketServer } from 'ws';", 'a.ts'],
+    ["import { HTTP } from 'meteor/http';", 'a.js'],
+    ["import { create } from 'axios';", 'a.ts'],
+    // A vendor's SDK counts however it is imported.
+    ["import { getCurrentHub } from '@sentry/node';", 'a.ts'],
+    // Written in a template (generated code), the import is read as a sign.
+    ["const source = `import { IncomingMessage } from 'http';`;", 'a.ts'],
   ];
   const fails: Array<[string, string]> = [
     // Package names as words, not modules (Rocket.Chat's e2e word list holds 'square' and 'needle').
@@ -352,6 +372,14 @@ describe('the prefilter reads module names and markup where they can reach a det
     ['const pdf = Buffer.from("%PDF-1.4\\n%\\xE2\\xE3");', 'a.ts'],
     ["const s = Array\n  .from('stripe');", 'a.ts'],
     ["const m = loader?.import('stripe');", 'a.ts'],
+    // Named imports of none of a module's entries: a server's request and response, a socket server,
+    // a child process's type, axios's error test.
+    ["import { IncomingMessage, ServerResponse } from 'http';", 'a.ts'],
+    ["import { ServerResponse } from 'node:http';\nimport { IncomingMessage as Request } from 'https';", 'a.ts'],
+    ["import{IncomingMessage}from'http'", 'a.ts'],
+    ["import { WebSocketServer } from 'ws';", 'a.ts'],
+    ["import { ChildProcess } from 'node:child_process';", 'a.ts'],
+    ["import { isAxiosError } from 'axios';", 'a.ts'],
   ];
   for (const [text, file] of passes) it(`passes ${text} in ${file}`, () => assert.equal(prefilter.test(text, file), true));
   for (const [text, file] of fails) it(`lets go ${text} in ${file}`, () => assert.equal(prefilter.test(text, file), false));

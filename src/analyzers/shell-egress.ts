@@ -3,7 +3,7 @@ import { AST_NODE_TYPES, type Node, calleeLabel, unwrap } from '../core/ast';
 import { defineDetector, type DetectorContext, type Refinement } from '../core/detector';
 import { destinationOf, localReason } from '../core/destination';
 import { bindHoles, evaluateString, parseRendered, renderString, resolveConstant, type StringValue } from '../core/evaluate';
-import type { Catalog, Vendor } from '../core/catalog';
+import { entryNames, type Catalog, type Vendor } from '../core/catalog';
 import type { Destination } from '../core/finding';
 import { originOf, packageName, type Origin } from '../core/origin';
 import { requiredModule } from '../core/scope';
@@ -42,6 +42,8 @@ export default defineDetector({
     keywords: [],
     // Every process API is reached through an import of its module (originOf is 'module').
     modules: Object.keys({ ...PROCESS_APIS, ...TAGGED_SHELLS }),
+    // `exec` of child_process, `Client` of ssh2's `Client.new.exec`, `$` of zx.
+    moduleEntries: Object.fromEntries(Object.keys({ ...PROCESS_APIS, ...TAGGED_SHELLS }).map((module) => [module, entryNames([...Object.keys(PROCESS_APIS[module] ?? {}), ...(TAGGED_SHELLS[module] ?? [])])])),
   },
   create(context) {
     // `import 'zx/globals'` makes zx's `$` a global: a global `$` tag waits for the end of the file

@@ -116,6 +116,18 @@ export class Catalog {
   }
 
   /**
+   * The names a named import of the package must bring in to reach a detector (Detector's
+   * `moduleEntries`): a client's calls and factories start at them (`request()` of node's http,
+   * `HTTP.call()` of meteor/http). Undefined where any import counts: a vendor's SDK, or a client
+   * called as the module itself (`axios(…)`, `new WebSocket(…)`) only through a default or namespace import.
+   */
+  packageEntryNames(name: string): string[] | undefined {
+    const client = this.clientByPackage.get(name);
+    if (!client || this.vendorByPackage.has(name)) return undefined;
+    return entryNames([...Object.keys(client.calls), ...Object.keys(client.factories ?? {})]);
+  }
+
+  /**
    * The names a file must contain to use a catalog global: a vendor's root (`analytics` of
    * `analytics.track`: any member of it is the vendor's), and a client's own name (`sendBeacon` of
    * `navigator.sendBeacon`: reading `navigator` alone sends nothing).
@@ -130,6 +142,20 @@ export class Catalog {
   globalMemberSignals(): string[] {
     return [...this.clientByGlobal.keys()].filter((path) => path.includes('.')).map((path) => path.slice(path.lastIndexOf('.') + 1));
   }
+}
+
+/**
+ * The first names of call paths (`get()` → get, `HTTP.call()` → HTTP), without those that start at
+ * the module itself (`()`, `new`, `new.open()`, ''): those are reached through a default, namespace
+ * or required import, which always counts.
+ */
+export function entryNames(paths: Iterable<string>): string[] {
+  const names = new Set<string>();
+  for (const path of paths) {
+    const first = path.split('.')[0].replace(/\(\)$/, '');
+    if (first !== '' && first !== 'new' && first !== '()') names.add(first);
+  }
+  return [...names];
 }
 
 function globToRegExp(glob: string): RegExp {

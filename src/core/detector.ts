@@ -31,6 +31,13 @@ export interface DetectorMeta {
    * for the catalog's packages, not anywhere in the text.
    */
   modules?: string[];
+  /**
+   * For a module of `modules`, the names an import must bring in for the detector to reach it
+   * through that import (catalog.ts's entryNames): a named import of none of them (`import {
+   * ChildProcess } from 'child_process'`) is no sign. A default, namespace or `default` import, a
+   * require, a dynamic import or a re-export always is, as is any import of a module without an entry.
+   */
+  moduleEntries?: Record<string, readonly string[]>;
   /** Intrinsic JSX elements the detector reads (`<script>`): a sign only in files that can hold JSX (not .ts). */
   jsxElements?: string[];
   /** Globals the detector reaches (`Image` of `new Image()`): a sign only where used as one, like the catalog's. */

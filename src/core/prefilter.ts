@@ -2,6 +2,7 @@ import type { Catalog } from './catalog';
 import type { Detector } from './detector';
 import { CodeRegions } from './code-regions';
 import { GLOBAL_OBJECTS, type Origin } from './origin';
+import { MODULE_NAMED_HERE, importsNoEntry, moduleEntries, typeOnlyImportAt } from './module-signs';
 import { mayHoldJsx } from './parse';
 import { SUPPRESSION_MARK } from './suppressions';
 import { BLOCK_COMMENT, COMMENT, LINE_COMMENT, LINE_TERMINATOR, SPACE_OR_COMMENTS, alternationTrie, commentsOverrun, escapeRegExp } from './regexp';
@@ -86,6 +87,7 @@ export function buildPrefilter(catalog: Catalog, detectors: readonly Detector[])
     ...(otherNames.length > 0 ? [{ pattern: new RegExp(`(?:${alternationTrie(otherNames)})(?![\\w$])`, 'g'), mayMatch: (text: string) => otherNames.some((name) => text.includes(name)) }] : []),
   ];
   const members = new Set(catalog.globalMemberSignals());
+  const entries = moduleEntries(catalog, detectors);
   return {
     test(text: string, path?: string): boolean {
       // The signs allow comments where the parser does (`import(/* chunk */ 'x')`): a regular expression
@@ -97,7 +99,7 @@ export function buildPrefilter(catalog: Catalog, detectors: readonly Detector[])
       let lexed: CodeRegions | undefined;
       const regions = () => (lexed ??= new CodeRegions(text, jsxAble));
       plain.lastIndex = 0;
-      for (let match = plain.exec(text); match; match = plain.exec(text)) if (!typeOnlyImportAt(text, match.index, regions)) return true;
+      for (let match = plain.exec(text); match; match = plain.exec(text)) if (!typeOnlyImportAt(text, match.index, regions) && !importsNoEntry(text, match, entries, regions)) return true;
       if (allOf.some((tests) => tests.every((test) => test(text)))) return true;
       // An escaped letter, digit, `_` or `$` (`\u0066etch`, `'set-\x63ookie'`), or a line continuation
       // within a name or a word (`'fe\⏎tch'`), spells one no other test reads; plain code hardly has
@@ -184,42 +186,6 @@ function hiddenBehindEscapes(text: string): boolean {
   }
   return false;
 }
-
-// Where a module is named (scope.ts's requiredModule and import declarations): `from`, `import`,
-// `import(`, `require(`, with whatever the parser reads past between there and the quote: space,
-// comments (`import(/* webpackChunkName */ 'x')`), parentheses, `?.`, a type assertion
-// (`require(<any>'x')`). `from` and `import` as members are no keywords (`Buffer.from("%PDF\n…")`,
-// `x?.import(`); a spread (`...from`) is no member, nor is a member reached past a comment
-// (`x./* c */from(`). `require` counts as a member too: Meteor's `Npm.require('x')` is read as one
-// (scope.ts), and `Loader.require(` costs a parse, never a finding.
-// The member test looks back from after the keyword: placed before it, it was tried at every
-// character of every file (the expression over the scale corpus, 57-74 -> 53-67 ms a pass).
-const MODULE_NAMED_HERE = String.raw`(?:\b(?:from|import)(?<!(?:^|[^.])\.\s*(?:from|import))|\brequire)(?:\s|\?\.|\(|\)|<(?:[^<>]|<[^<>]*>)*>|${COMMENT})*`;
-
-// `import type Stripe from 'stripe'`, `import type { Tracer } from 'dd-trace'`, `import type * as h from
-// 'node:http'`: TypeScript erases the whole statement, and no detector reads a name it binds (scope.ts
-// marks it typeOnly; shell-egress's `zx/globals` import is read only as a value). Only clauses without
-// comments or strings are read so (the expression holds no `/` or quote); `import type from 'm'`
-// imports a default named `type`, and `import { type A } from 'm'` stays as an import of the module.
-const TYPE_ONLY_IMPORT = /import\s+type\s+(?:\*\s*as\s+[\w$]+|\{[^{}'"`/;]*\}|(?!from(?![\w$]))[\w$]+)\s*/y;
-// A clause longer than this is read as a value import (a long list of names is rarely type-only).
-const MAX_TYPE_CLAUSE = 4096;
-
-/**
- * Whether the module sign at `at` is the `from` of a type-only import (TYPE_ONLY_IMPORT) whose
- * `import` stands in code: the nearest `import` before a `from` may be a comment's
- * (`import Stripe // import type X⏎from 'stripe'` imports the value).
- */
-function typeOnlyImportAt(text: string, at: number, regions: () => CodeRegions): boolean {
-  if (!text.startsWith('from', at)) return false;
-  const start = text.lastIndexOf('import', at);
-  if (start === -1 || at - start > MAX_TYPE_CLAUSE || (start > 0 && IMPORT_STARTS_AFTER.test(text[start - 1]))) return false;
-  TYPE_ONLY_IMPORT.lastIndex = start;
-  return TYPE_ONLY_IMPORT.test(text) && TYPE_ONLY_IMPORT.lastIndex === at && regions().regionAt(start) === 'code';
-}
-
-// `import` as a word, not the end of another name (`reimport`) or a member (`x.import`).
-const IMPORT_STARTS_AFTER = /[\w$.]/;
 
 /** A test that the text contains the word: a plain `includes` for a string; a RegExp keeps its flags (not `g` or `y`, whose test would start where the last one ended). */
 function wordTest(word: string | RegExp): (text: string) => boolean {
