@@ -118,8 +118,9 @@ export class Catalog {
   /**
    * The names a named import of the package must bring in to reach a detector (Detector's
    * `moduleEntries`): a client's calls and factories start at them (`request()` of node's http,
-   * `HTTP.call()` of meteor/http). Undefined where any import counts: a vendor's SDK, or a client
-   * called as the module itself (`axios(…)`, `new WebSocket(…)`) only through a default or namespace import.
+   * `HTTP.call()` of meteor/http). Undefined where any import counts: a vendor's SDK, or no client's
+   * package. A client called as the module itself (`axios(…)`, `new WebSocket(…)`) is reached through
+   * a default or namespace import, which always counts.
    */
   packageEntryNames(name: string): string[] | undefined {
     const client = this.clientByPackage.get(name);

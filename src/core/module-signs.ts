@@ -23,7 +23,7 @@ export const MODULE_NAMED_HERE = String.raw`(?:\b(?:from|import)(?<!(?:^|[^.])\.
 // comments or strings are read so (the expression holds no `/` or quote); `import type from 'm'`
 // imports a default named `type`, and `import { type A } from 'm'` stays as an import of the module.
 const TYPE_ONLY_IMPORT = /import\s+type\s+(?:\*\s*as\s+[\w$]+|\{[^{}'"`/;]*\}|(?!from(?![\w$]))[\w$]+)\s*/y;
-// A clause longer than this is read as a value import (a long list of names is rarely type-only).
+// A clause longer than this is read as a value import (a long list of names is rarely type-only, or all of a module's non-entries).
 const MAX_TYPE_CLAUSE = 4096;
 
 /**
@@ -32,11 +32,19 @@ const MAX_TYPE_CLAUSE = 4096;
  * (`import Stripe // import type X⏎from 'stripe'` imports the value).
  */
 export function typeOnlyImportAt(text: string, at: number, regions: () => CodeRegions): boolean {
-  if (!text.startsWith('from', at)) return false;
+  return text.startsWith('from', at) && importClauseBefore(text, at, TYPE_ONLY_IMPORT, regions) !== undefined;
+}
+
+/**
+ * The import clause `pattern` (sticky, from `import` up to the `from`) reads from the nearest
+ * `import` before the `from` at `at`, if it ends exactly there and that `import` stands in code.
+ */
+function importClauseBefore(text: string, at: number, pattern: RegExp, regions: () => CodeRegions): RegExpExecArray | undefined {
   const start = text.lastIndexOf('import', at);
-  if (start === -1 || at - start > MAX_TYPE_CLAUSE || (start > 0 && IMPORT_STARTS_AFTER.test(text[start - 1]))) return false;
-  TYPE_ONLY_IMPORT.lastIndex = start;
-  return TYPE_ONLY_IMPORT.test(text) && TYPE_ONLY_IMPORT.lastIndex === at && regions().regionAt(start) === 'code';
+  if (start === -1 || at - start > MAX_TYPE_CLAUSE || (start > 0 && IMPORT_STARTS_AFTER.test(text[start - 1]))) return undefined;
+  pattern.lastIndex = start;
+  const clause = pattern.exec(text);
+  return clause && pattern.lastIndex === at && regions().regionAt(start) === 'code' ? clause : undefined;
 }
 
 // `import` as a word, not the end of another name (`reimport`) or a member (`x.import`).
@@ -75,11 +83,8 @@ export function importsNoEntry(text: string, match: RegExpExecArray, entries: Re
   const specifier = sign.slice(open + 1, -1);
   const names = entries.get(specifier.startsWith('node:') ? specifier.slice(5) : specifier);
   if (!names) return false;
-  const start = text.lastIndexOf('import', match.index);
-  if (start === -1 || match.index - start > MAX_TYPE_CLAUSE || (start > 0 && IMPORT_STARTS_AFTER.test(text[start - 1]))) return false;
-  NAMED_ONLY_IMPORT.lastIndex = start;
-  const clause = NAMED_ONLY_IMPORT.exec(text);
-  if (!clause || NAMED_ONLY_IMPORT.lastIndex !== match.index || regions().regionAt(start) !== 'code') return false;
+  const clause = importClauseBefore(text, match.index, NAMED_ONLY_IMPORT, regions);
+  if (!clause) return false;
   // `{ type A, b as c }`: a name before `as`, with or without its `type` (either way it is not an entry).
   const imported = clause[1].split(',').map((part) => part.trim().replace(/^type\s+/, '').split(/\s+as\s+/)[0]);
   return !imported.some((name) => name === 'default' || names.has(name));
