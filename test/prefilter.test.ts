@@ -333,6 +333,7 @@ describe('the prefilter reads module names and markup where they can reach a det
     ["import { WebSocket, WebSocketServer } from 'ws';", 'a.ts'],
     ["import { HTTP } from 'meteor/http';", 'a.js'],
     ["import { create } from 'axios';", 'a.ts'],
+    ["import { got } from 'got';", 'a.ts'],
     // A vendor's SDK counts however it is imported.
     ["import { getCurrentHub } from '@sentry/node';", 'a.ts'],
     // Written in a template (generated code), the import is read as a sign.

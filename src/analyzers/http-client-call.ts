@@ -35,6 +35,8 @@ export function matchClientCall(node: TSESTree.CallExpression | TSESTree.NewExpr
     // `meteor/http` is a client of its own; `axios/lib/x` is axios.
     client = catalog.clientForPackage(origin.source) ?? catalog.clientForPackage(packageName(origin.source));
     steps = memberSteps(origin);
+    // `import { got } from 'got'` is got itself, as its default import is.
+    if (client?.exportedAs?.includes(steps[0]?.name ?? '')) steps = steps.slice(1);
   }
   if (!client) return undefined;
   const bases: StringValue[] = [];

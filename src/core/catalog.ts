@@ -31,6 +31,8 @@ export interface HttpClient {
   packages?: string[];
   factories?: Record<string, CallSpec>;
   chainData?: string[];
+  /** Names its packages also export the client itself under (`import { got } from 'got'`). */
+  exportedAs?: string[];
   calls: Record<string, CallSpec>;
 }
 
@@ -118,14 +120,14 @@ export class Catalog {
   /**
    * The names a named import of the package must bring in to reach a detector (Detector's
    * `moduleEntries`): a client's calls and factories start at them (`request()` of node's http,
-   * `HTTP.call()` of meteor/http). Undefined where any import counts: a vendor's SDK, or no client's
+   * `HTTP.call()` of meteor/http), or they are the client itself (`got` of got). Undefined where any import counts: a vendor's SDK, or no client's
    * package. A client called as the module itself (`axios(…)`, `new WebSocket(…)`) is reached through
    * a default or namespace import, which always counts.
    */
   packageEntryNames(name: string): string[] | undefined {
     const client = this.clientByPackage.get(name);
     if (!client || this.vendorByPackage.has(name)) return undefined;
-    return entryNames([...Object.keys(client.calls), ...Object.keys(client.factories ?? {})]);
+    return [...new Set([...entryNames([...Object.keys(client.calls), ...Object.keys(client.factories ?? {})]), ...(client.exportedAs ?? [])])];
   }
 
   /**
