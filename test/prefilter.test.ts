@@ -334,6 +334,7 @@ describe('the prefilter reads module names and markup where they can reach a det
     ["import { HTTP } from 'meteor/http';", 'a.js'],
     ["import { create } from 'axios';", 'a.ts'],
     ["import { got } from 'got';", 'a.ts'],
+    ["import { io } from 'socket.io-client';", 'a.ts'],
     // A vendor's SDK counts however it is imported.
     ["import { getCurrentHub } from '@sentry/node';", 'a.ts'],
     // Written in a template (generated code), the import is read as a sign.
@@ -381,6 +382,7 @@ describe('the prefilter reads module names and markup where they can reach a det
     ["import { WebSocketServer } from 'ws';", 'a.ts'],
     ["import { ChildProcess } from 'node:child_process';", 'a.ts'],
     ["import { isAxiosError } from 'axios';", 'a.ts'],
+    ["import { Socket } from 'socket.io-client';", 'a.ts'],
   ];
   for (const [text, file] of passes) it(`passes ${text} in ${file}`, () => assert.equal(prefilter.test(text, file), true));
   for (const [text, file] of fails) it(`lets go ${text} in ${file}`, () => assert.equal(prefilter.test(text, file), false));

@@ -22,6 +22,8 @@ export interface CallSpec {
   host?: string[];
   baseUrl?: string[];
   data?: string[];
+  /** `same-origin`: without a URL the call reaches the page's own origin (socket.io's `io()`). */
+  withoutUrl?: 'same-origin';
 }
 
 export interface HttpClient {
