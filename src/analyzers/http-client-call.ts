@@ -55,6 +55,8 @@ export function matchClientCall(node: TSESTree.CallExpression | TSESTree.NewExpr
     url = url ? join(base, url) : base;
     result = destinationOf(url);
   }
+  // socket.io's `io()` and `io({ path })` connect to the page's own origin, as a relative URL does.
+  if (!result && spec.withoutUrl === 'same-origin') result = { offBox: false, reason: 'relative' };
   const payload = selectAll(node, spec.data, scopes);
   for (const method of client.chainData ?? []) payload.push(...chainedArguments(node, method));
   return { client, spec, result, url, payload };

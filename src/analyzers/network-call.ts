@@ -26,8 +26,6 @@ export default defineDetector({
     function check(node: TSESTree.CallExpression | TSESTree.NewExpression): void {
       const match = matchClientCall(node, context.scopes, context.catalog);
       if (!match) return;
-      // socket.io's `io()` and `io({ path })` connect to the page's own origin.
-      if (!match.result && match.spec.withoutUrl === 'same-origin') return;
       const result = match.result ?? { offBox: true as const, destination: { kind: 'dynamic' as const, source: 'expr:unresolved' } };
       if (!result.offBox) return;
       const vendor = result.destination.host ? context.catalog.vendorForHost(result.destination.host) : undefined;

@@ -22,6 +22,8 @@ const PROCESS_APIS: Record<string, Record<string, 'shell' | 'argv'>> = {
 };
 // Template-tag shells: zx's and execa's `$`.
 const TAGGED_SHELLS: Record<string, string[]> = { zx: ['$'], execa: ['$', 'execa'] };
+// Every module either table reads.
+const SHELL_MODULES = Object.keys({ ...PROCESS_APIS, ...TAGGED_SHELLS });
 // The module that makes zx's `$` global.
 const ZX_GLOBALS = 'zx/globals';
 
@@ -41,9 +43,9 @@ export default defineDetector({
     },
     keywords: [],
     // Every process API is reached through an import of its module (originOf is 'module').
-    modules: Object.keys({ ...PROCESS_APIS, ...TAGGED_SHELLS }),
+    modules: SHELL_MODULES,
     // `exec` of child_process, `Client` of ssh2's `Client.new.exec`, `$` of zx.
-    moduleEntries: Object.fromEntries(Object.keys({ ...PROCESS_APIS, ...TAGGED_SHELLS }).map((module) => [module, entryNames([...Object.keys(PROCESS_APIS[module] ?? {}), ...(TAGGED_SHELLS[module] ?? [])])])),
+    moduleEntries: Object.fromEntries(SHELL_MODULES.map((module) => [module, entryNames([...Object.keys(PROCESS_APIS[module] ?? {}), ...(TAGGED_SHELLS[module] ?? [])])])),
   },
   create(context) {
     // `import 'zx/globals'` makes zx's `$` a global: a global `$` tag waits for the end of the file
