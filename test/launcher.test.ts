@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, it } from 'node:test';
 import { Worker } from 'node:worker_threads';
-import { ANALYSIS_WORKER_ROLE } from '../src/core/analysis-pool';
+import { ANALYSIS_WORKER_ROLE } from '../src/core/pool-protocol';
 import { LAUNCHER, takePrestartedWorker, workerScriptFor, type Launcher } from '../src/cli/launcher';
 
 const ROOT = join(__dirname, '..');

@@ -1,5 +1,5 @@
 import { detectors } from '../analyzers/index';
-import { isAnalysisWorker, runAnalysisWorker } from '../core/analysis-pool';
+import { isAnalysisWorker, runAnalysisWorker } from '../core/analysis-worker';
 import { loadCatalog } from '../core/default-catalog';
 import { main } from './main';
 

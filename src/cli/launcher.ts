@@ -1,4 +1,5 @@
-import { ANALYSIS_WORKER_ROLE, type PrestartedWorker } from '../core/analysis-pool';
+import type { PrestartedWorker } from '../core/analysis-pool';
+import { ANALYSIS_WORKER_ROLE } from '../core/pool-protocol';
 
 /**
  * What bin/offbox.js leaves for the bundle it loads (globalThis, under LAUNCHER): the script it runs

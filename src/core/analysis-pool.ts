@@ -1,48 +1,37 @@
 import { availableParallelism } from 'node:os';
-import { parentPort, Worker, workerData } from 'node:worker_threads';
-import { AnalysisContext, type AnalysisJob, type JobOutcome, type ReadFile, type RootSpec } from './analysis-job';
+import { Worker } from 'node:worker_threads';
+import { AnalysisContext, type AnalysisJob, type JobOutcome, type RootSpec } from './analysis-job';
 import type { Catalog } from './catalog';
 import type { Detector } from './detector';
-import { preloadParser } from './parse';
-import { serveWalk, WorkerWalkHelper, type WalkRequest } from './walk-helper';
+import {
+  ANALYSIS_WORKER_ROLE,
+  CLAIMED_BY_WORKER,
+  CLAIMED_HERE,
+  UNCLAIMED,
+  analyseGuarded,
+  runGuarded,
+  triageClaimant,
+  triageGuarded,
+  type FromWorker,
+  type ToWorker,
+  type TriagedItem,
+} from './pool-protocol';
+import { WorkerWalkHelper } from './walk-helper';
 import type { DiscoveryHelper } from './discovery';
-
-/** workerData that makes a bundle entry (dist/cli.js, dist/scan-worker.js) serve as a pool worker. */
-export const ANALYSIS_WORKER_ROLE = 'offbox-analysis';
-
-type ToWorker =
-  | WalkRequest
-  | { type: 'spec'; id: number; spec: RootSpec }
-  | { type: 'jobs'; spec: number; batch: number; jobs: AnalysisJob[] }
-  | { type: 'analyse'; spec: number; batch: number; items: TriagedItem[]; claims: Int32Array };
-/** A file triage passed, waiting to be analysed: `slot` is its job's index, in the outcomes and the claims. */
-interface TriagedItem {
-  job: AnalysisJob;
-  read: ReadFile;
-  slot: number;
-}
 
 /** What a caller hears of a batch while it runs. */
 interface RunHooks {
   isCancelled?: () => boolean;
   onProgress?: (done: number, total: number) => void;
-  /** runTriaged: called once every job is triaged, before this thread takes back what the workers have not started. */
+  /** runTriaged: called once this thread has triaged its share (the workers' share may still come), before it takes back what the workers have not started. */
   whileAnalysing?: (outcomes: ReadonlyArray<JobOutcome | undefined>) => void;
 }
-
-/** An outcome is null for an item the calling thread claimed first (runTriaged). */
-type FromWorker = { type: 'outcomes'; batch: number; outcomes: Array<JobOutcome | null> };
 
 // Batches up to this many jobs are read whole before any is handed out (runTriaged).
 const PRESORTED_BATCH = 1000;
 
 // How long runTriaged works on without reading the workers' outcomes.
 const BREATHE_EVERY_MS = 10;
-
-// A slot of runTriaged's claims: who analyses the item (Atomics.compareExchange from UNCLAIMED).
-const UNCLAIMED = 0;
-const CLAIMED_BY_WORKER = 1;
-const CLAIMED_HERE = 2;
 
 /**
  * A worker started for a pool before the pool itself (bin/offbox.js starts one as the CLI starts, so
@@ -176,17 +165,25 @@ export class AnalysisPool {
   }
 
   /**
-   * Runs the jobs with this thread reading and prefiltering every file (`triage`, the scan's own
-   * context) while the workers parse and analyse the few that pass: on two cores one worker does
-   * the costly half while this thread reads on. Once it has read everything, this thread takes back
-   * the files the workers have not started, largest first, and analyses them itself (each item's
-   * slot in a shared array says who claimed it first). Resolves to the outcomes in job order (a
-   * prefix of them when cancelled).
+   * Runs the jobs with this thread reading and prefiltering them from the front (`triage`, the scan's
+   * own context) while the workers parse and analyse the few that pass: on two cores one worker does
+   * the costly half while this thread reads on. A worker with nothing to analyse reads, prefilters and
+   * analyses jobs from the back (TriageOffer) until it meets this thread, so neither waits while the
+   * other still has files to read. Once this thread has read its share, it takes back the files the
+   * workers have not started, largest first, and analyses them itself (each item's slot in a shared
+   * array says who claimed it first). Resolves to the outcomes in job order (a prefix of them when
+   * cancelled).
    */
   async runTriaged(spec: RootSpec, jobs: AnalysisJob[], triage: AnalysisContext, hooks: RunHooks = {}): Promise<JobOutcome[]> {
     const specId = this.specIdOf(spec);
     const outcomes: Array<JobOutcome | undefined> = new Array(jobs.length);
-    const claims = new Int32Array(new SharedArrayBuffer(Int32Array.BYTES_PER_ELEMENT * Math.max(1, jobs.length)));
+    const shared = (length: number) => new Int32Array(new SharedArrayBuffer(Int32Array.BYTES_PER_ELEMENT * Math.max(1, length)));
+    const claims = shared(jobs.length);
+    // Who reads each job: this thread from the front, the workers from the back.
+    const triageClaims = shared(jobs.length);
+    const back = shared(1);
+    back[0] = jobs.length;
+    const offerBatch = (this.batches += 1);
     const inFlight = new Map<number, { entry: PoolWorker; items: TriagedItem[] }>();
     const posted: TriagedItem[] = [];
     const load = new Map<PoolWorker, number>(this.workers.map((entry) => [entry, 0]));
@@ -195,11 +192,15 @@ export class AnalysisPool {
       outcomes[slot] = outcome;
       done += 1;
     };
-    // The files the workers claimed, once this thread has taken back the rest: only those are waited
-    // for. A worker still starting (a scan of a few files) answers the ones taken back later, unheard.
-    let claimedByWorkers: Set<number> | undefined;
+    // The files the workers claimed (to analyse, or to read from the back), once this thread has read
+    // its share and taken back the rest: only those are waited for. A worker still starting (a scan of
+    // a few files) answers the ones taken back later, unheard.
+    let awaited: Set<number> | undefined;
     let release: () => void = () => undefined;
     const workersDone = new Promise<void>((resolve) => (release = resolve));
+    const settled = (slot: number) => {
+      if (awaited?.delete(slot) && awaited.size === 0) release();
+    };
     const settle = (id: number, results: ReadonlyArray<JobOutcome | null>) => {
       const batch = inFlight.get(id);
       if (!batch) return;
@@ -208,7 +209,15 @@ export class AnalysisPool {
       batch.items.forEach(({ slot }, offset) => {
         const outcome = results[offset];
         if (outcome) finish(slot, outcome);
-        if (claimedByWorkers?.delete(slot) && claimedByWorkers.size === 0) release();
+        settled(slot);
+      });
+      hooks.onProgress?.(done, jobs.length);
+    };
+    // A failed worker's jobs, read here once: its answer may still come after its failure is heard.
+    const settleTriaged = (slots: readonly number[], results: readonly JobOutcome[]) => {
+      slots.forEach((slot, offset) => {
+        if (!outcomes[slot]) finish(slot, results[offset]);
+        settled(slot);
       });
       hooks.onProgress?.(done, jobs.length);
     };
@@ -220,9 +229,15 @@ export class AnalysisPool {
       for (const [id, batch] of [...inFlight]) {
         if (batch.entry === entry) settle(id, batch.items.map(({ job, read, slot }) => (takeOver(slot) ? analyseGuarded(triage, job, read) : null)));
       }
+      const claimant = triageClaimant(this.workers.indexOf(entry));
+      const orphans = [...jobs.keys()].filter((slot) => !outcomes[slot] && Atomics.load(triageClaims, slot) === claimant);
+      settleTriaged(orphans, orphans.map((slot) => runGuarded(triage, jobs[slot])));
     };
     const listeners = this.workers.map((entry) => {
-      const onMessage = (message: FromWorker) => message.type === 'outcomes' && settle(message.batch, message.outcomes);
+      const onMessage = (message: FromWorker) => {
+        if (message.type === 'outcomes') settle(message.batch, message.outcomes);
+        else if (message.type === 'triaged' && message.batch === offerBatch) settleTriaged(message.slots, message.outcomes);
+      };
       const onFailure = () => failed(entry);
       entry.worker.on('message', onMessage);
       entry.worker.on('error', onFailure);
@@ -232,6 +247,17 @@ export class AnalysisPool {
         entry.worker.off('error', onFailure);
         entry.worker.off('exit', onFailure);
       };
+    });
+    const sendSpec = (entry: PoolWorker) => {
+      if (entry.spec !== specId) {
+        entry.worker.postMessage({ type: 'spec', id: specId, spec } satisfies ToWorker);
+        entry.spec = specId;
+      }
+    };
+    this.workers.forEach((entry, index) => {
+      if (entry.failed) return;
+      sendSpec(entry);
+      entry.worker.postMessage({ type: 'triage', spec: specId, batch: offerBatch, jobs, claims: triageClaims, back, claimant: triageClaimant(index) } satisfies ToWorker);
     });
     // One file a message: its analysis costs a thousand times the message.
     const post = (item: TriagedItem) => {
@@ -244,10 +270,7 @@ export class AnalysisPool {
       inFlight.set(id, { entry, items: [item] });
       posted.push(item);
       load.set(entry, (load.get(entry) ?? 0) + 1);
-      if (entry.spec !== specId) {
-        entry.worker.postMessage({ type: 'spec', id: specId, spec } satisfies ToWorker);
-        entry.spec = specId;
-      }
+      sendSpec(entry);
       entry.worker.postMessage({ type: 'analyse', spec: specId, batch: id, items: [item], claims } satisfies ToWorker);
     };
     // A small batch (a wrapper round) is read whole first and handed out largest first: both threads
@@ -265,17 +288,25 @@ export class AnalysisPool {
       await new Promise<void>((resolve) => setImmediate(resolve));
       breathed = performance.now();
     };
+    // Where this thread met the workers reading from the back: they claimed every job from there on.
+    let met = jobs.length;
     try {
       for (const [slot, job] of jobs.entries()) {
         if ((cancelled = hooks.isCancelled?.() ?? false)) break;
         hooks.onProgress?.(done, jobs.length);
         // The clock is read every sixteenth file: most files are passed over in a few microseconds.
-        if (!held && (slot & 15) === 0) await breathe();
+        if ((slot & 15) === 0) await breathe();
+        if (Atomics.compareExchange(triageClaims, slot, UNCLAIMED, CLAIMED_HERE) !== UNCLAIMED) {
+          met = slot;
+          break;
+        }
         const triaged = triageGuarded(triage, job);
         if (triaged.state !== 'read') finish(slot, triaged);
         else if (held) held.push({ job, read: triaged, slot });
         else post({ job, read: triaged, slot });
       }
+      // No worker claims a job from now on: one that has not started on the offer finds every job taken.
+      Atomics.store(back, 0, 0);
       if (held && !cancelled) for (const item of held.sort((a, b) => b.read.text.length - a.read.text.length)) post(item);
       if (!cancelled) hooks.whileAnalysing?.(outcomes);
       // What the workers have not started is taken back here, largest first (as a round is handed
@@ -290,9 +321,12 @@ export class AnalysisPool {
         if (!cancelled && !(cancelled = hooks.isCancelled?.() ?? false)) finish(slot, analyseGuarded(triage, job, read));
       }
       hooks.onProgress?.(done, jobs.length);
-      claimedByWorkers = new Set(posted.filter(({ slot }) => !outcomes[slot] && Atomics.load(claims, slot) === CLAIMED_BY_WORKER).map(({ slot }) => slot));
-      if (claimedByWorkers.size > 0) await workersDone;
+      awaited = new Set(posted.filter(({ slot }) => !outcomes[slot] && Atomics.load(claims, slot) === CLAIMED_BY_WORKER).map(({ slot }) => slot));
+      // A cancelled scan keeps the outcomes up to its first gap, which the workers' share lies past.
+      if (!cancelled) for (let slot = met; slot < jobs.length; slot += 1) if (!outcomes[slot]) awaited.add(slot);
+      if (awaited.size > 0) await workersDone;
     } finally {
+      Atomics.store(back, 0, 0);
       for (const detach of listeners) detach();
     }
     return leadingOutcomes(outcomes);
@@ -324,20 +358,6 @@ export class AnalysisPool {
   }
 }
 
-/** Runs one job; analyzeSource already turns its own failures into skips, this covers reading and hashing. */
-function runGuarded(context: AnalysisContext, job: AnalysisJob): JobOutcome {
-  try {
-    return context.run(job);
-  } catch (error) {
-    return internalErrorSkip(error);
-  }
-}
-
-/** A failure of our own code while reading or analysing a file: a skip with a reason, never a lost scan. */
-function internalErrorSkip(error: unknown): JobOutcome {
-  return { state: 'skipped', reason: `internal error while analysing (${error instanceof Error ? error.message : String(error)}); please report it` };
-}
-
 /** The outcomes up to the first job without one: all of them, or what a cancelled batch finished in order. */
 function leadingOutcomes(outcomes: ReadonlyArray<JobOutcome | undefined>): JobOutcome[] {
   const prefix: JobOutcome[] = [];
@@ -346,24 +366,6 @@ function leadingOutcomes(outcomes: ReadonlyArray<JobOutcome | undefined>): JobOu
     prefix.push(outcome);
   }
   return prefix;
-}
-
-/** Triage of one job, its failures a skip as in runGuarded. */
-function triageGuarded(context: AnalysisContext, job: AnalysisJob): JobOutcome | ReadFile {
-  try {
-    return context.triage(job);
-  } catch (error) {
-    return internalErrorSkip(error);
-  }
-}
-
-/** Analyses one file triage passed, as runGuarded runs a whole job. */
-function analyseGuarded(context: AnalysisContext, job: AnalysisJob, read: ReadFile): JobOutcome {
-  try {
-    return context.analyse(job, read);
-  } catch (error) {
-    return internalErrorSkip(error);
-  }
 }
 
 /**
@@ -376,34 +378,3 @@ export function defaultPoolSize(cores = availableParallelism()): number {
   return cores <= 1 ? 0 : cores === 2 ? 1 : Math.min(8, cores);
 }
 
-/** Whether this thread was started as a pool worker. */
-export function isAnalysisWorker(): boolean {
-  return parentPort !== null && (workerData as { role?: string } | null)?.role === ANALYSIS_WORKER_ROLE;
-}
-
-/** The worker's side: builds a context per root spec and answers each batch with its outcomes. */
-export function runAnalysisWorker(catalog: Catalog, detectors: readonly Detector[]): void {
-  const specs = new Map<number, RootSpec>();
-
-  let context: AnalysisContext | undefined;
-  parentPort?.on('message', (message: ToWorker) => {
-    if (message.type === 'walk-channel' || message.type === 'walk') {
-      serveWalk(message);
-      return;
-    }
-    if (message.type === 'spec') {
-      specs.set(message.id, message.spec);
-      return;
-    }
-    const spec = specs.get(message.spec)!;
-    if (context?.spec !== spec) context = new AnalysisContext(spec, catalog, detectors);
-    const outcomes =
-      message.type === 'jobs'
-        ? message.jobs.map((job) => runGuarded(context!, job))
-        : message.items.map(({ job, read, slot }) => (Atomics.compareExchange(message.claims, slot, UNCLAIMED, CLAIMED_BY_WORKER) === UNCLAIMED ? analyseGuarded(context!, job, read) : null));
-    parentPort?.postMessage({ type: 'outcomes', batch: message.batch, outcomes } satisfies FromWorker);
-  });
-  // Now rather than for the first file: a worker starts while the scan discovers files, and oxc's
-  // native binding took 10 to 30 ms to load after the first file had arrived.
-  preloadParser();
-}

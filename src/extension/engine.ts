@@ -4,7 +4,8 @@
  */
 import { detectors } from '../analyzers/index';
 import { analyzeSource } from '../core/analyze';
-import { defaultPoolSize, isAnalysisWorker, runAnalysisWorker } from '../core/analysis-pool';
+import { defaultPoolSize } from '../core/analysis-pool';
+import { isAnalysisWorker, runAnalysisWorker } from '../core/analysis-worker';
 import { inRepoImports } from '../core/analysis-job';
 import { clientSignature } from '../core/wrapper-rounds';
 import { catalogContent, loadCatalog } from '../core/default-catalog';
