@@ -213,7 +213,8 @@ export class AnalysisPool {
       });
       hooks.onProgress?.(done, jobs.length);
     };
-    // A failed worker's jobs, read here once: its answer may still come after its failure is heard.
+    // Jobs a worker read from the back, or this thread read for a failed one: a job already answered
+    // is not counted twice, as a failed worker's answer may still come after its failure is heard.
     const settleTriaged = (slots: readonly number[], results: readonly JobOutcome[]) => {
       slots.forEach((slot, offset) => {
         if (!outcomes[slot]) finish(slot, results[offset]);

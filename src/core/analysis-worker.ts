@@ -51,7 +51,7 @@ export function runAnalysisWorker(catalog: Catalog, detectors: readonly Detector
       outcomes.push(runGuarded(sliceContext, current.jobs[slot]));
     } while (performance.now() < until);
     if (done && offer === current) offer = undefined;
-    parentPort?.postMessage({ type: 'triaged', batch: current.batch, slots, outcomes, done } satisfies FromWorker);
+    if (slots.length > 0) parentPort?.postMessage({ type: 'triaged', batch: current.batch, slots, outcomes } satisfies FromWorker);
     scheduleTriage();
   };
   const scheduleTriage = () => {

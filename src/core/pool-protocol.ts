@@ -40,11 +40,11 @@ export interface TriagedItem {
 
 /**
  * `outcomes`: an outcome is null for an item the calling thread claimed first (runTriaged).
- * `triaged`: the outcomes of offered jobs a worker claimed, by slot; `done` once it claims no more.
+ * `triaged`: the outcomes of offered jobs a worker claimed, by slot.
  */
 export type FromWorker =
   | { type: 'outcomes'; batch: number; outcomes: Array<JobOutcome | null> }
-  | { type: 'triaged'; batch: number; slots: number[]; outcomes: JobOutcome[]; done: boolean };
+  | { type: 'triaged'; batch: number; slots: number[]; outcomes: JobOutcome[] };
 
 // A slot of runTriaged's claims: who analyses the item, or who triages the job (Atomics.compareExchange from UNCLAIMED).
 export const UNCLAIMED = 0;
