@@ -6,6 +6,7 @@ import { detectors } from '../src/analyzers/index';
 import { AnalysisContext, type AnalysisJob, type JobOutcome, type ReadFile, type RootSpec } from '../src/core/analysis-job';
 import { AnalysisPool } from '../src/core/analysis-pool';
 import { loadCatalog } from '../src/core/default-catalog';
+import { offeredJob, offeredJobs } from '../src/core/pool-protocol';
 import { tempDir } from './helpers/temp';
 
 // runTriaged offers its whole batch to the workers, which read, prefilter and analyse jobs from the
@@ -111,4 +112,18 @@ parentPort.on('message', (message) => {
   assert.equal(context.read, jobs.length, 'this thread read every job, the dead worker’s included');
   assert.equal(overrun, false, 'progress ran past the total: a job was counted twice');
   assert.deepEqual(outcomes, alone(spec, jobs));
+});
+
+it('sends a first pass’s jobs as columns and any other batch as it is, each job coming back as it was', () => {
+  const plain = (index: number, knownHash?: string): AnalysisJob => ({ path: `/r/f${index}.ts`, relative: `f${index}.ts`, maxFileSize: 1024, prefilter: true, hash: knownHash !== undefined, ...(knownHash ? { knownHash } : {}) });
+  const firstPass = [plain(0), plain(1), plain(2)];
+  const cached = [plain(0, 'a'), { ...plain(1), hash: true }, plain(2, 'c')];
+  const round: AnalysisJob[] = [{ ...plain(0), prefilter: false, maxFileSize: Infinity, mustMention: ['sendRequest'] }, { ...plain(1), prefilter: false, maxFileSize: Infinity, linksOnly: true }];
+  const mixed = [plain(0), { ...plain(1), maxFileSize: 2048 }];
+  for (const [jobs, kind] of [[firstPass, 'columns'], [cached, 'columns'], [round, 'listed'], [mixed, 'listed'], [[], 'listed']] as const) {
+    // As a worker receives it: a structured clone.
+    const offered = structuredClone(offeredJobs(jobs));
+    assert.equal(offered.kind, kind);
+    assert.deepEqual(jobs.map((_, slot) => offeredJob(offered, slot)), jobs);
+  }
 });

@@ -9,6 +9,7 @@ import {
   CLAIMED_HERE,
   UNCLAIMED,
   analyseGuarded,
+  offeredJobs,
   runGuarded,
   triageClaimant,
   triageGuarded,
@@ -255,10 +256,11 @@ export class AnalysisPool {
         entry.spec = specId;
       }
     };
+    const offered = this.workers.some((entry) => !entry.failed) ? offeredJobs(jobs) : undefined;
     this.workers.forEach((entry, index) => {
-      if (entry.failed) return;
+      if (entry.failed || !offered) return;
       sendSpec(entry);
-      entry.worker.postMessage({ type: 'triage', spec: specId, batch: offerBatch, jobs, claims: triageClaims, back, claimant: triageClaimant(index) } satisfies ToWorker);
+      entry.worker.postMessage({ type: 'triage', spec: specId, batch: offerBatch, jobs: offered, claims: triageClaims, back, claimant: triageClaimant(index) } satisfies ToWorker);
     });
     // One file a message: its analysis costs a thousand times the message.
     const post = (item: TriagedItem) => {

@@ -3,7 +3,7 @@ import { AnalysisContext, type AnalysisJob, type JobOutcome, type RootSpec } fro
 import type { Catalog } from './catalog';
 import type { Detector } from './detector';
 import { preloadParser } from './parse';
-import { ANALYSIS_WORKER_ROLE, UNCLAIMED, CLAIMED_BY_WORKER, analyseGuarded, runGuarded, type FromWorker, type ToWorker, type TriageOffer } from './pool-protocol';
+import { ANALYSIS_WORKER_ROLE, UNCLAIMED, CLAIMED_BY_WORKER, analyseGuarded, offeredJob, runGuarded, type FromWorker, type ToWorker, type TriageOffer } from './pool-protocol';
 import { serveWalk } from './walk-helper';
 
 // A worker triages offered jobs for this long before it reads its messages again: a file handed to it
@@ -48,7 +48,7 @@ export function runAnalysisWorker(catalog: Catalog, detectors: readonly Detector
         break;
       }
       slots.push(slot);
-      outcomes.push(runGuarded(sliceContext, current.jobs[slot]));
+      outcomes.push(runGuarded(sliceContext, offeredJob(current.jobs, slot)));
     } while (performance.now() < until);
     if (done && offer === current) offer = undefined;
     if (slots.length > 0) parentPort?.postMessage({ type: 'triaged', batch: current.batch, slots, outcomes } satisfies FromWorker);

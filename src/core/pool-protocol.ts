@@ -24,11 +24,51 @@ export interface TriageOffer {
   type: 'triage';
   spec: number;
   batch: number;
-  jobs: AnalysisJob[];
+  jobs: OfferedJobs;
   claims: Int32Array;
   back: Int32Array;
   /** What this worker writes in `claims` (triageClaimant), so that a failed worker's jobs can be told from another's. */
   claimant: number;
+}
+
+/**
+ * An offer's jobs. A first pass's thousands of jobs differ only in their paths (and, with a cache, the
+ * hash it holds): sent as columns of strings, they are copied to the worker in a fraction of the time
+ * the same jobs take as objects (about 1 against 7 ms for Rocket.Chat's 4,947), while the worker has
+ * nothing else to start on. Any other batch (a wrapper round's, a few dozen) goes as it is.
+ */
+export type OfferedJobs =
+  | { kind: 'listed'; jobs: AnalysisJob[] }
+  | { kind: 'columns'; paths: string[]; relatives: string[]; knownHashes?: Array<string | undefined>; maxFileSize: number; prefilter: boolean; hash: boolean };
+
+// The fields a first-pass job has; a job with any other (a wrapper round's words, clients) is listed whole.
+const COLUMN_FIELDS = new Set(['path', 'relative', 'maxFileSize', 'prefilter', 'hash', 'knownHash']);
+
+/** The jobs as an offer sends them: in columns when they allow it. */
+export function offeredJobs(jobs: readonly AnalysisJob[]): OfferedJobs {
+  const first = jobs[0];
+  const columnar =
+    first !== undefined &&
+    jobs.every((job) => job.maxFileSize === first.maxFileSize && job.prefilter === first.prefilter && job.hash === first.hash && Object.keys(job).every((key) => COLUMN_FIELDS.has(key)));
+  if (!columnar) return { kind: 'listed', jobs: [...jobs] };
+  const knownHashes = jobs.some((job) => job.knownHash !== undefined) ? jobs.map((job) => job.knownHash) : undefined;
+  return {
+    kind: 'columns',
+    paths: jobs.map((job) => job.path),
+    relatives: jobs.map((job) => job.relative),
+    ...(knownHashes ? { knownHashes } : {}),
+    maxFileSize: first.maxFileSize,
+    prefilter: first.prefilter,
+    hash: first.hash,
+  };
+}
+
+/** The offered job at `slot`, as it was before it was sent. */
+export function offeredJob(offered: OfferedJobs, slot: number): AnalysisJob {
+  if (offered.kind === 'listed') return offered.jobs[slot];
+  const { paths, relatives, knownHashes, maxFileSize, prefilter, hash } = offered;
+  const knownHash = knownHashes?.[slot];
+  return { path: paths[slot], relative: relatives[slot], maxFileSize, prefilter, hash, ...(knownHash !== undefined ? { knownHash } : {}) };
 }
 
 /** A file triage passed, waiting to be analysed: `slot` is its job's index, in the outcomes and the claims. */
