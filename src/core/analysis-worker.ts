@@ -42,7 +42,7 @@ export function runAnalysisWorker(catalog: Catalog, detectors: readonly Detector
     let done = false;
     do {
       const slot = Atomics.sub(current.back, 0, 1) - 1;
-      // Below the first job, or at one this thread's caller (or, after a cancel, nobody) holds: the rest is theirs.
+      // Below the first job (the scan's thread has stopped offering), or at a job it claimed first: the two have met.
       if (slot < 0 || Atomics.compareExchange(current.claims, slot, UNCLAIMED, current.claimant) !== UNCLAIMED) {
         done = true;
         break;
