@@ -1,7 +1,12 @@
 import { detectors } from '../analyzers/index';
 import { isAnalysisWorker, runAnalysisWorker } from '../core/analysis-worker';
 import { loadCatalog } from '../core/default-catalog';
+import { preferJsonTransfer } from '../core/oxc-binding';
 import { main } from './main';
+
+// A run parses each file at most once or twice: oxc's JSON beats raw transfer's cold deserializer
+// (Node 22, Rocket.Chat 0.65 → 0.61 s), in the main thread and in the pool's workers alike.
+preferJsonTransfer();
 
 // dist/cli.js is also the scan pool's worker script (see runScan): started as one, it analyses files.
 if (isAnalysisWorker()) runAnalysisWorker(loadCatalog(), detectors);

@@ -152,12 +152,24 @@ function jsonParseAst(json: string): unknown {
 }
 
 let rawTransfer: boolean | undefined;
+let jsonByDefault = false;
+
+/**
+ * Makes JSON this process's hand-over unless OFFBOX_OXC_RAW=1 asks for raw transfer: for a process
+ * that parses a few hundred files once (the CLI), raw transfer's deserializer, 6,000 lines of
+ * JavaScript, costs more to warm up than it then saves (bench/README.md). Called before the first
+ * parse; the editor's engine, which parses the same documents keystroke after keystroke, keeps raw.
+ */
+export function preferJsonTransfer(): void {
+  jsonByDefault = true;
+}
 
 /**
  * oxc hands its tree over as JSON, and JSON.parse is most of the cost of a parse (about 5 of 6 ms
  * for a 1,400-line file). Where the runtime allows (Node 22 and later: VS Code's extension host
  * since 1.101, current CI images), raw transfer reads the tree straight from oxc's memory instead:
- * the same nodes, about 5x faster. OFFBOX_OXC_RAW=0 turns it off.
+ * the same nodes, about 5x faster once warm. OFFBOX_OXC_RAW=0 turns it off, OFFBOX_OXC_RAW=1 on
+ * where JSON is the process's default (preferJsonTransfer).
  */
 export function useRawTransfer(oxc: Oxc): boolean {
   rawTransfer ??= oxc.module !== undefined && rawTransferPossible() && oxc.module.rawTransferSupported();
@@ -170,7 +182,7 @@ export function useRawTransfer(oxc: Oxc): boolean {
  * src-js/raw-transfer/supported.js, which also asks the binding whether the platform is 64-bit).
  */
 function rawTransferPossible(): boolean {
-  if (process.env.OFFBOX_OXC_RAW === '0') return false;
+  if (process.env.OFFBOX_OXC_RAW === '0' || (jsonByDefault && process.env.OFFBOX_OXC_RAW !== '1')) return false;
   const major = /^v(\d+)\./.exec(process.version)?.[1];
   return major === undefined || Number(major) >= 22;
 }
