@@ -9,16 +9,21 @@ if (!existsSync(bundle)) {
   process.stderr.write('offbox: the CLI is not built yet. Run `npm run build` (or `npm ci`) in the Offbox checkout first.\n');
   process.exit(2);
 }
-const { isMainThread } = require('node:worker_threads');
+const { isMainThread, workerData } = require('node:worker_threads');
+// Whether tierUpLater has run in this thread (declared before the bundle runs: the CLI calls it).
+let tieredUp = false;
 // Options after which a scan's pool may never start, or starts at another size (prestartScanWorker).
 const NO_PRESTART = /^(?:--(?:cache|cache-location|watch|jobs|help|version)(?:=|$)|-[hv]$)/;
-// A pool worker runs this script too (the code cache below serves it as well); V8's flags are the
-// process's, already set by the main thread, and only the main thread starts a worker.
+// A pool worker runs this script too (the code cache below serves it as well). Only the main thread
+// starts a worker; the CLI raises V8's tier-up budget (tierUpLater) when it starts to scan, unless
+// the worker started here does once it has loaded.
 if (isMainThread) {
-  tierUpLater();
-  globalThis[Symbol.for('offbox.launcher')] = { script: __filename, prestarted: prestartScanWorker(process.argv.slice(2)) };
+  globalThis[Symbol.for('offbox.launcher')] = { script: __filename, prestarted: prestartScanWorker(process.argv.slice(2)), tierUp: tierUpLater };
+  runBundle(bundle);
+} else {
+  runBundle(bundle);
+  if (workerData?.tierUp === true) tierUpLater();
 }
-runBundle(bundle);
 
 /**
  * Starts the scan's first pool worker now, for a cold `offbox scan`: a worker thread takes 50 to 70 ms
@@ -34,7 +39,8 @@ function prestartScanWorker(args) {
   try {
     // The role is the pool's ANALYSIS_WORKER_ROLE; the CLI adopts the worker only under that role.
     const role = 'offbox-analysis';
-    const worker = new (require('node:worker_threads').Worker)(__filename, { workerData: { role } });
+    // `tierUp`: it raises V8's tier-up budget once it has loaded (tierUpLater), for the whole process.
+    const worker = new (require('node:worker_threads').Worker)(__filename, { workerData: { role, tierUp: true } });
     const prestarted = { worker, role, failed: false };
     // Heard from the start: a worker that fails before the pool adopts it is one the pool must not wait on.
     const fail = () => (prestarted.failed = true);
@@ -55,9 +61,15 @@ function prestartScanWorker(args) {
  * a function is considered (on Node 20 about 37 times, on Node 22 fifteen), only the code that runs
  * long is optimised: a cold scan used a quarter less CPU and, on two cores, left the second one to
  * the analysing worker (bench/README.md).
- * Set before the bundle is compiled: V8's code cache is made and read under the same flags.
+ * Set once this thread's bundle, and a worker's, have loaded: V8 accepts a code cache only under the
+ * flags it was made with, Node's own for its modules included. Set first thing, it made a worker take
+ * 57 ms to start instead of 28, every one of Node's modules it loaded compiled anew (bench/README.md).
+ * So the bundle's cache is made, and read, under V8's defaults; the build's run that writes it never
+ * raises the budget. Once per process: the flags are the process's, every thread's.
  */
 function tierUpLater() {
+  if (tieredUp || process.env.OFFBOX_WRITE_CODE_CACHE === '1') return;
+  tieredUp = true;
   const flag = tierUpFlag(process.versions.v8);
   if (!flag) return;
   try {

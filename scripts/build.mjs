@@ -21,7 +21,8 @@ await Promise.all([
 // V8's code cache for the CLI (bin/offbox.js loads it): made by scanning the bundled example on the
 // main thread alone (--jobs 0), so it holds the functions a scan compiles, the analysis's included
 // (a scan from the cache analyses its few changed files on the main thread). A stale one is removed first; without one the CLI only
-// starts a little slower.
+// starts a little slower. Made under V8's default flags (that run never raises the tier-up budget),
+// which every thread loads the bundle under (bin/offbox.js tierUpLater).
 for (const name of readdirSync('dist')) if (name.endsWith('.v8cache')) rmSync(`dist/${name}`);
 const warm = spawnSync(process.execPath, ['bin/offbox.js', 'scan', 'examples/onprem-helpdesk', '--fail-on', 'none', '--jobs', '0'], { env: { ...process.env, OFFBOX_WRITE_CODE_CACHE: '1' }, stdio: 'ignore' });
 if (warm.status !== 0) console.warn(`build: the CLI's code cache was not made (the example scan exited ${warm.status ?? warm.signal}); the CLI works without it`);

@@ -1,10 +1,12 @@
 import { strict as assert } from 'node:assert';
-import { readFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, it } from 'node:test';
 import { Worker } from 'node:worker_threads';
 import { ANALYSIS_WORKER_ROLE } from '../src/core/pool-protocol';
-import { LAUNCHER, takePrestartedWorker, workerScriptFor, type Launcher } from '../src/cli/launcher';
+import { tempDir } from './helpers/temp';
+import { LAUNCHER, takePrestartedWorker, tierUpUnlessPrestarted, workerScriptFor, type Launcher } from '../src/cli/launcher';
 
 const ROOT = join(__dirname, '..');
 const BIN = join(ROOT, 'bin', 'offbox.js');
@@ -43,6 +45,24 @@ describe('the launcher hand-over', () => {
     await exited;
   });
 
+  // V8 turns down the code cache of every module a thread loads after the flag changes: a worker
+  // bin/offbox.js started raises it itself once it has loaded; else the scan does, as it starts.
+  it('raises the tier-up budget as a scan starts only where no started worker will', async () => {
+    let raised = 0;
+    global[LAUNCHER] = { script: BIN, tierUp: () => (raised += 1) };
+    tierUpUnlessPrestarted(undefined);
+    assert.equal(raised, 1);
+    const { worker, exited } = idleWorker();
+    tierUpUnlessPrestarted({ worker, failed: false });
+    assert.equal(raised, 1, 'a started worker raises it once it has loaded');
+    tierUpUnlessPrestarted({ worker, failed: true });
+    assert.equal(raised, 2, 'a failed one never will');
+    await worker.terminate();
+    await exited;
+    delete global[LAUNCHER];
+    assert.doesNotThrow(() => tierUpUnlessPrestarted(undefined), 'nothing to raise without bin/offbox.js');
+  });
+
   it('has nothing to hand over without bin/offbox.js', () => {
     assert.equal(takePrestartedWorker(), undefined);
   });
@@ -51,4 +71,26 @@ describe('the launcher hand-over', () => {
     const role = /const role = '([^']+)'/.exec(readFileSync(BIN, 'utf8'))?.[1];
     assert.equal(role, ANALYSIS_WORKER_ROLE);
   });
+});
+
+// npm test builds first, with this Node. bin/offbox.js loads the bundle with V8's code cache, which
+// V8 takes only under the flags it was made with: the main thread and the worker it starts must load
+// before the tier-up budget is raised, and the build must make the cache under V8's defaults.
+it('loads the CLI bundle from its code cache in the main thread and in the worker it starts', { timeout: 30_000 }, () => {
+  const dir = tempDir('offbox-code-cache-');
+  const probe = join(dir, 'probe.cjs');
+  const out = join(dir, 'scripts.txt');
+  // Every thread records whether V8 took the cache it was given (workers inherit --require).
+  writeFileSync(
+    probe,
+    `const vm = require('node:vm'); const fs = require('node:fs'); const Original = vm.Script;
+vm.Script = class extends Original { constructor(source, options) { super(source, options); if (options && options.cachedData) fs.appendFileSync(process.env.OFFBOX_PROBE_OUT, (this.cachedDataRejected ? 'rejected' : 'taken') + '\\n'); } };\n`,
+  );
+  for (const jobs of [[], ['--jobs', '0']]) {
+    writeFileSync(out, '');
+    const run = spawnSync(process.execPath, ['--require', probe, BIN, 'scan', 'examples/onprem-helpdesk', '--format', 'json', '--fail-on', 'none', ...jobs], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, OFFBOX_PROBE_OUT: out } });
+    assert.equal(run.status, 0, run.stderr);
+    const loads = readFileSync(out, 'utf8').trim().split('\n');
+    assert.deepEqual(loads, jobs.length > 0 ? ['taken'] : ['taken', 'taken'], `bundle loads ${jobs.join(' ') || '(a worker started)'}: ${loads.join(', ')}`);
+  }
 });

@@ -8,6 +8,8 @@ import { ANALYSIS_WORKER_ROLE } from '../core/pool-protocol';
 export interface Launcher {
   script: string;
   prestarted?: PrestartedWorker & { role: string };
+  /** Raises V8's tier-up budget for the process, once (bin/offbox.js tierUpLater). */
+  tierUp?: () => void;
 }
 
 export const LAUNCHER = Symbol.for('offbox.launcher');
@@ -36,4 +38,13 @@ export function takePrestartedWorker(): PrestartedWorker | undefined {
   if (prestarted.role === ANALYSIS_WORKER_ROLE) return prestarted;
   void prestarted.worker.terminate();
   return undefined;
+}
+
+/**
+ * Raises V8's tier-up budget before a scan, unless the worker bin/offbox.js started does so once it
+ * has loaded: raised earlier, V8 would turn down the code cache of every module that worker loads,
+ * Node's own included. Nothing without bin/offbox.js (`node dist/cli.js`, the tests).
+ */
+export function tierUpUnlessPrestarted(prestarted: PrestartedWorker | undefined): void {
+  if (!prestarted || prestarted.failed) launcher()?.tierUp?.();
 }

@@ -14,7 +14,7 @@ import { defaultPoolSize } from '../core/analysis-pool';
 import type { ScanResult } from '../core/scan';
 import { scanPathsInParallel } from '../core/scan-parallel';
 import { own } from '../core/own';
-import { takePrestartedWorker, workerScriptFor } from './launcher';
+import { takePrestartedWorker, tierUpUnlessPrestarted, workerScriptFor } from './launcher';
 
 const MAX_JOBS = 64;
 
@@ -150,7 +150,9 @@ export async function runScan(values: ParsedOptions, paths: string[], cwd: strin
   // The bundle (dist/cli.js) is its own worker script, through bin/offbox.js when that loaded it:
   // bin.ts starts a pool worker under the pool's workerData.
   const workerScript = workerScriptFor(__filename);
-  const result = await scanPathsInParallel(paths, loadCatalog(), detectors, { cwd, ...options, cache, changedPaths, workers, workerScript, prestarted: takePrestartedWorker() });
+  const prestarted = takePrestartedWorker();
+  tierUpUnlessPrestarted(prestarted);
+  const result = await scanPathsInParallel(paths, loadCatalog(), detectors, { cwd, ...options, cache, changedPaths, workers, workerScript, prestarted });
   // A path given that cannot be read is a usage error however it was written (`/abs/dir`, `./dir/`):
   // the skip names it relative to the current directory.
   for (const path of paths) {
