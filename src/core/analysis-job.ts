@@ -118,8 +118,9 @@ export class AnalysisContext {
     const stat = { size: read.size ?? read.text.length, mtimeMs: read.mtimeMs ?? 0 };
     const hash = job.hash ? contentHash(read.text) : '';
     if (job.knownHash !== undefined && job.knownHash === hash) return { state: 'same', hash, stat };
-    const unneeded = job.prefilter ? !this.prefilter.test(read.text, job.path) : job.mustMention !== undefined && !mentionsAny(read.text, job.mustMention);
-    if (unneeded) return { state: 'prefiltered', hash, stat, imports: inRepoImports(read.text, this.resolver) };
+    // The prefilter lets any text through whose comments overrun (commentsOverrun): one it turns down has none to check again.
+    if (job.prefilter && !this.prefilter.test(read.text, job.path)) return { state: 'prefiltered', hash, stat, imports: inRepoImports(read.text, this.resolver, { overrunChecked: true }) };
+    if (!job.prefilter && job.mustMention !== undefined && !mentionsAny(read.text, job.mustMention)) return { state: 'prefiltered', hash, stat, imports: inRepoImports(read.text, this.resolver) };
     return { state: 'read', text: read.text, hash, stat };
   }
 
@@ -169,13 +170,14 @@ const IMPORT_SPECIFIER = new RegExp(
 );
 
 /** The in-repo modules an unparsed file imports, and which of their names: enough to tell whether it calls a wrapper. */
-export function inRepoImports(text: string, resolver: ModuleResolver): ImportedNames[] {
+export function inRepoImports(text: string, resolver: ModuleResolver, { overrunChecked = false } = {}): ImportedNames[] {
   // Run over every file the prefilter lets go (a fifth of a cold scan's reading thread, at scale),
   // so the plain loop and the cheap tests come first.
   const imports: ImportedNames[] = [];
   // Broken or hostile text (its comments overrun): read as importing nothing in the repository, as
-  // the expression would take quadratic time. Its own sends are still found (the prefilter lets it through).
-  if (commentsOverrun(text)) return imports;
+  // the expression would take quadratic time. Its own sends are still found (the prefilter lets it
+  // through, and so has checked already when it turned a text down: `overrunChecked`).
+  if (!overrunChecked && commentsOverrun(text)) return imports;
   IMPORT_SPECIFIER.lastIndex = 0;
   for (let match = IMPORT_SPECIFIER.exec(text); match; match = IMPORT_SPECIFIER.exec(text)) {
     const specifier = unescapeStringBody(match[2]);
