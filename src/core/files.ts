@@ -125,8 +125,8 @@ export function readSource(path: string, maxFileSize = Infinity, options: { mtim
   // The mtime is the one read with the bytes: a cache entry stored later must not take a newer one.
   // Bytes of the shared buffer are decoded here, before the next read reuses it. One object literal:
   // this runs for every file of a scan, most of it before V8 optimises it (bin/offbox.js).
-  const text = decodedText(bytes);
-  return text.ok ? { text: text.value, size: bytes.length, mtimeMs } : { skipped: text.value, size: bytes.length, mtimeMs };
+  const decoded = decodeSource(bytes);
+  return 'text' in decoded ? { text: decoded.text, size: bytes.length, mtimeMs } : { skipped: decoded.skipped, size: bytes.length, mtimeMs };
 }
 
 // Most sources are a few KiB: one buffer serves every read on this thread that fits in it.
@@ -150,23 +150,17 @@ function readIntoShared(descriptor: number, maxFileSize: number): Buffer | undef
 
 /** Decodes bytes as UTF-8 source, stripping a BOM; binary content, invalid UTF-8 and minified bundles are refused. */
 export function decodeSource(bytes: Uint8Array): ReadResult {
-  const text = decodedText(bytes);
-  return text.ok ? { text: text.value } : { skipped: text.value };
-}
-
-/** decodeSource's answer: the text, or why there is none. */
-function decodedText(bytes: Uint8Array): { ok: boolean; value: string } {
   // A stray NUL in a string literal is source; binary files have them everywhere.
-  if (nulsBefore(bytes, 8192) >= 4) return { ok: false, value: 'binary content (NUL bytes)' };
+  if (nulsBefore(bytes, 8192) >= 4) return { skipped: 'binary content (NUL bytes)' };
   let text: string;
   try {
     text = decoder.decode(bytes);
   } catch {
-    return { ok: false, value: 'not valid UTF-8' };
+    return { skipped: 'not valid UTF-8' };
   }
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
-  if (looksMinified(text)) return { ok: false, value: 'minified or generated code (very long lines)' };
-  return { ok: true, value: text };
+  if (looksMinified(text)) return { skipped: 'minified or generated code (very long lines)' };
+  return { text };
 }
 
 /** How many NUL bytes stand before `end` (up to four: enough to tell). */
