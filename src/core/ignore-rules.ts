@@ -9,13 +9,16 @@ import { escapeRegExp } from './regexp';
  * can only bring a path back. test/ignore-rules.test.ts holds the screen to the package's answers.
  */
 export class IgnoreRules {
-  private readonly matcher: Ignore;
+  // The package's rules, compiled when a path first passes a screen (matcher): most .gitignore files
+  // never rule on a source file (Rocket.Chat's 16 none), and compiling them all took discovery 2-4 ms.
+  private compiled: Ignore | undefined;
+  private readonly patterns: string | string[];
   private readonly screen: RegExp;
   // The same screen for the negations (`!keep.gen.ts`): what one can take back holds its literal runs too.
   private readonly negationScreen: RegExp | undefined;
 
   constructor(patterns: string | readonly string[]) {
-    this.matcher = ignore().add(typeof patterns === 'string' ? patterns : [...patterns]);
+    this.patterns = typeof patterns === 'string' ? patterns : [...patterns];
     const lines = typeof patterns === 'string' ? patterns.split(/\r?\n/) : patterns;
     const screens: Screen[] = [];
     const negations: Screen[] = [];
@@ -34,6 +37,10 @@ export class IgnoreRules {
     // No positive rule: nothing can be ignored (an expression that never matches).
     this.screen = new RegExp(screens.length > 0 ? joinScreens(screens) : '(?!)', 'i');
     this.negationScreen = negations.length > 0 ? new RegExp(joinScreens(negations), 'i') : undefined;
+  }
+
+  private get matcher(): Ignore {
+    return (this.compiled ??= ignore().add(this.patterns));
   }
 
   /** Whether the path (relative to the rules' directory, `/`-separated, a directory's ending in `/`) is ignored. */
